@@ -1,0 +1,154 @@
+# chatbox - one static musl binary for every OpenWrt router and Raspberry Pi.
+#
+#   make [BOARD=name]        build build/BOARD/chatbox (default BOARD=x86_64)
+#   make boards              build all eight boards
+#   make run                 build for this host and start a chat server on localhost
+#   make check               install what is missing, build everything, run all tests
+#   make menuconfig | defconfig | allnoconfig | allyesconfig | randconfig |
+#        savedefconfig | oldconfig        edit .config (CONFIG=file for another)
+#   make size | bloatcheck | baseline     size table, growth against a baseline
+#   make help                this, and the boards
+
+BOARDS := x86_64 openwrt-ath79 openwrt-ramips openwrt-ipq40xx openwrt-filogic \
+          rpi-armv6 rpi-armv7 rpi-aarch64
+BOARD  ?= x86_64
+ifeq ($(filter $(BOARD),$(BOARDS)),)
+$(error BOARD=$(BOARD) is not one of: $(BOARDS))
+endif
+
+O      ?= build/$(BOARD)
+CONFIG ?= .config
+PY     := /usr/bin/python3
+GEN    := build/gen
+MUSL_DIR = $(CURDIR)/build/musl/$(MUSL_FROM_SRC)
+include board/$(BOARD)/board.mk
+
+CC      := $(TOOLCHAIN)
+STRIP   := $(CROSS)strip
+NM      := $(CROSS)nm
+SIZE    := $(CROSS)size
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-psabi
+CFLAGS  := -std=gnu11 -Os $(WARN) $(ARCH_CFLAGS) \
+           -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+           -fno-unwind-tables -fno-stack-protector -D_GNU_SOURCE \
+           -I$(O)/gen -I$(GEN) -Icore $(EXTRA_CFLAGS)
+LDFLAGS := -static -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,--build-id=none \
+           $(EXTRA_LDFLAGS)
+
+CORE_SRCS   := $(sort $(wildcard core/*.c))
+APPLET_SRCS := $(sort $(wildcard applets/*.c))
+UNIT_SRCS   := $(sort $(wildcard tests/unit/*.c))
+SRCS        := $(CORE_SRCS) $(APPLET_SRCS)
+OBJS        := $(SRCS:%.c=$(O)/obj/%.o)
+UNIT_OBJS   := $(UNIT_SRCS:%.c=$(O)/obj/%.o)
+CORE_OBJS   := $(CORE_SRCS:%.c=$(O)/obj/%.o)
+
+export KCONFIG_CONFIG := $(CONFIG)
+
+.PHONY: all boards run check deps help unit size bloatcheck baseline clean distclean \
+        menuconfig defconfig allnoconfig allyesconfig randconfig savedefconfig oldconfig
+all: $(O)/chatbox
+
+# --- configuration --------------------------------------------------------
+# The //applet: //config: //usage: blocks of the sources become build/gen/*.
+$(GEN)/.stamp: $(SRCS) scripts/gen.sh
+	@sh scripts/gen.sh $(GEN) $(SRCS) && touch $@
+$(GEN)/applets.h $(GEN)/usage.h $(GEN)/Kconfig.gen: $(GEN)/.stamp
+
+$(CONFIG): | $(GEN)/.stamp
+	@echo "  CONFIG  $@ (defaults; change with make menuconfig)"
+	@$(PY) -m alldefconfig Kconfig >/dev/null
+
+# The board's fragment on top of the user's configuration.
+$(O)/.config: $(CONFIG) board/$(BOARD)/config Kconfig $(GEN)/.stamp scripts/kconfig.py
+	@mkdir -p $(O)
+	@$(PY) scripts/kconfig.py merge $@ $(CONFIG) board/$(BOARD)/config
+$(O)/gen/autoconf.h: $(O)/.config
+	@mkdir -p $(O)/gen
+	@$(PY) scripts/kconfig.py header $< $@
+
+menuconfig oldconfig: $(GEN)/.stamp
+	@$(PY) -m $@ Kconfig
+defconfig: $(GEN)/.stamp
+	@$(PY) -m alldefconfig Kconfig
+allnoconfig allyesconfig: $(GEN)/.stamp
+	@$(PY) -m $@ Kconfig
+savedefconfig: $(GEN)/.stamp
+	@$(PY) -m savedefconfig --kconfig Kconfig --out defconfig
+randconfig: $(GEN)/.stamp
+	@$(PY) scripts/kconfig.py randconfig $(CONFIG) $(SEED)
+
+# --- toolchains -----------------------------------------------------------
+ifneq ($(MUSL_FROM_SRC),)
+$(MUSL_DIR)/bin/musl-gcc:
+	@echo "  MUSL    $(MUSL_FROM_SRC) from Debian's musl source package"
+	@scripts/musl-src.sh $(MUSL_FROM_SRC) "$(MUSL_CFLAGS)" $(MUSL_DIR)
+TOOLCHAIN_DEP := $(MUSL_DIR)/bin/musl-gcc
+endif
+
+# --- build ----------------------------------------------------------------
+$(O)/obj/%.o: %.c $(O)/gen/autoconf.h $(GEN)/.stamp $(TOOLCHAIN_DEP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $(BOARD) $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(O)/chatbox_unstripped: $(OBJS) $(TOOLCHAIN_DEP)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) 2>$(O)/ld.log || { cat $(O)/ld.log; exit 1; }
+	@# Soft-float MIPS against Debian's libgcc warns about the float ABI of its
+	@# integer helpers; the tests prove the result runs on a 24Kc.
+	@grep -v 'uses hard float\|uses -mhard-float\|failed to merge target specific data' $(O)/ld.log || true
+$(O)/chatbox: $(O)/chatbox_unstripped
+	@$(STRIP) -s -R .comment -o $@ $<
+	@echo "  SIZE    $@ $$(wc -c <$@) bytes"
+$(O)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS) $(TOOLCHAIN_DEP)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(CORE_OBJS) 2>/dev/null || \
+		$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(CORE_OBJS)
+unit: $(O)/unit-tests
+
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+
+boards:
+	@for b in $(BOARDS); do $(MAKE) --no-print-directory BOARD=$$b all unit || exit 1; done
+
+# Print a board's variables for scripts: make -s BOARD=x print-QEMU
+print-%:
+	@echo '$($*)'
+
+# --- run, test ------------------------------------------------------------
+BUILD_PKGS := make gcc python3-kconfiglib dpkg-dev $(sort $(foreach b,$(BOARDS),\
+	$(shell sed -n 's/^PKGS *:= *//p' board/$(b)/board.mk)))
+TEST_PKGS  := qemu-user-static iproute2 socat tmux ngircd irssi weechat-headless \
+	python3-zeroconf avahi-daemon cppcheck shellcheck file binutils
+
+deps:
+	@scripts/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+
+run: deps all
+	@echo "chat-server on localhost:6667 - join with: chat-client localhost, nc localhost 6667, or any IRC app"
+	@ln -sf chatbox $(O)/chat-server
+	$(O)/chat-server -f -p $(or $(PORT),6667)
+
+check: deps
+	@$(MAKE) --no-print-directory boards
+	@tests/run.sh $(BOARDS)
+
+# --- size -----------------------------------------------------------------
+size:
+	@scripts/size.sh $(BOARDS)
+baseline: all
+	@cp $(O)/chatbox_unstripped $(O)/chatbox_old
+	@echo "baseline saved: $(O)/chatbox_old"
+bloatcheck: all
+	@test -f $(O)/chatbox_old || { echo "no baseline: run make baseline first"; exit 1; }
+	@scripts/bloat-o-meter.sh $(NM) $(O)/chatbox_old $(O)/chatbox_unstripped
+
+help:
+	@sed -n 's/^# \{0,1\}//; 2,12p' Makefile
+	@echo "Boards:"; for b in $(BOARDS); do printf '  %-16s ' $$b; sed -n 's/^BOARD_DESC *:= *//p' board/$$b/board.mk; done
+
+clean:
+	rm -rf $(filter-out build/musl build/musl-src,$(wildcard build/*))
+distclean:
+	rm -rf build .config .config.old defconfig

@@ -1,0 +1,10 @@
+# MediaTek MT798x Wi-Fi 6 routers: AArch64 Cortex-A53.
+BOARD_DESC    := AArch64 Cortex-A53
+TOOLCHAIN     := aarch64-linux-musl-gcc
+CROSS         := aarch64-linux-gnu-
+ARCH_CFLAGS   := -mcpu=cortex-a53
+QEMU          := qemu-aarch64-static
+QEMU_CPU      := cortex-a53
+PKGS          := gcc-aarch64-linux-gnu musl-dev:arm64
+IPK_ARCH      := aarch64_cortex-a53
+DEB_ARCH      := arm64

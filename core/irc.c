@@ -1,0 +1,163 @@
+/* irc.c - IRC message codec. */
+#include "irc.h"
+
+#include <string.h>
+
+static char *skip_spaces(char *p)
+{
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* Cut the word at P and return the rest, or NULL at the end. */
+static char *cut_word(char *p)
+{
+	char *sp = strchr(p, ' ');
+	if (!sp)
+		return NULL;
+	*sp = '\0';
+	return skip_spaces(sp + 1);
+}
+
+int irc_parse(char *line, struct irc_msg *m)
+{
+	char *p = skip_spaces(line);
+
+	memset(m, 0, sizeof(*m));
+	if (*p == '@') {
+		m->tags = p + 1;
+		p = cut_word(p);
+		if (!p)
+			return -1;
+	}
+	if (*p == ':') {
+		m->prefix = p + 1;
+		p = cut_word(p);
+		if (!p)
+			return -1;
+	}
+	if (!*p)
+		return -1;
+	m->cmd = p;
+	p = cut_word(p);
+	while (p && *p) {
+		if (*p == ':' || m->nparams == IRC_MAX_PARAMS - 1) {
+			/* The trailing parameter, or the 15th that takes the rest. */
+			m->params[m->nparams++] = *p == ':' ? p + 1 : p;
+			break;
+		}
+		m->params[m->nparams++] = p;
+		p = cut_word(p);
+	}
+	return 0;
+}
+
+bool irc_cmd_is(const struct irc_msg *m, const char *cmd)
+{
+	const char *a = m->cmd;
+	for (; *a && *cmd; a++, cmd++)
+		if ((*a & ~0x20) != *cmd && *a != *cmd)
+			return false;
+	return !*a && !*cmd;
+}
+
+static char unescape(char c)
+{
+	switch (c) {
+	case ':': return ';';
+	case 's': return ' ';
+	case 'r': return '\r';
+	case 'n': return '\n';
+	default: return c; /* "\\" and unknown escapes drop the backslash */
+	}
+}
+
+bool irc_tag_get(const char *tags, const char *key, char *out, size_t outsz)
+{
+	size_t klen = strlen(key);
+	const char *p = tags;
+
+	if (!p || outsz == 0)
+		return false;
+	while (*p) {
+		const char *end = strchr(p, ';');
+		if (!end)
+			end = p + strlen(p);
+		if ((size_t)(end - p) >= klen && strncmp(p, key, klen) == 0 &&
+		    (p[klen] == '=' || p + klen == end)) {
+			size_t n = 0;
+			for (const char *v = p + klen + (p[klen] == '='); v < end && n + 1 < outsz; v++) {
+				if (*v == '\\' && v + 1 < end)
+					out[n++] = unescape(*++v);
+				else if (*v != '\\')
+					out[n++] = *v;
+			}
+			out[n] = '\0';
+			return true;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+int irc_tolower(int c)
+{
+	if (c >= 'A' && c <= '^')
+		return c + 32; /* A-Z [ \ ] ^ -> a-z { | } ~ */
+	return c;
+}
+
+int irc_casecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int ca = irc_tolower((unsigned char)*a), cb = irc_tolower((unsigned char)*b);
+		if (ca != cb || !ca)
+			return ca - cb;
+	}
+}
+
+void irc_fold(char *out, const char *s, size_t outsz)
+{
+	size_t i = 0;
+	if (outsz == 0)
+		return;
+	for (; s[i] && i + 1 < outsz; i++)
+		out[i] = (char)irc_tolower((unsigned char)s[i]);
+	out[i] = '\0';
+}
+
+static bool is_special(int c)
+{
+	return strchr("[]\\`_^{|}", c) != NULL;
+}
+
+bool irc_nick_valid(const char *s, size_t maxlen)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > maxlen)
+		return false;
+	unsigned char c0 = (unsigned char)s[0];
+	if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || is_special(c0)))
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || is_special(c)))
+			return false;
+	}
+	return true;
+}
+
+bool irc_room_valid(const char *s, size_t maxlen)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > maxlen || s[0] != '#')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c == ',' || c == 7 || c == ':')
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,119 @@
+/* net.c - addresses and sockets. */
+#include "net.h"
+#include "chatbox.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool parse_port(const char *s, unsigned *port)
+{
+	unsigned long v;
+	if (!parse_uint(s, 1, 65535, &v))
+		return false;
+	*port = (unsigned)v;
+	return true;
+}
+
+bool net_split_hostport(const char *s, char host[NET_HOST_MAX], unsigned *port)
+{
+	const char *colon;
+	size_t len;
+
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close == s + 1)
+			return false;
+		len = (size_t)(close - s - 1);
+		if (close[1] == ':' && !parse_port(close + 2, port))
+			return false;
+		if (close[1] && close[1] != ':')
+			return false;
+		s++;
+	} else {
+		colon = strchr(s, ':');
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL; /* a bare IPv6 literal: no port */
+		else if (colon && !parse_port(colon + 1, port))
+			return false;
+		len = colon ? (size_t)(colon - s) : strlen(s);
+	}
+	if (len == 0 || len >= NET_HOST_MAX)
+		return false;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	return true;
+}
+
+int net_set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+int net_listen(const char *addr, unsigned port, int backlog)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *res, *ai;
+	char service[8];
+	int fd = -1, err = EADDRNOTAVAIL;
+
+	snprintf(service, sizeof(service), "%u", port);
+	/* "::" with IPV6_V6ONLY off takes IPv4 too; fall back to 0.0.0.0
+	 * on kernels built without IPv6. */
+	const char *try[2] = { addr ? addr : "::", addr ? NULL : "0.0.0.0" };
+	for (int t = 0; t < 2 && fd < 0 && try[t]; t++) {
+		if (getaddrinfo(try[t], service, &hints, &res) != 0)
+			continue;
+		for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+			int one = 1, zero = 0;
+			fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+			if (fd < 0) {
+				err = errno;
+				continue;
+			}
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (ai->ai_family == AF_INET6 && !addr)
+				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+			if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
+				err = errno;
+				close(fd);
+				fd = -1;
+			}
+		}
+		freeaddrinfo(res);
+	}
+	if (fd < 0)
+		errno = err;
+	return fd;
+}
+
+const char *net_ntop(const struct sockaddr *sa, char buf[NET_ADDRSTR_MAX])
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, buf, NET_ADDRSTR_MAX);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		char ifname[IF_NAMESIZE];
+		/* IPv4 clients of a dual-stack socket: show 1.2.3.4, not ::ffff:1.2.3.4 */
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf, NET_ADDRSTR_MAX);
+		else
+			inet_ntop(AF_INET6, &in6->sin6_addr, buf, NET_ADDRSTR_MAX);
+		if (in6->sin6_scope_id && if_indextoname(in6->sin6_scope_id, ifname)) {
+			size_t n = strlen(buf);
+			snprintf(buf + n, NET_ADDRSTR_MAX - n, "%%%s", ifname);
+		}
+	} else {
+		strcpy(buf, "?");
+	}
+	return buf;
+}

@@ -1,0 +1,23 @@
+/* net.h - addresses and sockets: host:port parsing, listening, naming. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#define NET_HOST_MAX 256 /* a DNS name (255) or an IPv6 literal with %scope */
+#define NET_ADDRSTR_MAX 64
+
+/* Split "host", "host:port", "[v6]", "[v6%scope]:port" or a bare IPv6
+ * literal into HOST (without brackets) and *PORT (left alone if absent).
+ * false on a malformed string or a port outside 1..65535. */
+bool net_split_hostport(const char *s, char host[NET_HOST_MAX], unsigned *port);
+
+/* A non-blocking, close-on-exec listening TCP socket on ADDR (NULL: every
+ * IPv4 and IPv6 address) and PORT; -1 with errno on failure. */
+int net_listen(const char *addr, unsigned port, int backlog);
+
+/* "1.2.3.4" or "fe80::1%eth0" (no port) into BUF; "?" if unknown. */
+const char *net_ntop(const struct sockaddr *sa, char buf[NET_ADDRSTR_MAX]);
+
+int net_set_nonblock(int fd);

@@ -1,0 +1,74 @@
+#!/bin/sh
+# run.sh - chatbox's test suite. Usage: tests/run.sh [BOARD...]
+#
+# For each board: the C unit tests and every tests/t-*.sh and tests/t-*.py
+# run against build/BOARD/chatbox, behind qemu-user with the board's real
+# CPU model on cross boards. Scripts whose first lines say "host-only" run
+# once, on the first board. Each script prints PASS:/FAIL:/SKIP: lines; a
+# script that crashes, hangs (TEST_TIMEOUT, default 600 s) or prints no
+# result counts as a failure. The last line is "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+[ $# -gt 0 ] || set -- x86_64
+TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+ONLY=${ONLY:-}            # run only scripts whose name contains this
+pass=0 fail=0 skip=0 first=1
+log=$(mktemp) || exit 1
+trap 'rm -f "$log"' EXIT
+
+# run LABEL COMMAND...: run one script and count its results.
+run()
+{
+	label=$1; shift
+	timeout -k 10 "$TEST_TIMEOUT" "$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	p=$(grep -c '^PASS:' "$log") f=$(grep -c '^FAIL:' "$log") s=$(grep -c '^SKIP:' "$log")
+	grep -E '^(PASS|SKIP):' "$log" | sed "s|^\([A-Z]*\): |\1: [$label] |"
+	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		grep -E '^FAIL:' "$log" | sed "s|^FAIL: |FAIL: [$label] |"
+		echo "---- output of $label (exit $rc) ----"
+		tail -n 60 "$log"
+		echo "----"
+		if [ "$f" -eq 0 ]; then
+			[ "$rc" -eq 124 ] && why="timed out after ${TEST_TIMEOUT}s" || why="exited $rc"
+			echo "FAIL: [$label] $why"
+			f=1
+		fi
+	elif [ "$p" -eq 0 ] && [ "$s" -eq 0 ]; then
+		echo "FAIL: [$label] printed no result"
+		f=1
+	fi
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+}
+
+for board in "$@"; do
+	qemu=$(make -s --no-print-directory BOARD="$board" print-QEMU)
+	cpu=$(make -s --no-print-directory BOARD="$board" print-QEMU_CPU)
+	emu=""
+	[ -n "$qemu" ] && emu="$qemu -cpu $cpu"
+	bin=$top/build/$board/chatbox
+	echo "=== board $board: ${emu:+$emu }build/$board/chatbox"
+	if [ ! -x "$bin" ]; then
+		echo "FAIL: [$board] build/$board/chatbox was not built"
+		fail=$((fail + 1))
+		continue
+	fi
+	export BOARD="$board" CHATBOX_BIN="$bin" CHATBOX_EMU="$emu" CHATBOX="${emu:+$emu }$bin"
+	case $ONLY in ''|unit*) run "$board unit" $emu "$top/build/$board/unit-tests" ;; esac
+	for t in tests/t-*.sh tests/t-*.py; do
+		[ -f "$t" ] || continue
+		case $t in *"$ONLY"*) ;; *) continue ;; esac
+		if [ $first -eq 0 ] && head -n 5 "$t" | grep -q 'host-only'; then
+			continue
+		fi
+		name=$(basename "$t"); name=${name#t-}; name=${name%.*}
+		case $t in
+		*.py) run "$board $name" /usr/bin/python3 "$t" ;;
+		*) run "$board $name" sh "$t" ;;
+		esac
+	done
+	first=0
+done
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

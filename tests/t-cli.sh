@@ -1,0 +1,39 @@
+# t-cli.sh - the multi-call binary: dispatch, --list, --install, --help, errors.
+. tests/lib/testing.sh
+E=${CHATBOX_EMU:-}
+B=$CHATBOX_BIN
+
+testing "--list prints the applets, one a line" \
+	"$CHATBOX --list" "chat-client\nchat-discover\nchat-server\n" "" ""
+testing "no arguments prints a banner with the applets" \
+	"$CHATBOX | grep -c 'Applets: chat-client chat-discover chat-server'" "1\n" "" ""
+testing "--help is the banner too" \
+	"$CHATBOX --help | head -n 1" "chatbox: the Wi-Fi chat hub for OpenWrt routers and Raspberry Pis.\n" "" ""
+testing "an unknown applet exits 127 with a message" \
+	"$CHATBOX nosuch 2>&1; echo rc=\$?" "chatbox: applet not found\nrc=127\n" "" ""
+testing "'chatbox APPLET --help' prints the applet's usage" \
+	"$CHATBOX chat-server --help | head -n 1 | cut -c1-19" "Usage: chat-server \n" "" ""
+for a in chat-server chat-client chat-discover; do
+	testing "a symlink named $a dispatches to it" \
+		"ln -s '$B' $a && $E ./$a --help | head -n 1 | cut -d' ' -f2" "$a\n" "" ""
+done
+testing "a hard link named chat-client dispatches to it" \
+	"ln '$B' chat-client 2>/dev/null || cp '$B' chat-client; $E ./chat-client --help | head -n 1 | cut -d' ' -f2" \
+	"chat-client\n" "" ""
+testing "a bad option value is a clear error, exit 1" \
+	"$CHATBOX chat-server -p 99999 2>&1 | head -n 1; $CHATBOX chat-server -p 99999 2>/dev/null; echo rc=\$?" \
+	"chat-server: -p: '99999' is not a number from 1 to 65535\nrc=1\n" "" ""
+testing "an unknown option is a clear error" \
+	"$CHATBOX chat-discover -Z 2>&1 | head -n 1" "chat-discover: unknown option -Z\n" "" ""
+testing "a missing option value is a clear error" \
+	"$CHATBOX chat-client -n 2>&1 | head -n 1" "chat-client: option -n needs a value\n" "" ""
+testing "--install -s DIR makes a symlink per applet" \
+	"mkdir bin && $CHATBOX --install -s bin && ls bin && readlink bin/chat-server | grep -c chatbox" \
+	"chat-client\nchat-discover\nchat-server\n1\n" "" ""
+testing "--install DIR makes hard links, and again is harmless" \
+	"mkdir hl && cp '$B' hl/chatbox && $E hl/chatbox --install && $E hl/chatbox --install; echo rc=\$?; ls hl; [ hl/chat-server -ef hl/chatbox ] && echo same" \
+	"rc=0\nchat-client\nchat-discover\nchat-server\nchatbox\nsame\n" "" ""
+testing "--install leaves another program's file alone and says so" \
+	"mkdir o && echo other >o/chat-server && $CHATBOX --install -s o 2>&1 | grep -c 'chat-server: File exists'; cat o/chat-server" \
+	"1\nother\n" "" ""
+exit $((FAILCOUNT > 0))
