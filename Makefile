@@ -122,6 +122,10 @@ BUILD_PKGS := make gcc python3-kconfiglib dpkg-dev $(sort $(foreach b,$(BOARDS),
 TEST_PKGS  := qemu-user-static iproute2 socat tmux ngircd irssi weechat-headless \
 	python3-zeroconf avahi-daemon cppcheck shellcheck file binutils
 
+# Each area (server, client, discovery, deploy, bench, fuzz) adds its
+# targets and packages in mk/AREA.mk: TEST_PKGS += ..., CHECK_STEPS += ...
+include $(sort $(wildcard mk/*.mk))
+
 deps:
 	@scripts/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
 
