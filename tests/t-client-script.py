@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""t-client-script - chat-client in script mode (stdin not a terminal),
+end to end against Debian's ngircd and against our chat-server, and against
+a scripted server for server-time history and refusals. Runs on every board."""
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from chatbox_test import SLOW, T, Line, applet, case, free_port, wait_for  # noqa: E402
+from client_test import FakeIrc, servers  # noqa: E402
+
+TIMEOUT = 20 * SLOW
+
+
+def client(*args, stdin_text=None, env=None):
+    """Run chat-client to completion with STDIN_TEXT: (rc, stdout, stderr)."""
+    e = dict(os.environ, **(env or {}))
+    p = applet("chat-client", *args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+               stderr=subprocess.PIPE, env=e)
+    out, err = p.communicate(stdin_text.encode() if stdin_text is not None else b"",
+                             timeout=TIMEOUT)
+    return p.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+
+
+def watcher(port, nick, room="#lobby"):
+    """A raw IRC peer in ROOM that sees what the client sends."""
+    w = Line(port)
+    w.send("NICK " + nick)
+    w.send("USER %s 0 * :watcher" % nick)
+    w.expect(r" 001 ")
+    w.send("JOIN " + room)
+    w.expect(r" 366 ")
+    return w
+
+
+def script_cases(name, make):
+    with make() as srv:
+        port = srv.port
+
+        @case("%s: piped line reaches the room, exit 0" % name)
+        def _():
+            w = watcher(port, "wa")
+            rc, out, err = client("-n", "nas", "127.0.0.1:%d" % port, stdin_text="backup done\n")
+            T.check("%s: piped line reaches the room, exit 0" % name,
+                    rc == 0 and w.expect(r"^:nas!\S* PRIVMSG #lobby :backup done$"), (rc, err))
+            w.close()
+
+        @case("%s: 100 piped lines all arrive in order before the client quits" % name)
+        def _():
+            w = watcher(port, "wb")
+            text = "".join("line %d\n" % i for i in range(100))
+            rc, out, err = client("-n", "bulk", "127.0.0.1:%d" % port, stdin_text=text)
+            ok = rc == 0
+            for i in range(100):
+                ok = ok and bool(w.expect(r"PRIVMSG #lobby :line (\d+)$").group(1) == str(i))
+            T.check("%s: 100 piped lines all arrive in order before the client quits" % name, ok, err)
+            w.close()
+
+        @case("%s: incoming messages are printed as HH:MM #room <nick> text, flushed" % name)
+        def _():
+            w = watcher(port, "wc")
+            p = applet("chat-client", "-n", "listener", "127.0.0.1:%d" % port,
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            w.expect(r"JOIN :?#lobby", timeout=10)  # the client joined
+            w.send("PRIVMSG #lobby :hello there")
+            line = p.stdout.readline().decode()  # only arrives if flushed
+            ok = re.fullmatch(r"\d\d:\d\d #lobby <wc> hello there\n", line)
+            p.stdin.close()
+            rc = p.wait(TIMEOUT)
+            T.check("%s: incoming messages are printed as HH:MM #room <nick> text, flushed" % name,
+                    ok and rc == 0, (line, rc, p.stderr.read()))
+            w.close()
+
+        @case("%s: a taken nick: another is picked, and said" % name)
+        def _():
+            w = watcher(port, "taken")
+            rc, out, err = client("-n", "taken", "127.0.0.1:%d" % port, stdin_text="me too\n")
+            m = re.search(r"nick taken is taken, using (\S+)", err)
+            T.check("%s: a taken nick: another is picked, and said" % name,
+                    rc == 0 and m and w.expect(r"^:%s!\S* PRIVMSG #lobby :me too$" % re.escape(m.group(1))),
+                    (rc, err))
+            w.close()
+
+        @case("%s: -r ROOM, /me and /msg from a script" % name)
+        def _():
+            w = watcher(port, "wd", "#kitchen")
+            rc, out, err = client("-n", "cook", "-r", "kitchen", "127.0.0.1:%d" % port,
+                                  stdin_text="/me stirs\n/msg wd psst\nsoup is ready\n")
+            ok = rc == 0
+            ok = ok and w.expect(r"^:cook!\S* PRIVMSG #kitchen :\x01ACTION stirs\x01$")
+            ok = ok and w.expect(r"^:cook!\S* PRIVMSG wd :psst$")
+            ok = ok and w.expect(r"^:cook!\S* PRIVMSG #kitchen :soup is ready$")
+            T.check("%s: -r ROOM, /me and /msg from a script" % name, ok, (rc, err))
+            w.close()
+
+        @case("%s: IPv6 [::1]:PORT" % name)
+        def _():
+            w = watcher(port, "we")
+            rc, out, err = client("-n", "six", "[::1]:%d" % port, stdin_text="over v6\n")
+            T.check("%s: IPv6 [::1]:PORT" % name,
+                    rc == 0 and w.expect(r"^:six!\S* PRIVMSG #lobby :over v6$"), (rc, err))
+            w.close()
+
+
+for server_name, factory in servers():
+    try:
+        script_cases(server_name, factory)
+    except Exception as e:  # the server itself did not start: that fails
+        T.check("%s: server starts" % server_name, False, e)
+
+
+@case("connection refused: non-zero exit and a helpful message")
+def _():
+    port = free_port()
+    rc, out, err = client("-n", "nas", "127.0.0.1:%d" % port, stdin_text="x\n")
+    want = ("chat-client: cannot connect to 127.0.0.1:%d: connection refused \u2014 "
+            "is chat-server running there? try chat-discover\n" % port)
+    T.check("connection refused: non-zero exit and a helpful message", rc == 1 and err == want, (rc, err))
+
+
+@case("server-time history is shown with its original times")
+def _():
+    def history(send, nick, room):
+        send("@time=2021-03-04T05:06:07.000Z :old!u@h PRIVMSG %s :from the past" % room)
+        send("@time=2021-03-04T23:59:00.000Z :old!u@h PRIVMSG %s :\x01ACTION yawns\x01" % room)
+    srv = FakeIrc(on_join=history)
+    rc, out, err = client("-n", "late", "127.0.0.1:%d" % srv.port, stdin_text="",
+                          env={"TZ": "UTC"})
+    srv.close()
+    T.check("server-time history is shown with its original times",
+            rc == 0 and out == "05:06 #lobby <old> from the past\n23:59 #lobby * old yawns\n",
+            (rc, out, err))
+    T.check("server-time and echo-message are requested",
+            "CAP REQ :server-time" in srv.got and "CAP REQ :echo-message" in srv.got, srv.got)
+
+
+@case("refused at login: non-zero exit and the server's reason")
+def _():
+    srv = FakeIrc(on_register=lambda send, nick: send("ERROR :Closing link: you are banned"))
+    rc, out, err = client("-n", "nope", "127.0.0.1:%d" % srv.port, stdin_text="hi\n")
+    srv.close()
+    T.check("refused at login: non-zero exit and the server's reason",
+            rc == 1 and "you are banned" in err, (rc, err))
+
+
+@case("control characters from peers never reach the output")
+def _():
+    def nasty(send, nick, room):
+        send(":evil!u@h PRIVMSG %s :a\x1b[2Jb\x07c\x03" "4,5red\x0f" % room)
+    srv = FakeIrc(on_join=nasty)
+    rc, out, err = client("-n", "safe", "127.0.0.1:%d" % srv.port, stdin_text="")
+    srv.close()
+    T.check("control characters from peers never reach the output",
+            rc == 0 and re.fullmatch(r"\d\d:\d\d #lobby <evil> a\[2Jbcred\n", out), (rc, out, err))
+
+T.done()
