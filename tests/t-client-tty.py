@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""t-client-tty (host-only) - chat-client's interactive mode in a real terminal (tmux):
+typing while messages arrive, editing keys, UTF-8, resize, reconnect, and a
+terminal restored after exit. host-only: tmux drives the host binary."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from chatbox_test import BIN, T, Line, case, wait_for  # noqa: E402
+from client_test import Ngircd  # noqa: E402
+
+if not shutil.which("tmux"):
+    T.check("tmux is installed (make deps)", False)
+    T.done()
+
+TMP = tempfile.mkdtemp(prefix="chatbox-tty-")
+SOCK = os.path.join(TMP, "tmux.sock")
+LINK = os.path.join(TMP, "chat-client")
+os.symlink(BIN, LINK)
+
+
+def tmux(*args):
+    return subprocess.run(["tmux", "-S", SOCK] + list(args), check=True,
+                          capture_output=True, text=True).stdout
+
+
+def screen():
+    return tmux("capture-pane", "-p", "-t", "t").split("\n")
+
+
+def cursor():
+    x, y = tmux("display-message", "-p", "-t", "t", "#{cursor_x} #{cursor_y}").split()
+    return int(x), int(y)
+
+
+def rows():
+    return int(tmux("display-message", "-p", "-t", "t", "#{pane_height}"))
+
+
+def input_line():
+    return screen()[rows() - 1].rstrip()
+
+
+def status_line():
+    return screen()[rows() - 2]
+
+
+def wait_screen(pattern, timeout=5):
+    rx = re.compile(pattern)
+    try:
+        return wait_for(lambda: rx.search("\n".join(screen())), timeout, what=pattern)
+    except TimeoutError:
+        raise TimeoutError("no %r on screen:\n%s" % (pattern, "\n".join(screen())))
+
+
+def wait_input(text, timeout=5):
+    try:
+        wait_for(lambda: input_line() == text, timeout, what="input line %r" % text)
+    except TimeoutError:
+        raise TimeoutError("input line is %r, not %r" % (input_line(), text))
+
+
+def keys(*k):
+    tmux("send-keys", "-t", "t", *k)
+
+
+def typed(text):
+    tmux("send-keys", "-t", "t", "-l", text)
+
+
+def watcher(port, nick):
+    w = Line(port)
+    w.send("NICK " + nick)
+    w.send("USER %s 0 * :w" % nick)
+    w.expect(r" 001 ")
+    w.send("JOIN #lobby")
+    w.expect(r" 366 ")
+    return w
+
+
+def start(port, nick):
+    cmd = "%s -n %s 127.0.0.1:%d; echo EXIT=$?; stty -a; sleep 600" % (LINK, nick, port)
+    tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", cmd)
+    wait_screen(r"%s \| online" % nick)
+
+
+P = "[#lobby] "
+ngircd = Ngircd()
+ngircd.__enter__()
+port = ngircd.port
+try:
+    start(port, "ana")
+    w = watcher(port, "bo")
+
+    @case("typing while messages arrive keeps the input line")
+    def _():
+        typed("hello wor")
+        wait_input(P + "hello wor")
+        for i in range(5):
+            w.send("PRIVMSG #lobby :incoming %d" % i)
+        wait_screen(r"<bo> incoming 4")
+        ok = input_line() == P + "hello wor" and cursor() == (len(P) + 9, rows() - 1)
+        typed("ld")
+        keys("Enter")
+        ok = ok and w.expect(r"^:ana!\S* PRIVMSG #lobby :hello world$")
+        scr = screen()
+        order = [i for i, l in enumerate(scr) if re.search(r"<bo> incoming \d", l)]
+        T.check("typing while messages arrive keeps the input line",
+                ok and len(order) == 5 and "| #lobby (2 users) | ana | online" in status_line(),
+                "\n".join(scr))
+
+    @case("editing keys: arrows, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, history")
+    def _():
+        typed("abc def")
+        keys("Home")
+        typed("X")
+        wait_input(P + "Xabc def")
+        keys("End", "Left", "Left", "BSpace")
+        wait_input(P + "Xabc ef")
+        keys("C-a", "DC")
+        wait_input(P + "abc ef")
+        keys("C-e", "C-w")
+        wait_input(P + "abc")
+        keys("C-u")
+        wait_input(P.rstrip())
+        typed("one two three")
+        keys("C-a", "Right", "Right", "Right", "C-k")
+        wait_input(P + "one")
+        keys("Enter")
+        ok = w.expect(r"PRIVMSG #lobby :one$")
+        typed("draft")
+        keys("Up")
+        wait_input(P + "one")
+        keys("Up")
+        wait_input(P + "hello world")
+        keys("Down", "Down")
+        wait_input(P + "draft")
+        keys("C-u")
+        T.check("editing keys: arrows, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, history", ok)
+
+    @case("UTF-8 input: wide and combining characters")
+    def _():
+        typed("h\u00e9llo \u4e16\u754c e\u0301")
+        wait_input(P + "h\u00e9llo \u4e16\u754c e\u0301")
+        x1 = cursor()[0]
+        keys("Left")  # over e and its combining accent at once
+        wait_for(lambda: cursor()[0] == x1 - 1, what="cursor one column left")
+        keys("BSpace")  # the space before it
+        wait_input(P + "h\u00e9llo \u4e16\u754ce\u0301")
+        keys("BSpace")  # the wide character
+        wait_input(P + "h\u00e9llo \u4e16e\u0301")
+        keys("Enter")
+        T.check("UTF-8 input: wide and combining characters",
+                x1 == len(P) + 12 and w.expect("PRIVMSG #lobby :h\u00e9llo \u4e16e\u0301$"), x1)
+
+    @case("a long input line scrolls sideways, the cursor stays on screen")
+    def _():
+        typed("x" * 100 + "END")
+        wait_for(lambda: input_line().endswith("xEND"), what="the line's end in view")
+        ok = cursor()[0] < 80
+        keys("Home")
+        wait_for(lambda: input_line() == P + "x" * 71, what="the line's start in view")
+        keys("C-k")
+        wait_input(P.rstrip())
+        T.check("a long input line scrolls sideways, the cursor stays on screen", ok)
+
+    @case("resize redraws: status and input at the new bottom, messages kept")
+    def _():
+        typed("kept")
+        tmux("resize-window", "-t", "t", "-x", "50", "-y", "12")
+        wait_for(lambda: rows() == 12, what="12 rows")
+        wait_for(lambda: input_line() == P + "kept", what="input line redrawn")
+        scr = screen()
+        T.check("resize redraws: status and input at the new bottom, messages kept",
+                "ana | online" in scr[10] and any("<ana> h\u00e9llo" in l for l in scr)
+                and len(scr[10].rstrip()) <= 50, "\n".join(scr))
+        keys("C-u")
+
+    @case("reconnect after a server restart; lines typed meanwhile are sent")
+    def _():
+        global w
+        ngircd.stop()
+        wait_screen(r"reconnecting in")
+        typed("while away")
+        keys("Enter")
+        wait_screen(r"will send when back")
+        ngircd.__enter__()  # same port again
+        w = watcher(port, "cy")
+        T.check("reconnect after a server restart; lines typed meanwhile are sent",
+                w.expect(r"^:ana!\S* PRIVMSG #lobby :while away$", timeout=20))
+
+    @case("a mention highlights the line")
+    def _():
+        w.send("PRIVMSG #lobby :hey ana, lunch?")
+        wait_screen(r"<cy> hey ana, lunch\?")
+        out = tmux("capture-pane", "-p", "-e", "-t", "t")
+        T.check("a mention highlights the line", re.search(r"\x1b\[1m.*hey ana, lunch", out), out)
+
+    @case("/quit restores the terminal (icanon echo)")
+    def _():
+        typed("/quit")
+        keys("Enter")
+        wait_screen(r"EXIT=0")
+        text = "\n".join(screen())
+        T.check("/quit restores the terminal (icanon echo)",
+                re.search(r"(^|\s)icanon\s", text) and re.search(r"(^|\s)echo\s", text), text)
+        w.expect(r"QUIT")
+        tmux("kill-session", "-t", "t")
+
+    @case("Ctrl-C and SIGTERM restore the terminal too")
+    def _():
+        for how in ("C-c", "TERM"):
+            start(port, "dee")
+            if how == "C-c":
+                keys("C-c")
+            else:
+                pid = subprocess.run(["pgrep", "-n", "-f", LINK + " -n dee"],
+                                     capture_output=True, text=True).stdout.split()
+                subprocess.run(["kill", "-TERM"] + pid, check=True)
+            wait_screen(r"EXIT=0")
+            text = "\n".join(screen())
+            T.check("%s restores the terminal" % how,
+                    re.search(r"(^|\s)icanon\s", text) and not re.search(r"-icanon|-echo\s", text), text)
+            tmux("kill-session", "-t", "t")
+finally:
+    subprocess.run(["tmux", "-S", SOCK, "kill-server"], capture_output=True)
+    ngircd.__exit__()
+    shutil.rmtree(TMP, ignore_errors=True)
+T.done()
