@@ -23,6 +23,7 @@ make -s --no-print-directory BOARD=x86_64 all >/dev/null
 bytes() { size "$1" | awk 'NR == 2 { print $4 }'; }
 full=$(bytes "$base/chatbox")
 printf '%-28s %8s\n' option bytes
+# shellcheck disable=SC2013 # symbol names are single words
 for sym in $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=y$/\1/p' "$base/.config"); do
 	d=build/size/$sym
 	mkdir -p "$d"

@@ -1,3 +1,5 @@
+#!/bin/sh
+# shellcheck disable=SC2317 # functions are called from the command strings testing() evals
 # t-configs.sh - host-only: every configuration builds with -Werror, and
 # host-only
 # what Kconfig leaves out is not in the binary.
@@ -32,7 +34,7 @@ testing "allyesconfig builds and lists every applet" \
 	"$(echo "$applets" | wc -l)\n" "" ""
 
 for a in $applets; do
-	name=${a%%:*} rest=${a#*:}; fn=${rest%%:*}; sym=${rest#*:}
+	name=${a%%:*} sym=${a##*:}
 	testing "$name alone builds and runs under any name (no multiplexer)" \
 		"build only-$name allnoconfig 'CONFIG_$sym=y\n' && cp '$cfg/only-$name/chatbox' anyname && ./anyname --help | head -n 1 | cut -d' ' -f2" \
 		"$name\n" "" ""
@@ -40,7 +42,7 @@ for a in $applets; do
 	others=""
 	for b in $applets; do
 		[ "$b" = "$a" ] && continue
-		bn=${b%%:*}; src=applets/$(echo "${b#*:}" | cut -d: -f1).c
+		src=applets/$(echo "${b#*:}" | cut -d: -f1).c
 		others="$others $cfg/only-$name/obj/$src"
 		others=${others%.c}.o
 	done
