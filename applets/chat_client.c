@@ -45,7 +45,7 @@
 #define NICK_MAX     30
 #define ROOM_MAX     50
 #define MAX_ROOMS    16
-#define MAX_NAMES    1024   /* nicks remembered per room, for completion */
+#define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
 #define INBUF_MAX    (IRC_MAX_TAGS + IRC_MAX_LINE)
 #define OUTQ_MAX     16384
@@ -236,23 +236,44 @@ static bool is_me(const char *nick)
 	return irc_casecmp(nick, C.nick) == 0;
 }
 
-/* "HH:MM" of the message: its server-time tag, else now. */
+/* Parse N digits at *P into *OUT; false if they are not all digits. */
+static bool digits(const char **p, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return false;
+		*out = *out * 10 + (**p - '0');
+	}
+	return true;
+}
+
+/* The UTC time of an IRCv3 "time" tag, "2021-03-04T05:06:07.000Z". */
+static bool tag_time(const char *v, time_t *t)
+{
+	struct tm tm = { 0 };
+	if (!digits(&v, 4, &tm.tm_year) || *v++ != '-' || !digits(&v, 2, &tm.tm_mon) ||
+	    *v++ != '-' || !digits(&v, 2, &tm.tm_mday) || *v++ != 'T' ||
+	    !digits(&v, 2, &tm.tm_hour) || *v++ != ':' || !digits(&v, 2, &tm.tm_min))
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*t = timegm(&tm);
+	return *t != (time_t)-1;
+}
+
+/* "HH:MM" (local time) of the message: its server-time tag, else now. */
 static void msg_time(const char *tags, char out[8])
 {
 	char v[40];
-	struct tm tm = { 0 };
-	time_t t = time(NULL);
+	struct tm tm;
+	time_t t;
 
-	if (irc_tag_get(tags, "time", v, sizeof(v)) &&
-	    sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		time_t st = timegm(&tm);
-		if (st != (time_t)-1)
-			t = st;
-	}
-	if (!localtime_r(&t, &tm) || strftime(out, 8, "%H:%M", &tm) == 0)
+	if (!irc_tag_get(tags, "time", v, sizeof(v)) || !tag_time(v, &t))
+		t = time(NULL);
+	if (localtime_r(&t, &tm))
+		snprintf(out, 8, "%02d:%02d", tm.tm_hour % 24, tm.tm_min % 60);
+	else
 		strcpy(out, "--:--");
 }
 
