@@ -1205,10 +1205,9 @@ static void stdin_timer_fire(struct loop *l, struct timer *t)
 static void script_start(void)
 {
 	/* epoll cannot watch regular files (nor /dev/null): read those
-	 * directly, a chunk per loop turn. */
+	 * directly, a chunk per loop turn. Pipes are read once per readiness
+	 * event, so stdin stays blocking (its flags are shared). */
 	C.stdin_file = loop_add(&C.loop, &C.in, STDIN_FILENO, stdin_event, 0) != 0;
-	if (!C.stdin_file)
-		net_set_nonblock(STDIN_FILENO);
 }
 
 /* ---- interactive mode: keys ------------------------------------------------- */
@@ -1308,7 +1307,8 @@ static void ui_start(void)
 		die("cannot set up the terminal: %s", strerror(errno));
 	C.ui = true;
 	le_init(&C.le);
-	net_set_nonblock(STDIN_FILENO);
+	/* stdin stays blocking: its flags are shared with the shell, and we
+	 * read once per readiness event. */
 	if (loop_add(&C.loop, &C.in, STDIN_FILENO, keys_event, EPOLLIN) != 0)
 		die("cannot watch the terminal: %s", strerror(errno));
 	draw_all();

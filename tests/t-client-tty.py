@@ -10,7 +10,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, T, Line, case, wait_for  # noqa: E402
+from chatbox_test import BIN, EMU, T, Line, case, wait_for  # noqa: E402
 from client_test import Ngircd  # noqa: E402
 
 if not shutil.which("tmux"):
@@ -82,10 +82,16 @@ def watcher(port, nick):
     return w
 
 
-def start(port, nick):
-    cmd = "%s -n %s 127.0.0.1:%d; echo EXIT=$?; stty -a; sleep 600" % (LINK, nick, port)
+def new_session(cmd):
+    subprocess.run(["tmux", "-S", SOCK, "kill-session", "-t", "t"], capture_output=True)
     tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", cmd)
-    wait_screen(r"%s \| online" % nick)
+
+
+def start(port, nick, env="", ready=None):
+    cmd = "%s %s -n %s 127.0.0.1:%d; S=$?; stty -a; echo EXIT=$S; sleep 600" % (
+        env, " ".join(EMU + [LINK]), nick, port)
+    new_session(cmd)
+    wait_screen(ready or r"%s \| online" % nick)
 
 
 P = "[#lobby] "
@@ -179,6 +185,7 @@ try:
                 "ana | online" in scr[10] and any("<ana> h\u00e9llo" in l for l in scr)
                 and len(scr[10].rstrip()) <= 50, "\n".join(scr))
         keys("C-u")
+        tmux("resize-window", "-t", "t", "-x", "80", "-y", "24")
 
     @case("reconnect after a server restart; lines typed meanwhile are sent")
     def _():
@@ -190,6 +197,8 @@ try:
         wait_screen(r"will send when back")
         ngircd.__enter__()  # same port again
         w = watcher(port, "cy")
+        wait_for(lambda: "#lobby (2 users) | ana | online" in status_line(), 20,
+                 what="ana back in #lobby")
         T.check("reconnect after a server restart; lines typed meanwhile are sent",
                 w.expect(r"^:ana!\S* PRIVMSG #lobby :while away$", timeout=20))
 
@@ -226,6 +235,34 @@ try:
             T.check("%s restores the terminal" % how,
                     re.search(r"(^|\s)icanon\s", text) and not re.search(r"-icanon|-echo\s", text), text)
             tmux("kill-session", "-t", "t")
+
+    @case("NO_COLOR: no colours, still the layout")
+    def _():
+        start(port, "nocol", "NO_COLOR=1")
+        w.send("PRIVMSG #lobby :plain please")
+        wait_screen(r"<cy> plain please")
+        out = tmux("capture-pane", "-p", "-e", "-t", "t")
+        T.check("NO_COLOR: no colours, still the layout",
+                not re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7])m", out) and "nocol | online" in status_line(), out)
+        keys("C-c")
+        wait_screen(r"EXIT=0")
+        tmux("kill-session", "-t", "t")
+
+    @case("TERM=dumb gets plain lines")
+    def _():
+        cmd = "TERM=dumb %s -n dumb 127.0.0.1:%d; echo EXIT=$?; sleep 600" % (
+            " ".join(EMU + [LINK]), port)
+        new_session(cmd)
+        w.expect(r"^:dumb!\S* JOIN :?#lobby", timeout=10)
+        w.send("PRIVMSG #lobby :to the dumb terminal")
+        wait_screen(r"(?m)^\d\d:\d\d #lobby <cy> to the dumb terminal$")
+        typed("typed plainly")
+        keys("Enter")
+        ok = w.expect(r"^:dumb!\S* PRIVMSG #lobby :typed plainly$")
+        keys("C-d")
+        wait_screen(r"EXIT=0")
+        T.check("TERM=dumb gets plain lines", ok and "\x1b" not in tmux("capture-pane", "-p", "-e", "-t", "t"))
+        tmux("kill-session", "-t", "t")
 finally:
     subprocess.run(["tmux", "-S", SOCK, "kill-server"], capture_output=True)
     ngircd.__exit__()
