@@ -49,7 +49,7 @@
 #define MAX_ADDRS    8
 #define INBUF_MAX    (IRC_MAX_TAGS + IRC_MAX_LINE)
 #define OUTQ_MAX     16384
-#define PENDING_MAX  256    /* lines typed while offline */
+#define QUEUE_MAX    256    /* lines not yet confirmed by the server */
 #define SCROLLBACK   1000   /* lines kept for redraw and PgUp */
 #define STDIN_MAX    4096   /* a script-mode line longer than this is split */
 #define TEXT_MAX     400    /* bytes of text per PRIVMSG: the relayed line fits 512 */
@@ -57,6 +57,10 @@
 #define SCRIPT_RETRIES 10
 #define DRAIN_TOKEN  "chatbox-drain"
 #define READY_TOKEN  "chatbox-ready"
+#define ACK_TOKEN    "chatbox-ack-"
+#define CONNECT_TIMEOUT_MS 10000
+#define IDLE_PING_MS 60000  /* silence before we ask the server */
+#define DEAD_MS      150000 /* silence before we give up on it */
 
 enum state { OFFLINE, CONNECTING, REGISTERING, ONLINE };
 
@@ -65,6 +69,14 @@ struct room {
 	char *names[MAX_NAMES];
 	int nnames;
 	bool names_done; /* a new NAMES reply replaces the list */
+};
+
+/* A line the user typed: kept until the server confirmed it (a PONG that
+ * came after it), so a lost connection loses nothing typed. */
+struct qline {
+	char *target, *text; /* one allocation: "target\0text" */
+	unsigned seq;        /* 0: not sent on this connection yet */
+	bool action;
 };
 
 struct sline {
@@ -77,7 +89,8 @@ struct sline {
 static struct client {
 	struct loop loop;
 	struct watch conn, in, sig;
-	struct timer retry, stdin_timer;
+	struct timer retry, stdin_timer, watchdog;
+	int64_t last_rx;
 	enum state state;
 	int fd;
 	struct net_addr addrs[MAX_ADDRS];
@@ -95,8 +108,9 @@ static struct client {
 	bool skipping;   /* dropping the rest of an overlong line */
 	char outq[OUTQ_MAX];
 	size_t outlen;
-	char *pending[PENDING_MAX];
-	int npending;
+	struct qline queue[QUEUE_MAX];
+	int qhead, qlen;
+	unsigned seq;
 	/* script mode */
 	bool stdin_file, stdin_eof, draining;
 	char sbuf[STDIN_MAX];
@@ -118,6 +132,8 @@ static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void draw_all(void);
 static void draw_bottom(void);
 static void stdin_update(void);
+static void queue_unsend(void);
+static void say(const char *target, const char *text, bool action);
 
 /* ---- rooms and names ---------------------------------------------------- */
 
@@ -550,6 +566,8 @@ static void conn_close(void)
 	C.state = OFFLINE;
 	for (int i = 0; i < C.nrooms; i++)
 		names_clear(&C.rooms[i]);
+	queue_unsend();
+	loop_timer_cancel(&C.loop, &C.watchdog);
 	if (C.script)
 		stdin_update();
 }
@@ -583,9 +601,12 @@ static void connect_next(void)
 		}
 		C.fd = fd;
 		C.state = CONNECTING;
+		loop_timer(&C.loop, &C.watchdog, CONNECT_TIMEOUT_MS);
 		return;
 	}
 	/* Every address failed. */
+	C.state = OFFLINE;
+	loop_timer_cancel(&C.loop, &C.watchdog);
 	char why[300];
 	snprintf(why, sizeof(why), "cannot connect to %s:%u: %s", C.host, C.port,
 		 C.last_err == ECONNREFUSED ? "connection refused" : strerror(C.last_err));
@@ -612,10 +633,36 @@ static void retry_fire(struct loop *l, struct timer *t)
 
 static void ui_start(void);
 
+/* Connects that hang, and servers that went silent (a router rebooted,
+ * Wi-Fi gone): found by time, since TCP alone may take hours. */
+static void watchdog_fire(struct loop *l, struct timer *t)
+{
+	if (C.state == CONNECTING) {
+		loop_del(l, &C.conn);
+		close(C.fd);
+		C.fd = -1;
+		C.last_err = ETIMEDOUT;
+		connect_next();
+		return;
+	}
+	if (C.state < REGISTERING)
+		return;
+	int64_t idle = loop_now_ms() - C.last_rx;
+	if (idle >= DEAD_MS) {
+		conn_lost("no answer from the server for minutes");
+		return;
+	}
+	if (idle >= IDLE_PING_MS)
+		send_raw("PING :chatbox-alive");
+	loop_timer(l, t, IDLE_PING_MS / 2);
+}
+
 static void connected(void)
 {
 	C.state = REGISTERING;
 	C.nick_tries = 0;
+	C.last_rx = loop_now_ms();
+	loop_timer(&C.loop, &C.watchdog, IDLE_PING_MS / 2);
 	strlcpy_ok(C.nick, C.want_nick, sizeof(C.nick));
 	loop_mod(&C.loop, &C.conn, EPOLLIN);
 	if (!C.script && !C.ui)
@@ -715,6 +762,21 @@ static void run_command(char *line)
 		show_help();
 		return;
 	}
+	if ((!strcmp(cmd, "msg") || !strcmp(cmd, "query")) && *arg) {
+		char *text = strchr(arg, ' ');
+		if (text)
+			*text++ = '\0';
+		if (!text || !irc_nick_valid(arg, NICK_MAX)) {
+			alert("usage: /msg NICK text");
+			return;
+		}
+		say(arg, text, false);
+		return;
+	}
+	if (!strcmp(cmd, "me") && room) {
+		say(room, arg, true);
+		return;
+	}
 	if (C.state != ONLINE) {
 		show("not connected: /%s not sent", cmd);
 		return;
@@ -724,16 +786,6 @@ static void run_command(char *line)
 	} else if (!strcmp(cmd, "part") || !strcmp(cmd, "leave")) {
 		if (*arg || room)
 			send_raw("PART %s", *arg ? arg : room);
-	} else if ((!strcmp(cmd, "msg") || !strcmp(cmd, "query")) && *arg) {
-		char *text = strchr(arg, ' ');
-		if (!text) {
-			show("usage: /msg NICK text");
-			return;
-		}
-		*text++ = '\0';
-		send_text(arg, text, false);
-	} else if (!strcmp(cmd, "me") && room) {
-		send_text(room, arg, true);
 	} else if (!strcmp(cmd, "nick") && *arg) {
 		send_raw("NICK %s", arg);
 	} else if ((!strcmp(cmd, "who") || !strcmp(cmd, "names")) && (*arg || room)) {
@@ -760,6 +812,75 @@ static void run_command(char *line)
 	}
 }
 
+static struct qline *queue_at(int i)
+{
+	return &C.queue[(C.qhead + i) % QUEUE_MAX];
+}
+
+/* Keep a line for TARGET; false (and said) if the queue is full. */
+static bool queue_line(const char *target, const char *text, bool action)
+{
+	size_t tn = strlen(target) + 1, n = strlen(text) + 1;
+	char *mem;
+	if (C.qlen == QUEUE_MAX) {
+		alert("too many lines waiting for the server: not sent: %s", text);
+		return false;
+	}
+	if (!(mem = malloc(tn + n)))
+		return false;
+	memcpy(mem, target, tn);
+	memcpy(mem + tn, text, n);
+	*queue_at(C.qlen++) = (struct qline){ mem, mem + tn, 0, action };
+	return true;
+}
+
+/* Send every queued line not yet sent on this connection, then a PING:
+ * its PONG confirms them all. */
+static void queue_send(void)
+{
+	bool sent = false;
+	if (!C.ready)
+		return;
+	for (int i = 0; i < C.qlen; i++) {
+		struct qline *q = queue_at(i);
+		if (q->seq)
+			continue;
+		send_text(q->target, q->text, q->action);
+		q->seq = ++C.seq ? C.seq : ++C.seq;
+		sent = true;
+	}
+	if (sent)
+		send_raw("PING :" ACK_TOKEN "%u", C.seq);
+}
+
+static void queue_ack(const char *token)
+{
+	unsigned long seq;
+	if (!parse_uint(token, 1, 0xFFFFFFFFul, &seq))
+		return;
+	while (C.qlen && queue_at(0)->seq && queue_at(0)->seq <= seq) {
+		free(queue_at(0)->target);
+		C.qhead = (C.qhead + 1) % QUEUE_MAX;
+		C.qlen--;
+	}
+}
+
+/* The connection is gone: whatever it did not confirm goes again. */
+static void queue_unsend(void)
+{
+	for (int i = 0; i < C.qlen; i++)
+		queue_at(i)->seq = 0;
+}
+
+static void say(const char *target, const char *text, bool action)
+{
+	if (!queue_line(target, text, action))
+		return;
+	if (!C.ready)
+		show("(not connected: will send when back) %s", text);
+	queue_send();
+}
+
 /* Text for the current room: sent now, or kept until we are back. */
 static void submit(const char *line)
 {
@@ -773,32 +894,11 @@ static void submit(const char *line)
 		line++; /* "//text" sends "/text" */
 	if (!line[0])
 		return;
-	if (!C.ready || !cur_room()) {
-		if (C.npending == PENDING_MAX) {
-			alert("too many lines waiting for the connection: not kept");
-			return;
-		}
-		char *copy = strdup(line);
-		if (!copy)
-			return;
-		C.pending[C.npending++] = copy;
-		show("(not connected: will send when back) %s", line);
+	if (!cur_room()) {
+		alert("not in a room: /join #lobby first");
 		return;
 	}
-	send_text(cur_room()->name, line, false);
-}
-
-static void flush_pending(void)
-{
-	int n = C.npending;
-	C.npending = 0;
-	for (int i = 0; i < n; i++) {
-		if (C.ready && cur_room())
-			send_text(cur_room()->name, C.pending[i], false);
-		else
-			C.pending[C.npending++] = C.pending[i], C.pending[i] = NULL;
-		free(C.pending[i]);
-	}
+	say(cur_room()->name, line, false);
 }
 
 /* ---- incoming IRC --------------------------------------------------------- */
@@ -1022,11 +1122,19 @@ static void handle_line(char *line)
 		const char *tok = m.params[m.nparams - 1];
 		if (!strcmp(tok, READY_TOKEN)) {
 			C.ready = true;
-			flush_pending();
+			queue_send();
+			if (C.script && C.stdin_eof) { /* stdin ended while we were away */
+				C.draining = true;
+				send_raw("PING :" DRAIN_TOKEN);
+			}
 			if (C.script)
 				stdin_update();
 		} else if (!strcmp(tok, DRAIN_TOKEN) && C.draining) {
 			quit(0, NULL);
+		} else if (!strncmp(tok, ACK_TOKEN, strlen(ACK_TOKEN))) {
+			queue_ack(tok + strlen(ACK_TOKEN));
+			if (C.script)
+				stdin_update();
 		}
 	} else if (m.nparams < 1) {
 		return;
@@ -1068,6 +1176,7 @@ static void conn_read(void)
 			return;
 		}
 		C.inlen += (size_t)n;
+		C.last_rx = loop_now_ms();
 		char *start = C.inbuf, *nl;
 		while ((nl = memchr(start, '\n', C.inlen - (size_t)(start - C.inbuf)))) {
 			*nl = '\0';
@@ -1121,7 +1230,7 @@ static void conn_event(struct loop *l, struct watch *w, uint32_t ev)
 
 static bool stdin_wanted(void)
 {
-	return C.ready && !C.stdin_eof && C.outlen < OUTQ_MAX / 2;
+	return C.ready && !C.stdin_eof && C.outlen < OUTQ_MAX / 2 && C.qlen < QUEUE_MAX / 2;
 }
 
 static void stdin_update(void)
@@ -1400,6 +1509,7 @@ int chat_client_main(int argc, char **argv)
 		die("epoll: %s", strerror(errno));
 	timer_init(&C.retry, retry_fire);
 	timer_init(&C.stdin_timer, stdin_timer_fire);
+	timer_init(&C.watchdog, watchdog_fire);
 	if (loop_signals(&C.loop, &C.sig, signal_event, sigs) != 0)
 		die("signals: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);

@@ -156,4 +156,14 @@ def _():
     T.check("control characters from peers never reach the output",
             rc == 0 and re.fullmatch(r"\d\d:\d\d #lobby <evil> a\[2Jbcred\n", out), (rc, out, err))
 
+@case("a line the server never confirmed is sent again after reconnecting")
+def _():
+    srv = FakeIrc(hangup_on="PRIVMSG")
+    rc, out, err = client("-n", "sure", "127.0.0.1:%d" % srv.port, stdin_text="must arrive\n")
+    srv.close()
+    T.check("a line the server never confirmed is sent again after reconnecting",
+            rc == 0 and len(srv.conns) == 2 and "PRIVMSG #lobby :must arrive" in srv.conns[1]
+            and "reconnecting" in err, (rc, err, srv.conns))
+
+
 T.done()

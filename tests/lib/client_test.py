@@ -69,14 +69,19 @@ def servers():
 class FakeIrc:
     """A one-connection IRC server run by a script: answers registration
     (offering CAPS), then calls ON_JOIN(send) when the client joins; PINGs
-    are answered. Everything received is kept in .got."""
+    are answered. Everything received is kept in .got (and per connection
+    in .conns). With HANGUP_ON, the first connection is cut without a word
+    when a line starting so arrives; a second connection is then served."""
 
-    def __init__(self, caps="server-time echo-message", on_join=None, on_register=None):
+    def __init__(self, caps="server-time echo-message", on_join=None, on_register=None,
+                 hangup_on=None):
         self.port = free_port()
         self.caps = caps
         self.on_join = on_join
         self.on_register = on_register
         self.got = []
+        self.conns = []
+        self.hangup_on = hangup_on
         self.ls = socket.socket()
         self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.ls.bind(("127.0.0.1", self.port))
@@ -86,10 +91,15 @@ class FakeIrc:
         self.thread.start()
 
     def _run(self):
-        try:
-            conn, _ = self.ls.accept()
-        except OSError:
-            return
+        for n in range(2 if self.hangup_on else 1):
+            try:
+                conn, _ = self.ls.accept()
+            except OSError:
+                return
+            self.conns.append([])
+            self._serve(conn, self.hangup_on if n == 0 else None)
+
+    def _serve(self, conn, hangup_on):
         conn.settimeout(10 * SLOW)
         buf = b""
         nick = "?"
@@ -106,6 +116,9 @@ class FakeIrc:
                     raw, buf = buf.split(b"\n", 1)
                     line = raw.decode(errors="replace").rstrip("\r")
                     self.got.append(line)
+                    self.conns[-1].append(line)
+                    if hangup_on and line.startswith(hangup_on):
+                        return
                     word = line.split(" ")
                     if word[0] == "CAP" and word[1] == "LS":
                         send(":irc.test CAP * LS :" + self.caps)
