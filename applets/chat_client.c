@@ -1347,6 +1347,8 @@ static void scroll_by(int delta)
 {
 	int max = C.nlines > 0 ? C.nlines - 1 : 0;
 	C.scroll_off = MAX(0, MIN(max, C.scroll_off + delta));
+	if (delta < 0 && C.scroll_off < -delta / 2)
+		C.scroll_off = 0; /* a few new lines below: show them too */
 	draw_messages();
 	draw_bottom();
 }

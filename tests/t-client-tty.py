@@ -209,6 +209,50 @@ try:
         out = tmux("capture-pane", "-p", "-e", "-t", "t")
         T.check("a mention highlights the line", re.search(r"\x1b\[1m.*hey ana, lunch", out), out)
 
+    @case("PgUp/PgDn scroll back and forth; new lines do not move the page")
+    def _():
+        for i in range(40):
+            w.send("PRIVMSG #lobby :scroll %d" % i)
+        wait_screen(r"<cy> scroll 39")
+        keys("PPage")
+        wait_screen(r"more below")
+        text = "\n".join(screen())
+        ok = "scroll 39" not in text and "<cy> scroll 28" in text
+        w.send("PRIVMSG #lobby :while reading")
+        w.send("PING :sync")
+        w.expect("PONG")
+        ok = ok and "while reading" not in "\n".join(screen())
+        keys("NPage")
+        wait_screen(r"<cy> while reading")
+        T.check("PgUp/PgDn scroll back and forth; new lines do not move the page",
+                ok and "more below" not in status_line(), text)
+
+    @case("Tab completes a nick")
+    def _():
+        typed("c")
+        keys("Tab")
+        wait_input(P + "cy:")
+        typed("hi")
+        keys("Enter")
+        T.check("Tab completes a nick", w.expect(r"PRIVMSG #lobby :cy: hi$"))
+
+    @case("/join switches rooms, Ctrl-X cycles, other rooms' lines are labelled")
+    def _():
+        w.send("JOIN #second")
+        w.expect(r" 366 ")
+        typed("/join #second")
+        keys("Enter")
+        wait_input("[#second]")
+        typed("in second")
+        keys("Enter")
+        ok = w.expect(r"^:ana!\S* PRIVMSG #second :in second$")
+        keys("C-x")
+        wait_input(P.rstrip())
+        w.send("PRIVMSG #second :over here")
+        wait_screen(r"\d\d:\d\d #second <cy> over here")
+        T.check("/join switches rooms, Ctrl-X cycles, other rooms' lines are labelled",
+                ok and "#lobby (2 users)" in status_line())
+
     @case("/quit restores the terminal (icanon echo)")
     def _():
         typed("/quit")
