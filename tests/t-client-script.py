@@ -40,13 +40,18 @@ def script_cases(name, make):
     with make() as srv:
         port = srv.port
 
-        @case("%s: piped line reaches the room, exit 0" % name)
-        def _():
-            w = watcher(port, "wa")
-            rc, out, err = client("-n", "nas", "127.0.0.1:%d" % port, stdin_text="backup done\n")
-            T.check("%s: piped line reaches the room, exit 0" % name,
-                    rc == 0 and w.expect(r"^:nas!\S* PRIVMSG #lobby :backup done$"), (rc, err))
-            w.close()
+        def delivered(title, nick, addr, text):
+            @case(title)
+            def _():
+                w = watcher(port, "w" + nick)
+                rc, out, err = client("-n", nick, addr, stdin_text=text + "\n")
+                T.check(title, rc == 0 and w.expect(r"^:%s!\S* PRIVMSG #lobby :%s$" % (nick, text)),
+                        (rc, err))
+                w.close()
+
+        delivered("%s: piped line reaches the room, exit 0" % name, "nas",
+                  "127.0.0.1:%d" % port, "backup done")
+        delivered("%s: IPv6 [::1]:PORT" % name, "six", "[::1]:%d" % port, "over v6")
 
         @case("%s: 100 piped lines all arrive in order before the client quits" % name)
         def _():
@@ -94,14 +99,6 @@ def script_cases(name, make):
             ok = ok and w.expect(r"^:cook!\S* PRIVMSG wd :psst$")
             ok = ok and w.expect(r"^:cook!\S* PRIVMSG #kitchen :soup is ready$")
             T.check("%s: -r ROOM, /me and /msg from a script" % name, ok, (rc, err))
-            w.close()
-
-        @case("%s: IPv6 [::1]:PORT" % name)
-        def _():
-            w = watcher(port, "we")
-            rc, out, err = client("-n", "six", "[::1]:%d" % port, stdin_text="over v6\n")
-            T.check("%s: IPv6 [::1]:PORT" % name,
-                    rc == 0 and w.expect(r"^:six!\S* PRIVMSG #lobby :over v6$"), (rc, err))
             w.close()
 
 
