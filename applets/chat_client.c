@@ -89,7 +89,7 @@ struct sline {
 static struct client {
 	struct loop loop;
 	struct watch conn, in, sig;
-	struct timer retry, stdin_timer, watchdog;
+	struct timer retry, stdin_timer, watchdog, ack_timer;
 	int64_t last_rx;
 	enum state state;
 	int fd;
@@ -568,6 +568,7 @@ static void conn_close(void)
 		names_clear(&C.rooms[i]);
 	queue_unsend();
 	loop_timer_cancel(&C.loop, &C.watchdog);
+	loop_timer_cancel(&C.loop, &C.ack_timer);
 	if (C.script)
 		stdin_update();
 }
@@ -834,11 +835,19 @@ static bool queue_line(const char *target, const char *text, bool action)
 	return true;
 }
 
-/* Send every queued line not yet sent on this connection, then a PING:
- * its PONG confirms them all. */
+/* One PING after a burst of lines: its PONG confirms them all. It goes
+ * once the loop has handled what arrived, so a pasted or piped burst
+ * costs the server (and its flood limit) one PING, not one per line. */
+static void ack_fire(struct loop *l, struct timer *t)
+{
+	(void)l;
+	(void)t;
+	send_raw("PING :" ACK_TOKEN "%u", C.seq);
+}
+
+/* Send every queued line not yet sent on this connection. */
 static void queue_send(void)
 {
-	bool sent = false;
 	if (!C.ready)
 		return;
 	for (int i = 0; i < C.qlen; i++) {
@@ -847,10 +856,9 @@ static void queue_send(void)
 			continue;
 		send_text(q->target, q->text, q->action);
 		q->seq = ++C.seq ? C.seq : ++C.seq;
-		sent = true;
+		if (!timer_armed(&C.ack_timer))
+			loop_timer(&C.loop, &C.ack_timer, 0);
 	}
-	if (sent)
-		send_raw("PING :" ACK_TOKEN "%u", C.seq);
 }
 
 static void queue_ack(const char *token)
@@ -1512,6 +1520,7 @@ int chat_client_main(int argc, char **argv)
 	timer_init(&C.retry, retry_fire);
 	timer_init(&C.stdin_timer, stdin_timer_fire);
 	timer_init(&C.watchdog, watchdog_fire);
+	timer_init(&C.ack_timer, ack_fire);
 	if (loop_signals(&C.loop, &C.sig, signal_event, sigs) != 0)
 		die("signals: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
