@@ -39,6 +39,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,7 +100,7 @@ static struct client {
 	unsigned port;
 	char nick[NICK_MAX + 1], want_nick[NICK_MAX + 1];
 	int nick_tries;
-	bool script, colour, ready, ever_online, cap_time, cap_echo, caps_wanted;
+	bool script, colour, ready, ever_online, cap_echo;
 	int retries, backoff_ms;
 	struct room rooms[MAX_ROOMS];
 	int nrooms, cur;
@@ -108,6 +109,7 @@ static struct client {
 	bool skipping;   /* dropping the rest of an overlong line */
 	char outq[OUTQ_MAX];
 	size_t outlen;
+	int write_err;   /* sending failed: read the server's last words first */
 	struct qline queue[QUEUE_MAX];
 	int qhead, qlen;
 	unsigned seq;
@@ -126,6 +128,7 @@ static struct client {
 } C;
 
 static void send_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void conn_lost(const char *why);
 static void show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -134,6 +137,18 @@ static void draw_bottom(void);
 static void stdin_update(void);
 static void queue_unsend(void);
 static void say(const char *target, const char *text, bool action);
+
+/* die(), but the message is shown on the normal screen, after restoring it. */
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+	term_restore();
+	fflush(stdout);
+	va_start(ap, fmt);
+	vmsg(LOG_ERR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
 
 /* ---- rooms and names ---------------------------------------------------- */
 
@@ -505,15 +520,18 @@ static void show_message(const char *tags, const char *room, const char *from,
 
 static void out_write(void)
 {
-	while (C.outlen) {
+	while (C.outlen && !C.write_err) {
 		ssize_t n = send(C.fd, C.outq, C.outlen, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN)
 				break;
-			conn_lost(strerror(errno));
-			return;
+			/* Not lost yet: an ERROR line saying why may be waiting;
+			 * conn_event() reads it, then gives up. */
+			C.write_err = errno;
+			C.outlen = 0;
+			break;
 		}
 		memmove(C.outq, C.outq + n, C.outlen - (size_t)n);
 		C.outlen -= (size_t)n;
@@ -530,7 +548,7 @@ static void send_raw(const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
 	va_end(ap);
-	if (C.state < REGISTERING || n < 0)
+	if (C.state < REGISTERING || n < 0 || C.write_err)
 		return;
 	if (n > (int)sizeof(line) - 3)
 		n = (int)sizeof(line) - 3;
@@ -547,7 +565,7 @@ static void send_raw(const char *fmt, ...)
 static void reconnect_later(const char *why)
 {
 	if (C.script && ++C.retries > SCRIPT_RETRIES)
-		die("giving up on %s:%u: %s", C.host, C.port, why);
+		fail("giving up on %s:%u: %s", C.host, C.port, why);
 	C.backoff_ms = C.backoff_ms ? MIN(C.backoff_ms * 2, BACKOFF_MAX) : 1000;
 	alert("%s; reconnecting in %d s", why, C.backoff_ms / 1000);
 	loop_timer(&C.loop, &C.retry, C.backoff_ms);
@@ -562,6 +580,7 @@ static void conn_close(void)
 	}
 	C.fd = -1;
 	C.outlen = C.inlen = 0;
+	C.write_err = 0;
 	C.skipping = C.ready = C.draining = false;
 	C.state = OFFLINE;
 	for (int i = 0; i < C.nrooms; i++)
@@ -580,7 +599,7 @@ static void conn_lost(const char *why)
 	snprintf(reason, sizeof(reason), "%s", why);
 	conn_close();
 	if (!C.ever_online)
-		die("%s:%u %s before logging in: %s", C.host, C.port,
+		fail("%s:%u %s before logging in: %s", C.host, C.port,
 		    was == ONLINE ? "closed the connection" : "refused us", reason);
 	reconnect_later(reason[0] ? reason : "connection lost");
 }
@@ -612,7 +631,7 @@ static void connect_next(void)
 	snprintf(why, sizeof(why), "cannot connect to %s:%u: %s", C.host, C.port,
 		 C.last_err == ECONNREFUSED ? "connection refused" : strerror(C.last_err));
 	if (!C.ever_online)
-		die("%s \xe2\x80\x94 is chat-server running there? try chat-discover", why);
+		fail("%s \xe2\x80\x94 is chat-server running there? try chat-discover", why);
 	reconnect_later(why);
 }
 
@@ -941,15 +960,12 @@ static void on_cap(struct irc_msg *m)
 			tok[strcspn(tok, "=")] = '\0';
 			if (!strcmp(tok, "server-time") || !strcmp(tok, "echo-message")) {
 				send_raw("CAP REQ :%s", tok);
-				C.caps_wanted = true;
 			}
 		}
 		if (m->nparams > 3 && !strcmp(m->params[2], "*"))
 			return; /* more LS lines follow */
 		send_raw("CAP END");
 	} else if (!strcmp(sub, "ACK")) {
-		if (strstr(list, "server-time"))
-			C.cap_time = true;
 		if (strstr(list, "echo-message") && !strstr(list, "-echo-message"))
 			C.cap_echo = true;
 	}
@@ -981,7 +997,6 @@ static void on_join(struct irc_msg *m, const char *from)
 		names_clear(r);
 		show("you joined %s", r->name);
 	} else if ((r = find_room(room))) {
-		name_add(r, from);
 		show("%s joined %s", from, r->name);
 	}
 	if (r)
@@ -1164,7 +1179,7 @@ static void handle_line(char *line)
 	} else if (irc_cmd_is(&m, "CAP")) {
 		on_cap(&m);
 	} else if (irc_cmd_is(&m, "ERROR")) {
-		alert("server: %s", m.params[0]);
+		conn_lost(m.params[0]); /* the server closes the link after it */
 	}
 }
 
@@ -1230,6 +1245,8 @@ static void conn_event(struct loop *l, struct watch *w, uint32_t ev)
 		conn_read();
 	if (C.fd >= 0 && (ev & EPOLLOUT))
 		out_write();
+	if (C.fd >= 0 && C.write_err)
+		conn_lost(strerror(C.write_err));
 	draw_bottom();
 	out_flush();
 }
@@ -1278,7 +1295,7 @@ static void stdin_pump(void)
 	ssize_t n = read(STDIN_FILENO, C.sbuf + C.slen, sizeof(C.sbuf) - 1 - C.slen);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			die("reading stdin: %s", strerror(errno));
+			fail("reading stdin: %s", strerror(errno));
 		return;
 	}
 	if (n == 0) {
@@ -1423,13 +1440,16 @@ static void keys_event(struct loop *l, struct watch *w, uint32_t ev)
 static void ui_start(void)
 {
 	if (term_raw(STDIN_FILENO) != 0)
-		die("cannot set up the terminal: %s", strerror(errno));
+		fail("cannot set up the terminal: %s", strerror(errno));
+	static char obuf[16384];
 	C.ui = true;
+	/* Whole screen updates at once, flushed after each event: no flicker. */
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	le_init(&C.le);
 	/* stdin stays blocking: its flags are shared with the shell, and we
 	 * read once per readiness event. */
 	if (loop_add(&C.loop, &C.in, STDIN_FILENO, keys_event, EPOLLIN) != 0)
-		die("cannot watch the terminal: %s", strerror(errno));
+		fail("cannot watch the terminal: %s", strerror(errno));
 	draw_all();
 }
 
@@ -1516,21 +1536,21 @@ int chat_client_main(int argc, char **argv)
 		C.script = true;
 	C.colour = !(nocolour && nocolour[0]);
 	if (loop_init(&C.loop) != 0)
-		die("epoll: %s", strerror(errno));
+		fail("epoll: %s", strerror(errno));
 	timer_init(&C.retry, retry_fire);
 	timer_init(&C.stdin_timer, stdin_timer_fire);
 	timer_init(&C.watchdog, watchdog_fire);
 	timer_init(&C.ack_timer, ack_fire);
 	if (loop_signals(&C.loop, &C.sig, signal_event, sigs) != 0)
-		die("signals: %s", strerror(errno));
+		fail("signals: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 	C.naddrs = net_resolve(C.host, C.port, C.addrs, MAX_ADDRS, &why);
 	if (C.naddrs < 0)
-		die("cannot find %s: %s \xe2\x80\x94 check the name, or try chat-discover", C.host, why);
+		fail("cannot find %s: %s \xe2\x80\x94 check the name, or try chat-discover", C.host, why);
 	if (C.script)
 		script_start();
 	start_connect();
 	if (loop_run(&C.loop) != 0)
-		die("epoll: %s", strerror(errno));
+		fail("epoll: %s", strerror(errno));
 	return 0;
 }

@@ -161,7 +161,7 @@ def _():
 
 @case("refused at login: non-zero exit and the server's reason")
 def _():
-    srv = FakeIrc(on_register=lambda send, nick: send("ERROR :Closing link: you are banned"))
+    srv = FakeIrc(on_register=lambda send, nick: send("ERROR :Closing link: you are banned") or True)
     rc, out, err = client("-n", "nope", "127.0.0.1:%d" % srv.port, stdin_text="hi\n")
     srv.close()
     T.check("refused at login: non-zero exit and the server's reason",

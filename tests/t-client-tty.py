@@ -11,7 +11,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import BIN, EMU, T, Line, case, wait_for  # noqa: E402
-from client_test import Ngircd  # noqa: E402
+from client_test import FakeIrc, Ngircd  # noqa: E402
 
 if not shutil.which("tmux"):
     T.check("tmux is installed (make deps)", False)
@@ -307,6 +307,19 @@ try:
         wait_screen(r"EXIT=0")
         T.check("TERM=dumb gets plain lines", ok and "\x1b" not in tmux("capture-pane", "-p", "-e", "-t", "t"))
         tmux("kill-session", "-t", "t")
+
+    @case("a fatal error is shown on the restored terminal, exit 1")
+    def _():
+        srv = FakeIrc(on_register=lambda send, nick: send("ERROR :Closing link: full") or True)
+        cmd = "%s -n eve 127.0.0.1:%d; S=$?; stty -a; echo EXIT=$S; sleep 600" % (
+            " ".join(EMU + [LINK]), srv.port)
+        new_session(cmd)
+        wait_screen(r"EXIT=1")
+        text = "\n".join(screen())
+        srv.close()
+        T.check("a fatal error is shown on the restored terminal, exit 1",
+                "refused us before logging in: Closing link: full" in text
+                and re.search(r"(^|\s)icanon\s", text), text)
 finally:
     subprocess.run(["tmux", "-S", SOCK, "kill-server"], capture_output=True)
     ngircd.__exit__()

@@ -68,7 +68,8 @@ def servers():
 
 class FakeIrc:
     """A one-connection IRC server run by a script: answers registration
-    (offering CAPS), then calls ON_JOIN(send) when the client joins; PINGs
+    (offering CAPS; ON_REGISTER(send, nick) replaces the welcome and hangs up
+    if it returns true), then calls ON_JOIN(send) when the client joins; PINGs
     are answered. Everything received is kept in .got (and per connection
     in .conns). With HANGUP_ON, the first connection is cut without a word
     when a line starting so arrives; a second connection is then served."""
@@ -128,7 +129,8 @@ class FakeIrc:
                         nick = word[1]
                     elif word[0] == "USER":
                         if self.on_register:
-                            self.on_register(send, nick)
+                            if self.on_register(send, nick):
+                                return  # hang up, as after an ERROR
                             continue
                         send(":irc.test 001 %s :Welcome" % nick)
                     elif word[0] == "JOIN":
