@@ -83,6 +83,10 @@ def watcher(port, nick):
 
 
 def new_session(cmd):
+    # A session that stays keeps the tmux server up between the test's own.
+    if subprocess.run(["tmux", "-S", SOCK, "has-session", "-t", "keep"],
+                      capture_output=True).returncode != 0:
+        tmux("new-session", "-d", "-s", "keep", "sleep 900")
     subprocess.run(["tmux", "-S", SOCK, "kill-session", "-t", "t"], capture_output=True)
     tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", cmd)
 
