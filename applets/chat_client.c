@@ -443,7 +443,7 @@ static void add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t 
 	l = sline_at(C.nlines++);
 	*l = (struct sline){ copy, (uint16_t)nick_at, (uint16_t)nick_len, colour, hilite };
 	if (C.scroll_off) {
-		C.scroll_off++; /* keep the page being read still */
+		C.scroll_off = MIN(C.scroll_off + 1, C.nlines - 1); /* keep the page still */
 		draw_bottom();
 		return;
 	}

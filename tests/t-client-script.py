@@ -46,7 +46,7 @@ def script_cases(name, make):
             @case(title)
             def _():
                 w = watcher(port, "w" + nick)
-                rc, out, err = client("-n", nick, addr, stdin_text=text + "\n")
+                rc, out, err = client("-n", nick, *addr.split(), stdin_text=text + "\n")
                 T.check(title, rc == 0 and w.expect(r"^:%s!\S* PRIVMSG #lobby :%s$" % (nick, text)),
                         (rc, err))
                 w.close()
@@ -54,6 +54,7 @@ def script_cases(name, make):
         delivered("%s: piped line reaches the room, exit 0" % name, "nas",
                   "127.0.0.1:%d" % port, "backup done")
         delivered("%s: IPv6 [::1]:PORT" % name, "six", "[::1]:%d" % port, "over v6")
+        delivered("%s: no HOST: localhost, -p PORT" % name, "loc", "-p %d" % port, "from here")
 
         # 40: more than chat-server's flood burst (20), so its throttle is met too
         @case("%s: 40 piped lines all arrive in order before the client quits" % name)
@@ -132,6 +133,18 @@ for server_name, factory in servers():
         script_cases(server_name, factory)
     except Exception as e:  # the server itself did not start: that fails
         T.check("%s: server starts" % server_name, False, e)
+
+
+@case("bad arguments are clear errors")
+def _():
+    for args, want in ((["-n", "9lives", "h"], "-n: '9lives' is not a nick"),
+                       (["-r", "a,b", "h"], "-r: 'a,b' is not a room name"),
+                       (["-p", "7000", "h:7001"], "two ports given"),
+                       (["[::1"], "'[::1' is not HOST, HOST:PORT or [IPv6]:PORT"),
+                       (["a", "b"], "unexpected argument 'b'")):
+        rc, out, err = client(*args)
+        T.check("bad arguments are clear errors: %s" % " ".join(args),
+                rc == 1 and err.startswith("chat-client: " + want), err)
 
 
 @case("connection refused: non-zero exit and a helpful message")
