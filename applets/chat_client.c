@@ -330,15 +330,16 @@ static void out_flush(void)
 static void sline_render(const struct sline *l)
 {
 	const char *t = l->text;
-	if (!C.colour || (!l->colour && !l->hilite)) {
+	unsigned colour = C.colour ? l->colour : 0; /* NO_COLOR: bold stays */
+	if (!colour && !l->hilite) {
 		fputs(t, stdout);
 		return;
 	}
 	if (l->hilite)
 		fputs("\033[1m", stdout);
 	fwrite(t, 1, l->nick_at, stdout);
-	if (l->colour)
-		printf("\033[%um", l->colour);
+	if (colour)
+		printf("\033[%um", colour);
 	fwrite(t + l->nick_at, 1, l->nick_len, stdout);
 	printf("\033[39m%s\033[0m", t + l->nick_at + l->nick_len);
 }
@@ -379,12 +380,14 @@ static void draw_status(void)
 {
 	struct room *r = cur_room();
 	static const char *names[] = { "offline, reconnecting", "connecting", "logging in", "online" };
-	char s[512];
-	int n = snprintf(s, sizeof(s), " %s:%u | %s", C.host, C.port, r ? r->name : "(no room)");
+	char s[512], users[24] = "";
 	if (r && r->nnames)
-		n += snprintf(s + n, sizeof(s) - (size_t)n, " (%d users)", r->nnames);
-	n += snprintf(s + n, sizeof(s) - (size_t)n, " | %s | %s%s", C.nick, names[C.state],
-		      C.scroll_off ? " | -- more below (PgDn) --" : "");
+		snprintf(users, sizeof(users), " (%d users)", r->nnames);
+	int n = snprintf(s, sizeof(s), " %s:%u | %s%s | %s | %s%s", C.host, C.port,
+			 r ? r->name : "(no room)", users, C.nick, names[C.state],
+			 C.scroll_off ? " | -- more below (PgDn) --" : "");
+	if (n < 0)
+		return;
 	if (n >= (int)sizeof(s))
 		n = sizeof(s) - 1;
 	size_t fit = utf8_fit(s, (size_t)n, (size_t)C.cols);
@@ -553,6 +556,10 @@ static void send_raw(const char *fmt, ...)
 		return;
 	if (n > (int)sizeof(line) - 3)
 		n = (int)sizeof(line) - 3;
+	/* A CR or LF inside would end the line early and start another
+	 * command: "text\rQUIT" from a script must stay text. */
+	for (char *p = line; (p = strpbrk(p, "\r\n")) != NULL;)
+		*p = ' ';
 	memcpy(line + n, "\r\n", 2);
 	if (C.outlen + (size_t)n + 2 > OUTQ_MAX) {
 		conn_lost("the server does not read what we send");
@@ -701,11 +708,10 @@ static void send_text(const char *target, const char *text, bool action)
 {
 	size_t n = strlen(text);
 	do {
-		size_t take = utf8_fit(text, n, TEXT_MAX / 2) ; /* columns >= bytes/2 */
-		while (take < n && take < TEXT_MAX && utf8_fit(text, n, (take + 1)) > take)
-			take = utf8_fit(text, n, take + 1);
-		if (take == 0)
-			take = MIN(n, (size_t)1);
+		size_t take = MIN(n, (size_t)TEXT_MAX);
+		/* Cut between characters, never inside one. */
+		while (take < n && take > 1 && ((unsigned char)text[take] & 0xC0) == 0x80)
+			take--;
 		if (action)
 			send_raw("PRIVMSG %s :\001ACTION %.*s\001", target, (int)take, text);
 		else

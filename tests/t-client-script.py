@@ -181,6 +181,20 @@ def _():
             rc == 1 and "you are banned" in err, (rc, err))
 
 
+@case("long lines go in pieces cut between characters; a CR cannot start a command")
+def _():
+    srv = FakeIrc()
+    text = "\u00e9" * 450  # 900 bytes: three PRIVMSGs
+    rc, out, err = client("-n", "long", "127.0.0.1:%d" % srv.port,
+                          stdin_text=text + "\nbefore\rQUIT :injected\n")
+    srv.close()
+    sent = [l.split(" :", 1)[1] for l in srv.got if l.startswith("PRIVMSG #lobby :")]
+    T.check("long lines go in pieces cut between characters; a CR cannot start a command",
+            rc == 0 and "".join(sent[:-1]) == text and len(sent) == 4
+            and all(len(p.encode()) <= 400 for p in sent)
+            and sent[-1] == "before QUIT :injected", (rc, err, sent))
+
+
 @case("control characters from peers never reach the output")
 def _():
     def nasty(send, nick, room):
