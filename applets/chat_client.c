@@ -138,6 +138,7 @@ static void draw_bottom(void);
 static void stdin_update(void);
 static void queue_unsend(void);
 static void say(const char *target, const char *text, bool action);
+static void script_finish(void);
 
 /* die(), but the message is shown on the normal screen, after restoring it. */
 static void fail(const char *fmt, ...)
@@ -783,8 +784,13 @@ static void run_command(char *line)
 		arg = cmd + strlen(cmd);
 	while (*arg == ' ')
 		arg++;
-	if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit"))
+	if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) {
+		if (C.script && !C.ui) {
+			script_finish(); /* what came before it still goes */
+			return;
+		}
 		quit(0, *arg ? arg : NULL);
+	}
 	if (!strcmp(cmd, "help")) {
 		show_help();
 		return;
@@ -1284,17 +1290,27 @@ static void script_line(char *line, size_t n)
 	submit(line);
 }
 
-static void script_eof(void)
+/* No more input (end of stdin, or /quit): quit once the server has it all. */
+static void script_finish(void)
 {
 	C.stdin_eof = true;
-	if (C.slen)
-		script_line(C.sbuf, C.slen);
 	C.slen = 0;
 	if (C.in.added)
 		loop_del(&C.loop, &C.in);
-	/* The PONG to this comes after everything we sent was handled. */
-	C.draining = true;
-	send_raw("PING :" DRAIN_TOKEN);
+	/* The PONG to this comes after everything we sent was handled; when
+	 * not connected now, the PONG that says we are back sends it. */
+	if (C.ready) {
+		C.draining = true;
+		send_raw("PING :" DRAIN_TOKEN);
+	}
+}
+
+static void script_eof(void)
+{
+	if (C.slen)
+		script_line(C.sbuf, C.slen); /* a last line without newline */
+	if (!C.stdin_eof)
+		script_finish();
 }
 
 static void stdin_pump(void)
@@ -1311,10 +1327,12 @@ static void stdin_pump(void)
 	}
 	C.slen += (size_t)n;
 	char *start = C.sbuf, *nl;
-	while ((nl = memchr(start, '\n', C.slen - (size_t)(start - C.sbuf)))) {
+	while (!C.stdin_eof && (nl = memchr(start, '\n', C.slen - (size_t)(start - C.sbuf)))) {
 		script_line(start, (size_t)(nl - start));
 		start = nl + 1;
 	}
+	if (C.stdin_eof)
+		return; /* a /quit line: the rest is not read */
 	C.slen -= (size_t)(start - C.sbuf);
 	memmove(C.sbuf, start, C.slen);
 	if (C.slen == sizeof(C.sbuf) - 1) { /* a long line goes in pieces */

@@ -195,6 +195,18 @@ def _():
             and sent[-1] == "before QUIT :injected", (rc, err, sent))
 
 
+@case("/quit in a script: earlier lines are delivered, later ones are not read")
+def _():
+    srv = FakeIrc()
+    rc, out, err = client("-n", "q", "127.0.0.1:%d" % srv.port,
+                          stdin_text="first\nsecond\n/quit\nnever\n")
+    srv.close()
+    sent = [l for l in srv.got if l.startswith("PRIVMSG")]
+    T.check("/quit in a script: earlier lines are delivered, later ones are not read",
+            rc == 0 and sent == ["PRIVMSG #lobby :first", "PRIVMSG #lobby :second"]
+            and any(l.startswith("QUIT") for l in srv.got), (rc, err, srv.got))
+
+
 @case("control characters from peers never reach the output")
 def _():
     def nasty(send, nick, room):
