@@ -590,6 +590,7 @@ static void conn_close(void)
 	C.fd = -1;
 	C.outlen = C.inlen = 0;
 	C.write_err = 0;
+	C.cap_echo = false;
 	C.skipping = C.ready = C.draining = false;
 	C.state = OFFLINE;
 	for (int i = 0; i < C.nrooms; i++)
@@ -971,9 +972,8 @@ static void on_cap(struct irc_msg *m)
 		strlcpy_ok(copy, list, sizeof(copy));
 		for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
 			tok[strcspn(tok, "=")] = '\0';
-			if (!strcmp(tok, "server-time") || !strcmp(tok, "echo-message")) {
+			if (!strcmp(tok, "server-time") || !strcmp(tok, "echo-message"))
 				send_raw("CAP REQ :%s", tok);
-			}
 		}
 		if (m->nparams > 3 && !strcmp(m->params[2], "*"))
 			return; /* more LS lines follow */
@@ -1003,10 +1003,12 @@ static void on_join(struct irc_msg *m, const char *from)
 	const char *room = m->params[0];
 	struct room *r;
 	if (is_me(from)) {
+		bool rejoin = find_room(room) != NULL;
 		r = room_add(room);
 		if (!r)
 			return;
-		C.cur = (int)(r - C.rooms);
+		if (!rejoin) /* a new room becomes the current one; rejoins keep it */
+			C.cur = (int)(r - C.rooms);
 		names_clear(r);
 		show("you joined %s", r->name);
 	} else if ((r = find_room(room))) {
