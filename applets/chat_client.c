@@ -383,7 +383,7 @@ static void draw_status(void)
 	static const char *names[] = { "offline, reconnecting", "connecting", "logging in", "online" };
 	char s[512], users[24] = "";
 	if (r && r->nnames)
-		snprintf(users, sizeof(users), " (%d users)", r->nnames);
+		snprintf(users, sizeof(users), " (%d user%s)", r->nnames, r->nnames == 1 ? "" : "s");
 	int n = snprintf(s, sizeof(s), " %s:%u | %s%s | %s | %s%s", C.host, C.port,
 			 r ? r->name : "(no room)", users, C.nick, names[C.state],
 			 C.scroll_off ? " | -- more below (PgDn) --" : "");
@@ -1123,8 +1123,8 @@ static void on_numeric(struct irc_msg *m, int num)
 		break;
 	case 353: on_names(m); return;
 	case 332: if (m->nparams > 2) show("topic of %s: %s", m->params[1], last); return;
-	case 322: if (m->nparams > 2) show("%s (%s users) %s", m->params[1], m->params[2],
-					  m->nparams > 3 ? last : ""); return;
+	case 322: if (m->nparams > 2) show("%s (%s user%s) %s", m->params[1], m->params[2],
+					  strcmp(m->params[2], "1") ? "s" : "", m->nparams > 3 ? last : ""); return;
 	case 301: if (m->nparams > 2) show("%s is away: %s", m->params[1], last); return;
 	case 305: case 306: case 323: case 331: show("%s", last); return;
 	default: break;

@@ -257,6 +257,21 @@ try:
         T.check("/join switches rooms, Ctrl-X cycles, other rooms' lines are labelled",
                 ok and "#lobby (2 users)" in status_line())
 
+    @case("commands: /topic, /who, /rooms, /nick, unknown ones")
+    def _():
+        for line in ("/topic soup at noon", "/who", "/rooms", "/nick ana2", "/frobnicate"):
+            typed(line)
+            keys("Enter")
+        wait_screen(r"unknown command /frobnicate: try /help")
+        text = "\n".join(screen())
+        T.check("commands: /topic, /who, /rooms, /nick, unknown ones",
+                "ana set the topic of #lobby: soup at noon" in text
+                and re.search(r"in #lobby: .*\bcy\b", text) and "#lobby (2 users) soup at noon" in text
+                and "you are now ana2" in text and "| ana2 | online" in status_line(), text)
+        typed("/nick ana")
+        keys("Enter")
+        wait_for(lambda: "| ana | online" in status_line(), what="nick ana again")
+
     @case("/quit restores the terminal (icanon echo)")
     def _():
         typed("/quit")
