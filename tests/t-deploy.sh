@@ -221,7 +221,7 @@ deb_arch() {
 	x86_64) echo amd64 ;;
 	esac
 }
-DEB_FILES="./\n./etc/\n./etc/default/\n./etc/default/chatbox\n./lib/\n./lib/systemd/\n./lib/systemd/system/\n./lib/systemd/system/chatbox.service\n./usr/\n./usr/bin/\n./usr/bin/chatbox\n./usr/libexec/\n./usr/libexec/chatbox/\n./usr/libexec/chatbox/chatbox-run\n$(echo "$APPLETS" | sed 's|^|./usr/bin/|')\n"
+DEB_FILES="./\n./etc/\n./etc/default/\n./etc/default/chatbox\n./lib/\n./lib/systemd/\n./lib/systemd/system/\n./lib/systemd/system/chatbox.service\n./usr/\n./usr/bin/\n./usr/bin/chatbox\n./usr/libexec/\n./usr/libexec/chatbox/\n./usr/libexec/chatbox/chatbox-run\n./usr/share/\n./usr/share/doc/\n./usr/share/doc/chatbox/\n./usr/share/doc/chatbox/README.md\n$(echo "$APPLETS" | sed 's|^|./usr/bin/|')\n"
 for b in x86_64 rpi-aarch64 rpi-armv7 rpi-armv6; do
 	if [ ! -x "$top/build/$b/chatbox" ]; then
 		skipping "deb $b" "build/$b/chatbox not built"
@@ -234,8 +234,8 @@ for b in x86_64 rpi-aarch64 rpi-armv7 rpi-armv6; do
 	testing "deb $b: control fields" \
 		"fresh; dpkg-deb -f '$top/$deb' Package Architecture Section Priority | sed 's/^[A-Za-z]*: //'; dpkg-deb -f '$top/$deb' Version | grep -c '^0\.1\.[0-9]*\$'" \
 		"chatbox\n$arch\nnet\noptional\n1\n" "" ""
-	testing "deb $b: files: binary, links, unit, defaults, wrapper" \
-		"fresh; dpkg-deb -c '$top/$deb' | awk '{print \$6}' | grep -v '^./usr/share/doc'" "$DEB_FILES" "" ""
+	testing "deb $b: files: binary, links, unit, defaults, wrapper, README" \
+		"fresh; dpkg-deb -c '$top/$deb' | awk '{print \$6}'" "$DEB_FILES" "" ""
 	testing "deb $b: conffiles and maintainer scripts" \
 		"fresh; dpkg-deb --ctrl-tarfile '$top/$deb' | tar tf - | sort; dpkg-deb -I '$top/$deb' conffiles" \
 		"./\n./conffiles\n./control\n./postinst\n./postrm\n./prerm\n/etc/default/chatbox\n" "" ""
