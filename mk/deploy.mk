@@ -32,14 +32,14 @@ uninstall: $(O)/gen/autoconf.h
 
 ipk: $(O)/chatbox
 	@mkdir -p $(PKG_DIR)
-	@SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) sh scripts/mkipk.sh $(O)/chatbox $(IPK_ARCH) \
+	@SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) sh scripts/mkpkg.sh ipk $(O)/chatbox $(IPK_ARCH) \
 		$(CHATBOX_VERSION)-r$(IPK_RELEASE) \
 		$(PKG_DIR)/chatbox_$(CHATBOX_VERSION)-r$(IPK_RELEASE)_$(IPK_ARCH).ipk $(APPLET_LIST)
 	@echo "  IPK     $(PKG_DIR)/chatbox_$(CHATBOX_VERSION)-r$(IPK_RELEASE)_$(IPK_ARCH).ipk"
 
 deb: $(O)/chatbox
 	@mkdir -p $(PKG_DIR)
-	@SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) sh scripts/mkdeb.sh $(O)/chatbox $(DEB_ARCH) \
+	@SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) sh scripts/mkpkg.sh deb $(O)/chatbox $(DEB_ARCH) \
 		$(CHATBOX_VERSION) $(PKG_DIR)/chatbox_$(CHATBOX_VERSION)_$(DEB_ARCH).deb $(APPLET_LIST)
 	@echo "  DEB     $(PKG_DIR)/chatbox_$(CHATBOX_VERSION)_$(DEB_ARCH).deb"
 

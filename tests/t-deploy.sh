@@ -168,15 +168,21 @@ ipk_arch() {
 	esac
 }
 IPK_DATA="./\n./etc/\n./etc/config/\n./etc/config/chatbox\n./etc/init.d/\n./etc/init.d/chatbox\n./usr/\n./usr/bin/\n$(echo "$APPLETS" | sed 's|^|./usr/bin/|')\n./usr/bin/chatbox\n"
-for b in x86_64 openwrt-ath79 openwrt-ramips openwrt-ipq40xx openwrt-filogic; do
-	if [ ! -x "$top/build/$b/chatbox" ]; then
-		skipping "ipk $b" "build/$b/chatbox not built"
-		continue
+# package KIND BOARD: build BOARD's package with its one command ("make ipk
+# BOARD=..."), check its name, and set $pkg to it; false if BOARD is not built.
+package() {
+	if [ ! -x "$top/build/$2/chatbox" ]; then
+		skipping "$1 $2" "build/$2/chatbox not built"
+		return 1
 	fi
+	pkg=$($MK "$1" BOARD="$2" | sed -n 's/^  [A-Z]*  *//p')
+	testing "$1 $2: one command builds it, named for $arch" \
+		"fresh; echo '$pkg' | sed 's/_0\.1\.[0-9][0-9]*/_0.1.N/'" "build/$2/pkg/chatbox_0.1.N$3_$arch.$1\n" "" ""
+}
+for b in x86_64 openwrt-ath79 openwrt-ramips openwrt-ipq40xx openwrt-filogic; do
 	arch=$(ipk_arch $b)
-	ipk=$($MK ipk BOARD=$b | sed -n 's/^  IPK *//p')
-	testing "ipk $b: one command builds it, named for $arch" \
-		"fresh; echo '$ipk' | sed 's/[0-9][0-9]*-r1/N-r1/'" "build/$b/pkg/chatbox_0.1.N-r1_$arch.ipk\n" "" ""
+	package ipk $b -r1 || continue
+	ipk=$pkg
 	testing "ipk $b: ar of debian-binary 2.0, control.tar.gz, data.tar.gz" \
 		"fresh; ar t '$top/$ipk' && ar p '$top/$ipk' debian-binary" \
 		"debian-binary\ncontrol.tar.gz\ndata.tar.gz\n2.0\n" "" ""
@@ -223,14 +229,9 @@ deb_arch() {
 }
 DEB_FILES="./\n./etc/\n./etc/default/\n./etc/default/chatbox\n./lib/\n./lib/systemd/\n./lib/systemd/system/\n./lib/systemd/system/chatbox.service\n./usr/\n./usr/bin/\n./usr/bin/chatbox\n./usr/libexec/\n./usr/libexec/chatbox/\n./usr/libexec/chatbox/chatbox-run\n./usr/share/\n./usr/share/doc/\n./usr/share/doc/chatbox/\n./usr/share/doc/chatbox/README.md\n$(echo "$APPLETS" | sed 's|^|./usr/bin/|')\n"
 for b in x86_64 rpi-aarch64 rpi-armv7 rpi-armv6; do
-	if [ ! -x "$top/build/$b/chatbox" ]; then
-		skipping "deb $b" "build/$b/chatbox not built"
-		continue
-	fi
 	arch=$(deb_arch $b)
-	deb=$($MK deb BOARD=$b | sed -n 's/^  DEB *//p')
-	testing "deb $b: one command builds it, named for $arch" \
-		"fresh; echo '$deb' | sed 's/0\.1\.[0-9][0-9]*_/0.1.N_/'" "build/$b/pkg/chatbox_0.1.N_$arch.deb\n" "" ""
+	package deb $b "" || continue
+	deb=$pkg
 	testing "deb $b: control fields" \
 		"fresh; dpkg-deb -f '$top/$deb' Package Architecture Section Priority | sed 's/^[A-Za-z]*: //'; dpkg-deb -f '$top/$deb' Version | grep -c '^0\.1\.[0-9]*\$'" \
 		"chatbox\n$arch\nnet\noptional\n1\n" "" ""
@@ -295,7 +296,7 @@ fi
 
 # ---- every shell script of deploy passes shellcheck ------------------------
 if command -v shellcheck >/dev/null 2>&1; then
-	for f in scripts/applets.sh scripts/install.sh scripts/mkipk.sh scripts/mkdeb.sh \
+	for f in scripts/applets.sh scripts/install.sh scripts/mkpkg.sh \
 		scripts/openwrt-config.sh board/openwrt/chatbox/files/chatbox.init \
 		board/openwrt/ipk/postinst board/openwrt/ipk/prerm board/rpi/chatbox-run \
 		board/rpi/debian/postinst board/rpi/debian/prerm board/rpi/debian/postrm \
