@@ -8,7 +8,7 @@
 #   make openwrt-config                              refresh the feed's Config.in
 # Packages land in build/BOARD/pkg/. CHATBOX_VERSION=x.y.z sets their version.
 
-TEST_PKGS += shellcheck dpkg-dev binutils tar gzip systemd init-system-helpers file
+TEST_PKGS += shellcheck dpkg-dev binutils tar gzip systemd init-system-helpers file busybox
 
 PREFIX         ?= /usr/local
 INSTALL_ROOT    = $(if $(CONFIG_PREFIX),$(CONFIG_PREFIX),$(DESTDIR)$(PREFIX))

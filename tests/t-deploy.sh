@@ -59,8 +59,15 @@ procd() {
 	[ -f uci/chatbox ] || cp "$UCI" uci/chatbox
 	: >root/lib/functions/network.sh
 	env UCI_DIR="$PWD/uci" IPKG_INSTROOT="$PWD/root" "$@" \
-		sh -c ". '$top/tests/lib/openwrt-shim.sh'; . '$INIT'; start_service; service_triggers"
+		ash -c ". '$top/tests/lib/openwrt-shim.sh'; . '$INIT'; start_service; service_triggers"
 }
+# OpenWrt's shell is BusyBox ash: run the init script under it when Debian's
+# busybox is installed, else under dash (an ash too).
+ash() { busybox sh "$@"; }
+if ! busybox sh -c : 2>/dev/null; then
+	ash() { sh "$@"; }
+	skipping "init script under BusyBox ash" "busybox is not installed: using dash"
+fi
 with_umdns() { mkdir -p bin && printf '#!/bin/sh\n' >bin/umdns && chmod +x bin/umdns; }
 LAN="NET_V4_lan=192.168.1.1 NET_V6_lan=fd00::1 NET_DEV_lan=br-lan"
 DEFAULT_OUT="instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n"
