@@ -58,8 +58,11 @@ procd() {
 	mkdir -p uci root/lib/functions bin
 	[ -f uci/chatbox ] || cp "$UCI" uci/chatbox
 	: >root/lib/functions/network.sh
-	env UCI_DIR="$PWD/uci" IPKG_INSTROOT="$PWD/root" "$@" \
+	(
+		export UCI_DIR="$PWD/uci" IPKG_INSTROOT="$PWD/root"
+		for assignment in "$@"; do export "${assignment?}"; done
 		ash -c ". '$top/tests/lib/openwrt-shim.sh'; . '$INIT'; start_service; service_triggers"
+	)
 }
 # OpenWrt's shell is BusyBox ash: run the init script under it when Debian's
 # busybox is installed, else under dash (an ash too).
