@@ -98,6 +98,9 @@ testing "init: the LAN has no address yet: no instance, a message, a trigger to 
 testing "init: user root runs without a user parameter" \
 	"fresh; mkdir uci; sed \"s/option user 'chatbox'/option user 'root'/\" '$UCI' >uci/chatbox; procd $LAN | grep -c ' user '" \
 	"0\n" "" ""
+testing "init: a port below 1024: started as root, chat-server drops to the user (-u)" \
+	"fresh; mkdir uci; sed \"s/option port '6667'/option port '23'/\" '$UCI' >uci/chatbox; procd $LAN | grep -e command -e ' user '" \
+	" command /usr/bin/chat-server -f -S -p 23 -b 192.168.1.1 -b fd00::1 -r #lobby -u chatbox\n" "" ""
 testing "init: each section is a server of its own (a guest network on 6668)" \
 	"fresh; mkdir uci; cp '$UCI' uci/chatbox; printf \"config chatbox 'guest'\n option port '6668'\n option interface 'guest'\n option discovery '0'\n\" >>uci/chatbox; procd $LAN NET_V4_guest=192.168.2.1 NET_DEV_guest=br-guest | grep -e instance -e command -e netdev -e trigger" \
 	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby\n netdev br-lan\ninstance guest\n command /usr/bin/chat-server -f -S -p 6668 -b 192.168.2.1 -M\n netdev br-guest\nreload trigger on config chatbox\nreload trigger on interface lan\nreload trigger on interface guest\n" "" ""
