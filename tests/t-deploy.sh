@@ -264,6 +264,7 @@ cleanup() {
 	rm -rf "$tmpd"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 # dpkg RUNS...: dpkg, waiting while another apt or dpkg holds its lock.
 dpkg_wait() {
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
