@@ -83,6 +83,9 @@ testing "init: umdns installed: it announces (procd_add_mdns), chat-server gets 
 testing "init: every option becomes its flag; a name with spaces stays one argument" \
 	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '7000'\n option interface ''\n option name 'Kitchen chat'\n option room '#home'\n option history '12'\n option maxclients '40'\n option maxperaddr '4'\n option flood '0'\n option sendq '32'\n option mdns 'builtin'\n option user 'nobody'\n list listen '10.0.0.1'\n list listen '::1'\n\" >uci/chatbox; with_umdns; procd PATH=\$PWD/bin:\$PATH" \
 	"instance main\n command /usr/bin/chat-server -f -S -p 7000 -b 10.0.0.1 -b ::1 -n [Kitchen chat] -r #home -H 12 -c 40 -C 4 -R 0 -Q 32\n user nobody\n respawn\n stderr 1\nreload trigger on config chatbox\n" "" ""
+testing "init: umdns announces the server's name, when it has one" \
+	"fresh; mkdir uci; sed \"s/#option name 'Kitchen chat'/option name 'Kitchen chat'/\" '$UCI' >uci/chatbox; with_umdns; procd $LAN PATH=\$PWD/bin:\$PATH | grep mdns" \
+	" mdns instance [Kitchen chat] irc tcp 6667 txtvers=1\n" "" ""
 testing "init: discovery 0 turns the announcement off (-M), umdns or not" \
 	"fresh; mkdir uci; sed \"s/option discovery '1'/option discovery '0'/\" '$UCI' >uci/chatbox; with_umdns; procd $LAN PATH=\$PWD/bin:\$PATH | grep -c -e ' -M\$' -e mdns" \
 	"1\n" "" ""

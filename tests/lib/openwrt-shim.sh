@@ -73,7 +73,7 @@ procd_append_param() {
 }
 procd_add_mdns() {
 	local _a
-	_params="$_params mdns$(for _a in "$@"; do _arg "$_a"; done)$_nl"
+	_params="$_params mdns${MDNS_INSTANCE_NAME:+ instance [$MDNS_INSTANCE_NAME]}$(for _a in "$@"; do _arg "$_a"; done)$_nl"
 }
 procd_close_instance() { echo " command$_cmd"; printf '%s' "$_params"; }
 procd_add_reload_trigger() { echo "reload trigger on config $*"; }
