@@ -235,6 +235,13 @@ testing "unit: network-online, restart on failure, a dynamic user" \
 testing "unit: hardening keeps multicast: netlink and unix sockets, no PrivateNetwork" \
 	"fresh; grep -x 'RestrictAddressFamilies=AF_INET AF_INET6 AF_NETLINK AF_UNIX' '$UNIT'; grep -v '^#' '$UNIT' | grep -c -e PrivateNetwork -e IPAddressDeny -e SystemCallArchitectures=native" \
 	"RestrictAddressFamilies=AF_INET AF_INET6 AF_NETLINK AF_UNIX\n0\n" "" ""
+if systemd-analyze security --help 2>/dev/null | grep -q -- --offline; then
+	testing "unit: systemd-analyze security rates its exposure 2.5 or lower (OK)" \
+		"fresh; systemd-analyze security --offline=true --threshold=25 '$UNIT' >out 2>&1; echo rc=\$?; grep -c 'exposure level for chatbox.service: [0-2]\.[0-9] OK' out" \
+		"rc=0\n1\n" "" ""
+else
+	skipping "unit: systemd-analyze security" "no systemd-analyze with --offline (systemd 250+)"
+fi
 
 deb_arch() {
 	case $1 in
