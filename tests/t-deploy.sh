@@ -81,8 +81,8 @@ testing "init: umdns installed: it announces (procd_add_mdns), chat-server gets 
 	"fresh; with_umdns; procd $LAN PATH=\$PWD/bin:\$PATH" \
 	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -M\n mdns irc tcp 6667 txtvers=1\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n" "" ""
 testing "init: every option becomes its flag; a name with spaces stays one argument" \
-	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '7000'\n option interface ''\n option name 'Kitchen chat'\n option room '#home'\n option history '12'\n option maxclients '40'\n option maxperaddr '4'\n option flood '0'\n option sendq '32'\n option mdns 'builtin'\n option user 'nobody'\n list listen '10.0.0.1'\n list listen '::1'\n\" >uci/chatbox; with_umdns; procd PATH=\$PWD/bin:\$PATH" \
-	"instance main\n command /usr/bin/chat-server -f -S -p 7000 -b 10.0.0.1 -b ::1 -n [Kitchen chat] -r #home -H 12 -c 40 -C 4 -R 0 -Q 32\n user nobody\n respawn\n stderr 1\nreload trigger on config chatbox\n" "" ""
+	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '7000'\n option interface ''\n option name 'Kitchen chat'\n option room '#home'\n option history '12'\n option maxclients '40'\n option maxperaddr '4'\n option flood '0'\n option sendq '32'\n option timeout '90'\n option password 'sesame'\n option mdns 'builtin'\n option user 'nobody'\n list listen '10.0.0.1'\n list listen '::1'\n\" >uci/chatbox; with_umdns; procd PATH=\$PWD/bin:\$PATH" \
+	"instance main\n command /usr/bin/chat-server -f -S -p 7000 -b 10.0.0.1 -b ::1 -n [Kitchen chat] -r #home -H 12 -c 40 -C 4 -R 0 -Q 32 -T 90 -P sesame\n user nobody\n respawn\n stderr 1\nreload trigger on config chatbox\n" "" ""
 testing "init: umdns announces the server's name, when it has one" \
 	"fresh; mkdir uci; sed \"s/#option name 'Kitchen chat'/option name 'Kitchen chat'/\" '$UCI' >uci/chatbox; with_umdns; procd $LAN PATH=\$PWD/bin:\$PATH | grep mdns" \
 	" mdns instance [Kitchen chat] irc tcp 6667 txtvers=1\n" "" ""
@@ -107,6 +107,45 @@ testing "init: a port below 1024: started as root, chat-server drops to the user
 testing "init: each section is a server of its own (a guest network on 6668)" \
 	"fresh; mkdir uci; cp '$UCI' uci/chatbox; printf \"config chatbox 'guest'\n option port '6668'\n option interface 'guest'\n option discovery '0'\n\" >>uci/chatbox; procd $LAN NET_V4_guest=192.168.2.1 NET_DEV_guest=br-guest | grep -e instance -e command -e netdev -e trigger" \
 	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby\n netdev br-lan\ninstance guest\n command /usr/bin/chat-server -f -S -p 6668 -b 192.168.2.1 -M\n netdev br-guest\nreload trigger on config chatbox\nreload trigger on interface lan\nreload trigger on interface guest\n" "" ""
+# The real chat-server, started with what the init script or chatbox-run
+# makes of the settings, on loopback.
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_port() {
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 \
+		26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50; do
+		socat -u OPEN:/dev/null TCP:127.0.0.1:"$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# hello PORT PID: join the server on PORT as "ana" (plain text), print what
+# it says, then stop the server PID and show its log if it failed.
+hello() {
+	if wait_port "$1"; then
+		printf 'ana\n' | timeout 5 socat -t 1 - TCP:127.0.0.1:"$1"
+	fi
+	kill "$2" 2>/dev/null
+	wait "$2" || cat srv.log >&2
+}
+# serve FILE: run the command line in FILE (one argument a line) with this
+# build's binary in place of /usr/bin/chat-server.
+serve() {
+	ln -sf "$HOST" chat-server
+	(
+		IFS=$(printf '\n.') IFS=${IFS%.}
+		set -f
+		# shellcheck disable=SC2046
+		set -- $(cat "$1")
+		shift
+		exec ./chat-server "$@"
+	) >srv.log 2>&1 &
+}
+P=$(free_port)
+testing "init: the real chat-server accepts the command line and serves it" \
+	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '$P'\n option interface 'lan'\n option name 'Kitchen chat'\n option room '#home'\n option history '5'\n option maxclients '10'\n option maxperaddr '3'\n option flood '5'\n option sendq '16'\n option timeout '100'\n option discovery '0'\n list listen '127.0.0.2'\n\" >uci/chatbox; PROCD_ARGS_FILE=\$PWD/args procd NET_V4_lan=127.0.0.1 NET_DEV_lan=lo >/dev/null && serve args && hello $P \$! | grep -c -e 'Kitchen chat' -e 'You are in #home'" \
+	"2\n" "" ""
 testing "init: procd init conventions (rc.common, USE_PROCD, START/STOP)" \
 	"fresh; head -n 1 '$INIT'; grep -c -e '^USE_PROCD=1\$' -e '^START=[0-9][0-9]\$' -e '^STOP=[0-9][0-9]\$' '$INIT'; grep -c 'procd_set_param respawn' '$INIT'" \
 	"#!/bin/sh /etc/rc.common\n3\n1\n" "" ""
@@ -191,7 +230,7 @@ package() {
 		skipping "$1 $2" "build/$2/chatbox not built"
 		return 1
 	fi
-	pkg=$($MK "$1" BOARD="$2" | sed -n 's/^  [A-Z]*  *//p')
+	pkg=$($MK "$1" BOARD="$2" | sed -n 's/^  \(IPK\|DEB\)  *//p')
 	testing "$1 $2: one command builds it, named for $arch" \
 		"fresh; echo '$pkg' | sed 's/_0\.1\.[0-9][0-9]*/_0.1.N/'" "build/$2/pkg/chatbox_0.1.N$3_$arch.$1\n" "" ""
 }
@@ -223,8 +262,8 @@ testing "chatbox-run: the shipped /etc/default/chatbox gives -f -p 6667" \
 	"fresh; (set -a; . '$top/board/rpi/chatbox.default'; CHAT_SERVER='$tmpd/args' '$RUN')" \
 	"-f\n-p\n6667\n" "" ""
 testing "chatbox-run: each setting its flag, a name with spaces one argument" \
-	"fresh; env PORT=23 LISTEN='192.168.1.2 ::1' NAME='Pi chat' ROOM='#home' HISTORY=9 MAXCLIENTS=99 MAXPERADDR=3 FLOOD=0 SENDQ=16 DISCOVERY=no OPTIONS='-S' CHAT_SERVER='$tmpd/args' '$RUN'" \
-	"-f\n-p\n23\n-b\n192.168.1.2\n-b\n::1\n-n\nPi chat\n-r\n#home\n-H\n9\n-c\n99\n-C\n3\n-R\n0\n-Q\n16\n-M\n-S\n" "" ""
+	"fresh; env PORT=23 LISTEN='192.168.1.2 ::1' NAME='Pi chat' ROOM='#home' HISTORY=9 MAXCLIENTS=99 MAXPERADDR=3 FLOOD=0 SENDQ=16 TIMEOUT=90 PASSWORD=sesame DISCOVERY=no OPTIONS='-S' CHAT_SERVER='$tmpd/args' '$RUN'" \
+	"-f\n-p\n23\n-b\n192.168.1.2\n-b\n::1\n-n\nPi chat\n-r\n#home\n-H\n9\n-c\n99\n-C\n3\n-R\n0\n-Q\n16\n-T\n90\n-P\nsesame\n-M\n-S\n" "" ""
 testing "chatbox-run: DISCOVERY=yes or unset leaves the announcement on" \
 	"fresh; env -i DISCOVERY=yes CHAT_SERVER='$tmpd/args' '$RUN'; env -i CHAT_SERVER='$tmpd/args' '$RUN'" \
 	"-f\n-f\n" "" ""
@@ -309,6 +348,10 @@ else
 	testing "deb: the installed wrapper with the installed defaults" \
 		"fresh; (set -a; . /etc/default/chatbox; CHAT_SERVER='$tmpd/args' /usr/libexec/chatbox/chatbox-run)" \
 		"-f\n-p\n6667\n" "" ""
+	P=$(free_port)
+	testing "deb: chatbox-run starts the installed chat-server with /etc/default/chatbox" \
+		"fresh; (set -a; . /etc/default/chatbox; PORT=$P LISTEN=127.0.0.1 NAME='Pi chat' ROOM='#pi' DISCOVERY=no; exec /usr/libexec/chatbox/chatbox-run) >srv.log 2>&1 & hello $P \$! | grep -c -e 'Pi chat' -e 'You are in #pi'" \
+		"2\n" "" ""
 	testing "deb: dpkg -r removes the files, keeps the edited defaults" \
 		"fresh; echo '# mine' >>/etc/default/chatbox; dpkg_wait -r chatbox; ls /usr/bin/chatbox /usr/bin/chat-server /lib/systemd/system/chatbox.service /usr/libexec/chatbox 2>&1 | grep -c 'No such file'; tail -n 1 /etc/default/chatbox; dpkg-query -W -f='\${Status}\n' chatbox" \
 		"4\n# mine\ndeinstall ok config-files\n" "" ""

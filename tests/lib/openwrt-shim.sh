@@ -7,6 +7,8 @@
 #    command ARG ARG [ARG WITH SPACES] ...
 #    PARAM VALUE...            (in the order they were set)
 #
+# With PROCD_ARGS_FILE set, each instance's command is also written there,
+# one argument a line, to be run for real.
 # UCI files are read from $UCI_DIR; they are shell (config/option/list),
 # as OpenWrt's own loader treats them. A network N is up with addresses
 # $NET_V4_N / $NET_V6_N on device $NET_DEV_N.
@@ -54,12 +56,12 @@ network_get_ipaddrs6() { eval "$1=\${NET_V6_$2:-}"; }
 network_get_device() { eval "$1=\${NET_DEV_$2:-}"; }
 
 _arg() { case "$1" in *" "*) printf ' [%s]' "$1" ;; *) printf ' %s' "$1" ;; esac; }
-procd_open_instance() { _cmd="" _params=""; echo "instance $1"; }
+procd_open_instance() { _cmd="" _argv="" _params=""; echo "instance $1"; }
 procd_set_param() {
 	local _t="$1" _a _line
 	shift
 	if [ "$_t" = command ]; then
-		_cmd=""
+		_cmd="" _argv=""
 		procd_append_param command "$@"
 		return
 	fi
@@ -70,11 +72,16 @@ procd_append_param() {
 	local _a
 	shift
 	_cmd="$_cmd$(for _a in "$@"; do _arg "$_a"; done)"
+	for _a in "$@"; do _argv="$_argv$_a$_nl"; done
 }
 procd_add_mdns() {
 	local _a
 	_params="$_params mdns${MDNS_INSTANCE_NAME:+ instance [$MDNS_INSTANCE_NAME]}$(for _a in "$@"; do _arg "$_a"; done)$_nl"
 }
-procd_close_instance() { echo " command$_cmd"; printf '%s' "$_params"; }
+procd_close_instance() {
+	echo " command$_cmd"
+	printf '%s' "$_params"
+	[ -z "${PROCD_ARGS_FILE:-}" ] || printf '%s' "$_argv" >>"$PROCD_ARGS_FILE"
+}
 procd_add_reload_trigger() { echo "reload trigger on config $*"; }
 procd_add_reload_interface_trigger() { echo "reload trigger on interface $*"; }
