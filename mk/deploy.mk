@@ -30,15 +30,17 @@ uninstall: $(O)/gen/autoconf.h
 		rm -f "$(INSTALL_ROOT)/bin/$$a" && echo "  RM      $(INSTALL_ROOT)/bin/$$a"; \
 	done
 
+# One package per board and kind in build/BOARD/pkg/, so that the README's
+# "scp build/BOARD/pkg/chatbox_*.ipk" copies just the newest.
 ipk: $(O)/chatbox
-	@mkdir -p $(PKG_DIR)
+	@mkdir -p $(PKG_DIR) && rm -f $(PKG_DIR)/chatbox_*.ipk
 	@SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) sh scripts/mkpkg.sh ipk $(O)/chatbox $(IPK_ARCH) \
 		$(CHATBOX_VERSION)-r$(IPK_RELEASE) \
 		$(PKG_DIR)/chatbox_$(CHATBOX_VERSION)-r$(IPK_RELEASE)_$(IPK_ARCH).ipk $(APPLET_LIST)
 	@echo "  IPK     $(PKG_DIR)/chatbox_$(CHATBOX_VERSION)-r$(IPK_RELEASE)_$(IPK_ARCH).ipk"
 
 deb: $(O)/chatbox
-	@mkdir -p $(PKG_DIR)
+	@mkdir -p $(PKG_DIR) && rm -f $(PKG_DIR)/chatbox_*.deb
 	@SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) sh scripts/mkpkg.sh deb $(O)/chatbox $(DEB_ARCH) \
 		$(CHATBOX_VERSION) $(PKG_DIR)/chatbox_$(CHATBOX_VERSION)_$(DEB_ARCH).deb $(APPLET_LIST)
 	@echo "  DEB     $(PKG_DIR)/chatbox_$(CHATBOX_VERSION)_$(DEB_ARCH).deb"

@@ -231,8 +231,8 @@ package() {
 		return 1
 	fi
 	pkg=$($MK "$1" BOARD="$2" | sed -n 's/^  \(IPK\|DEB\)  *//p')
-	testing "$1 $2: one command builds it, named for $arch" \
-		"fresh; echo '$pkg' | sed 's/_0\.1\.[0-9][0-9]*/_0.1.N/'" "build/$2/pkg/chatbox_0.1.N$3_$arch.$1\n" "" ""
+	testing "$1 $2: one command builds it, named for $arch, alone in its folder" \
+		"fresh; echo '$pkg' | sed 's/_0\.1\.[0-9][0-9]*/_0.1.N/'; ls '$top/build/$2/pkg/' | grep -c '\.$1\$'" "build/$2/pkg/chatbox_0.1.N$3_$arch.$1\n1\n" "" ""
 }
 for b in x86_64 openwrt-ath79 openwrt-ramips openwrt-ipq40xx openwrt-filogic; do
 	arch=$(ipk_arch $b)
