@@ -95,6 +95,7 @@
 #define GREET_MS     400  /* silence after which a newcomer is greeted as plain text */
 #define LINGER_MS    5000 /* a closing client's last lines may take this long */
 #define ACCEPT_PAUSE_MS 100
+#define SOCKET_SNDBUF 65536 /* the kernel doubles it */
 
 enum kind { K_NEW, K_IRC, K_PLAIN };
 /* Wire formats an event is rendered in (struct event's wire[]). */
@@ -1793,7 +1794,7 @@ static void client_new(int fd, const struct sockaddr *sa)
 	struct client *c;
 	struct addr_count *a;
 	char host[NET_ADDRSTR_MAX];
-	int one = 1;
+	int one = 1, sndbuf = SOCKET_SNDBUF;
 
 	net_ntop(sa, host);
 	if (srv.nclients >= srv.max_clients) {
@@ -1812,6 +1813,9 @@ static void client_new(int fd, const struct sockaddr *sa)
 		return;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	/* Fixed, not autotuned up to megabytes: a reader that stops reading
+	 * then costs the kernel little, and reaches the -Q cap soon. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	a->n++;
 	memcpy(c->host, host, sizeof(host));
 	c->since = c->last_rx = c->bucket_ms = srv.now;

@@ -148,8 +148,8 @@ class Line:
         if not chunk:
             raise EOFError("connection closed; last lines: %r" % self.lines[-5:])
         self.buf += chunk
-        while b"\n" in self.buf:
-            raw, self.buf = self.buf.split(b"\n", 1)
+        *done, self.buf = self.buf.split(b"\n")  # linear, even for big bursts
+        for raw in done:
             line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
             self.lines.append(line)
             self.pending.append(line)
@@ -160,11 +160,12 @@ class Line:
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout * SLOW
         while True:
-            while self.pending:
-                line = self.pending.pop(0)
+            for i, line in enumerate(self.pending):
                 m = rx.search(line)
                 if m:
+                    del self.pending[:i + 1]
                     return m
+            self.pending.clear()
             if time.monotonic() > deadline:
                 raise TimeoutError("no line matching %r; last lines: %r" % (pattern, self.lines[-8:]))
             self._read_more(deadline)
