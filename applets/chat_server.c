@@ -6,8 +6,9 @@
 //config:	default y
 //config:	help
 //config:	  The chat server: rooms shared by IRC clients and plain
-//config:	  nc/telnet users, on TCP port 6667. About 30 KB on x86_64
-//config:	  with its features.
+//config:	  nc/telnet users, on TCP port 6667. About 27 KB of its own
+//config:	  code on x86_64 with its features, 65 KB with the parts of
+//config:	  the C library it pulls in.
 //config:
 //config:config SERVER_HISTORY
 //config:	bool "Room history replayed to whoever joins"
@@ -16,7 +17,8 @@
 //config:	help
 //config:	  Each room keeps its last messages (-H) and shows them to
 //config:	  people who join later, with their original times. Costs
-//config:	  about 1.3 KB of code, and the messages kept.
+//config:	  about 250 bytes of code (x86_64), and about 150 bytes of
+//config:	  memory per message kept.
 //config:
 //config:config SERVER_HISTORY_DEFAULT
 //config:	int "Messages of history kept per room by default"
@@ -33,7 +35,7 @@
 //config:	help
 //config:	  Anyone whose first line is not IRC gets a plain-text chat:
 //config:	  a nickname prompt, readable lines and slash commands.
-//config:	  Costs about 4 KB of code.
+//config:	  Costs about 3.2 KB of code (x86_64).
 //usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-P PASS] [-T SECS]
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
