@@ -376,7 +376,7 @@ static struct msgbuf *render_plain(const struct event *e)
 		snprintf(where, sizeof(where), "%s ", e->target);
 	switch (e->kind) {
 	case EV_PRIVMSG:
-		if (strncmp(e->text, "\1ACTION ", 8) == 0)
+		if (strncmp(e->text, "\1ACTION ", 8) == 0) /* sanitized: "ACTION text" */
 			n = snprintf(buf, sizeof(buf), "%s %s* %s %s", when, where, e->nick, text + 7);
 		else if (room)
 			n = snprintf(buf, sizeof(buf), "%s %s<%s> %s", when, where, e->nick, text);
@@ -1833,6 +1833,8 @@ static void client_new(int fd, const struct sockaddr *sa)
 
 static void on_accept(struct loop *l, struct watch *w, uint32_t events)
 {
+	static bool starved; /* say it once per shortage, not ten times a second */
+
 	(void)events;
 	srv.now = loop_now_ms();
 	for (int i = 0; i < 64; i++) {
@@ -1840,13 +1842,16 @@ static void on_accept(struct loop *l, struct watch *w, uint32_t events)
 		socklen_t len = sizeof(ss);
 		int fd = accept4(w->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd >= 0) {
+			starved = false;
 			client_new(fd, (struct sockaddr *)&ss);
 			continue;
 		}
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
 			/* Out of descriptors: the pending peer stays queued; stop
 			 * polling the listener for a moment instead of spinning. */
-			msg("accept: %s", strerror(errno));
+			if (!starved)
+				msg("accept: %s", strerror(errno));
+			starved = true;
 			listeners_enable(false);
 			loop_timer(l, &srv.accept_timer, ACCEPT_PAUSE_MS);
 		}
@@ -1872,19 +1877,17 @@ static void flush_all(struct loop *l, struct timer *t)
 {
 	(void)t;
 	srv.now = loop_now_ms();
-	while (srv.kill) {
-		struct client *c = srv.kill;
-		srv.kill = c->kill_next;
-		if (c->flags & F_OVERFLOW)
-			client_drop(c, "SendQ exceeded", "SendQ exceeded");
-	}
-	conn_flush_dirty(l, on_write_error);
-	/* Dropping the overflowed queues lines for others: repeat until calm.
-	 * Each pass drops distinct clients, so this ends. */
-	if (srv.kill) {
-		flush_all(l, t);
-		return;
-	}
+	/* Dropping the overflowed queues QUITs for others, which may overflow
+	 * in turn: repeat until calm. Each pass drops distinct clients. */
+	do {
+		while (srv.kill) {
+			struct client *c = srv.kill;
+			srv.kill = c->kill_next;
+			if (c->flags & F_OVERFLOW)
+				client_drop(c, "SendQ exceeded", "SendQ exceeded");
+		}
+		conn_flush_dirty(l, on_write_error);
+	} while (srv.kill);
 	while (srv.grave) {
 		struct client *c = srv.grave;
 		srv.grave = c->grave_next;

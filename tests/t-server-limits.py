@@ -4,6 +4,7 @@ that stops reading, dead peers (registration and ping timeouts), connection
 limits, garbage input, and SIGTERM."""
 import os
 import random
+import resource
 import socket
 import sys
 import time
@@ -140,6 +141,36 @@ def _():
         T.check("server alive after 2 x 64 KiB of random bytes", w.expect("PONG", timeout=10))
         T.check("every line the witness got is well-formed",
                 all(l.startswith((":", "PING", "@")) for l in w.lines), w.lines[-5:])
+
+
+def cpu_seconds(pid):
+    st = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(st[11]) + int(st[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@case("out of descriptors: accept pauses instead of spinning, then resumes")
+def _():
+    def few_fds():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40))
+    with Server("-c", "100", "-C", "100", preexec_fn=few_fds) as s:
+        conns = []
+        for k in range(60):  # more than the server has descriptors for
+            conns.append(socket.create_connection(("127.0.0.1", s.port)))
+        time.sleep(0.3 * SLOW)
+        c0 = cpu_seconds(s.proc.pid)
+        time.sleep(1.0)
+        used = cpu_seconds(s.proc.pid) - c0
+        T.check("no busy loop while out of descriptors (%.2f s CPU in 1 s)" % used, used < 0.5, used)
+        for c in conns[:30]:
+            c.close()
+        late = Line.__new__(Line)
+        late.sock, late.buf, late.lines, late.pending = conns[-1], b"", [], []
+        late.sock.settimeout(5 * SLOW)
+        late.send("NICK late")
+        late.send("USER l 0 * :l")
+        T.check("a connection queued meanwhile is served once fds free up", late.expect(r" 001 late ", timeout=10))
+        for c in conns[30:]:
+            c.close()
 
 
 @case("SIGTERM: every client gets ERROR or a notice, exit 0")

@@ -83,15 +83,17 @@ def applet(name, *args, **kw):
 class Server:
     """A chat-server on a free loopback port, stopped (SIGTERM) on exit."""
 
-    def __init__(self, *args, port=None, expect_exit=False):
+    def __init__(self, *args, port=None, expect_exit=False, preexec_fn=None):
         self.args = list(args)
+        self.preexec_fn = preexec_fn  # e.g. to set resource limits in the child
         self.port = port or free_port()
         self.proc = None
         self.log = tempfile.TemporaryFile()
 
     def __enter__(self):
         self.proc = applet("chat-server", "-f", "-p", str(self.port), *self.args,
-                           stdout=self.log, stderr=subprocess.STDOUT)
+                           stdout=self.log, stderr=subprocess.STDOUT,
+                           preexec_fn=self.preexec_fn)
         try:
             wait_for(self._accepting, 10, what="chat-server to listen on %d" % self.port)
         except TimeoutError:
