@@ -131,8 +131,11 @@ class Server:
 class Line:
     """A line-oriented TCP client: send() lines, expect() regexes on lines."""
 
-    def __init__(self, port, host="127.0.0.1", timeout=5.0):
-        self.sock = socket.create_connection((host, port), timeout=timeout * SLOW)
+    def __init__(self, port, host="127.0.0.1", timeout=5.0, source=None, sock=None):
+        """Connect to HOST:PORT (from address SOURCE if given), or wrap SOCK."""
+        self.sock = sock or socket.create_connection(
+            (host, port), timeout=timeout * SLOW, source_address=(source, 0) if source else None)
+        self.sock.settimeout(timeout * SLOW)
         self.buf = b""
         self.lines = []   # every line received, for assertions after the fact
         self.pending = []  # received but not yet consumed by expect()
