@@ -226,5 +226,23 @@ def _():
         T.check("plain users are refused with a password", pl.expect(r"password") and pl.closed())
 
 
+@case("-b: listen on given addresses only, IPv6 too")
+def _():
+    import socket
+    try:
+        socket.socket(socket.AF_INET6).bind(("::1", 0))
+    except OSError:
+        T.skip("-b ::1", "no IPv6 loopback here")
+        return
+    with Server("-b", "127.0.0.1", "-b", "::1") as s2:
+        c = Line(s2.port, host="::1")
+        c.send("NICK six")
+        c.send("USER six 0 * :six")
+        T.check("an IPv6 client registers, with its address as host", c.expect(r" 001 six :.*six!six@::1$"))
+        with socket.socket() as other:
+            refused = other.connect_ex(("127.0.0.2", s2.port)) != 0
+        T.check("addresses not given with -b are not listened on", refused)
+
+
 T.check("server exits 0 on SIGTERM", srv.stop() == 0, srv.output())
 T.done()
