@@ -172,6 +172,21 @@ def _():
             "CAP REQ :server-time" in srv.got and "CAP REQ :echo-message" in srv.got, srv.got)
 
 
+@case("private messages, notices and server notices in script mode")
+def _():
+    def talk(send, nick, room):
+        send(":bo!u@h PRIVMSG %s :psst" % nick)
+        send(":bo!u@h NOTICE %s :fyi" % room)
+        send(":irc.test NOTICE %s :server says hi" % nick)
+        send(":bo!u@h PRIVMSG %s :\x01VERSION\x01" % nick)
+    srv = FakeIrc(on_join=talk)
+    rc, out, err = client("-n", "pm", "127.0.0.1:%d" % srv.port, stdin_text="", env={"TZ": "UTC"})
+    srv.close()
+    T.check("private messages, notices and server notices in script mode",
+            rc == 0 and re.fullmatch(r"\d\d:\d\d @bo <bo> psst\n\d\d:\d\d #lobby -bo- fyi\n", out),
+            (rc, out, err))
+
+
 @case("refused at login: non-zero exit and the server's reason")
 def _():
     srv = FakeIrc(on_register=lambda send, nick: send("ERROR :Closing link: you are banned") or True)

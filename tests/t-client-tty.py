@@ -283,12 +283,15 @@ try:
         w.expect(r"QUIT")
         tmux("kill-session", "-t", "t")
 
-    @case("Ctrl-C and SIGTERM restore the terminal too")
+    @case("Ctrl-C, Ctrl-D, 'exit' and SIGTERM restore the terminal too")
     def _():
-        for how in ("C-c", "TERM"):
+        for how in ("C-c", "C-d", "exit", "TERM"):
             start(port, "dee")
-            if how == "C-c":
-                keys("C-c")
+            if how.startswith("C-"):
+                keys(how)
+            elif how == "exit":
+                typed("exit")
+                keys("Enter")
             else:
                 pid = subprocess.run(["pgrep", "-n", "-f", LINK + " -n dee"],
                                      capture_output=True, text=True).stdout.split()
