@@ -1373,23 +1373,46 @@ static void script_start(void)
 
 /* ---- interactive mode: keys ------------------------------------------------- */
 
+/* Tab completes the word before the cursor to a nick of the room; Tab
+ * again offers the next one that fits. */
+static struct {
+	bool on;
+	size_t from;
+	char prefix[NICK_MAX + 1];
+	int next;
+} comp;
+
+static bool nick_has_prefix(const char *nick, const char *prefix)
+{
+	char head[NICK_MAX + 1];
+	size_t n = strlen(prefix);
+	if (strlen(nick) < n || is_me(nick))
+		return false;
+	snprintf(head, sizeof(head), "%.*s", (int)n, nick);
+	return irc_casecmp(head, prefix) == 0;
+}
+
 static void complete_nick(void)
 {
 	struct room *r = cur_room();
-	size_t from = le_word_start(&C.le), n = C.le.cur - from;
-	if (!r || n == 0)
+	if (!r || !r->nnames)
 		return;
-	for (int i = 0; i < r->nnames; i++) {
-		const char *nick = r->names[i];
-		char a[NICK_MAX + 1], b[NICK_MAX + 1];
-		if (strlen(nick) < n || is_me(nick))
-			continue;
-		snprintf(a, sizeof(a), "%.*s", (int)n, nick);
-		snprintf(b, sizeof(b), "%.*s", (int)n, C.le.buf + from);
-		if (irc_casecmp(a, b) == 0) {
+	if (!comp.on) {
+		size_t from = le_word_start(&C.le), n = C.le.cur - from;
+		if (n == 0 || n > NICK_MAX)
+			return;
+		snprintf(comp.prefix, sizeof(comp.prefix), "%.*s", (int)n, C.le.buf + from);
+		comp.from = from;
+		comp.next = 0;
+		comp.on = true;
+	}
+	for (int k = 0; k < r->nnames; k++) {
+		int i = (comp.next + k) % r->nnames;
+		if (nick_has_prefix(r->names[i], comp.prefix)) {
 			char with[NICK_MAX + 3];
-			snprintf(with, sizeof(with), "%s%s", nick, from == 0 ? ": " : " ");
-			le_replace_before(&C.le, from, with);
+			snprintf(with, sizeof(with), "%s%s", r->names[i], comp.from == 0 ? ": " : " ");
+			le_replace_before(&C.le, comp.from, with);
+			comp.next = i + 1;
 			return;
 		}
 	}
@@ -1407,6 +1430,8 @@ static void scroll_by(int delta)
 
 static void on_key(int key)
 {
+	if (key != '\t')
+		comp.on = false;
 	switch (key) {
 	case KEY_CTRL('C'):
 		quit(0, NULL);

@@ -233,12 +233,25 @@ try:
 
     @case("Tab completes a nick")
     def _():
+        w2 = watcher(port, "cyd")
+        wait_screen(r"cyd joined #lobby")
         typed("c")
         keys("Tab")
+        wait_for(lambda: input_line() in (P + "cy:", P + "cyd:"), what="a completion")
+        first = input_line()
+        keys("Tab")
+        wait_for(lambda: input_line() not in (first, P + "c"), what="the next completion")
+        second = input_line()
+        keys("Tab")
+        wait_input(first)  # round again
+        w2.close()
+        if first != P + "cy:":
+            keys("Tab")
         wait_input(P + "cy:")
+        ok = {first, second} == {P + "cy:", P + "cyd:"}
         typed("hi")
         keys("Enter")
-        T.check("Tab completes a nick", w.expect(r"PRIVMSG #lobby :cy: hi$"))
+        T.check("Tab completes a nick, Tab again the next", ok and w.expect(r"PRIVMSG #lobby :cy: hi$"))
 
     @case("/join switches rooms, Ctrl-X cycles, other rooms' lines are labelled")
     def _():
