@@ -1098,12 +1098,10 @@ static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
 		show("-%s- %s", from[0] ? from : "server", text); /* a server notice */
 		return;
 	}
-	if (target[0] != '#')
-		/* Private: shown under the other person's name. */
-		target = is_me(from) ? target : from;
 	if (target[0] != '#') {
+		/* Private: labelled with the other person's name. */
 		char label[NICK_MAX + 4];
-		snprintf(label, sizeof(label), "@%s", target);
+		snprintf(label, sizeof(label), "@%.*s", NICK_MAX, is_me(from) ? target : from);
 		show_message(m->tags, label, from, text, action, notice);
 		return;
 	}
