@@ -187,6 +187,19 @@ def _():
             (rc, out, err))
 
 
+@case("default nick: $USER, else guest-NNNN")
+def _():
+    nicks = []
+    for user in ("maria", "no good", ""):
+        srv = FakeIrc()
+        rc, out, err = client("127.0.0.1:%d" % srv.port, stdin_text="", env={"USER": user})
+        srv.close()
+        nicks += [l.split()[1] for l in srv.got if l.startswith("NICK ")]
+    T.check("default nick: $USER, else guest-NNNN",
+            len(nicks) == 3 and nicks[0] == "maria" and re.fullmatch(r"guest-\d{4}", nicks[1])
+            and re.fullmatch(r"guest-\d{4}", nicks[2]), nicks)
+
+
 @case("refused at login: non-zero exit and the server's reason")
 def _():
     srv = FakeIrc(on_register=lambda send, nick: send("ERROR :Closing link: you are banned") or True)
