@@ -50,7 +50,7 @@
 #define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
 #define INBUF_MAX    (IRC_MAX_TAGS + IRC_MAX_LINE)
-#define OUTQ_MAX     16384
+#define OUTQ_MAX     8192
 #define QUEUE_MAX    256    /* lines not yet confirmed by the server */
 #define SCROLLBACK   1000   /* lines kept for redraw and PgUp */
 #define STDIN_MAX    4096   /* a script-mode line longer than this is split */
@@ -68,7 +68,8 @@ enum state { OFFLINE, CONNECTING, REGISTERING, ONLINE };
 
 struct room {
 	char name[ROOM_MAX + 1];
-	char *names[MAX_NAMES];
+	char **names;    /* malloc'd, grows to at most MAX_NAMES */
+	int cap;
 	int nnames;
 	bool names_done; /* a new NAMES reply replaces the list */
 };
@@ -124,7 +125,7 @@ static struct client {
 	struct lineedit le;
 	char keys[32];
 	size_t nkeys;
-	struct sline lines[SCROLLBACK];
+	struct sline *lines; /* SCROLLBACK of them, allocated with the screen */
 	int first, nlines, scroll_off;
 } C;
 
@@ -185,9 +186,18 @@ static int name_index(const struct room *r, const char *nick)
 static void name_add(struct room *r, const char *nick)
 {
 	char *copy;
-	if (r->nnames == MAX_NAMES || name_index(r, nick) >= 0 || !(copy = strdup(nick)))
+	if (r->nnames == MAX_NAMES || name_index(r, nick) >= 0)
 		return;
-	r->names[r->nnames++] = copy;
+	if (r->nnames == r->cap) {
+		int cap = r->cap ? MIN(r->cap * 2, MAX_NAMES) : 16;
+		char **more = realloc(r->names, (size_t)cap * sizeof(*more));
+		if (!more)
+			return;
+		r->names = more;
+		r->cap = cap;
+	}
+	if ((copy = strdup(nick)))
+		r->names[r->nnames++] = copy;
 }
 
 static bool name_del(struct room *r, const char *nick)
@@ -215,6 +225,7 @@ static void room_del(struct room *r)
 {
 	int i = (int)(r - C.rooms);
 	names_clear(r);
+	free(r->names);
 	memmove(r, r + 1, (size_t)(C.nrooms - i - 1) * sizeof(*r));
 	C.nrooms--;
 	if (C.cur >= C.nrooms)
@@ -1491,10 +1502,13 @@ static void ui_start(void)
 {
 	if (term_raw(STDIN_FILENO) != 0)
 		fail("cannot set up the terminal: %s", strerror(errno));
-	static char obuf[16384];
+	static char obuf[8192];
 	C.ui = true;
 	/* Whole screen updates at once, flushed after each event: no flicker. */
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	C.lines = calloc(SCROLLBACK, sizeof(*C.lines));
+	if (!C.lines)
+		fail("out of memory");
 	le_init(&C.le);
 	/* stdin stays blocking: its flags are shared with the shell, and we
 	 * read once per readiness event. */
