@@ -117,7 +117,7 @@ static struct client {
 	unsigned seq;
 	/* script mode */
 	bool stdin_file, stdin_eof, draining;
-	char sbuf[STDIN_MAX];
+	char *sbuf;      /* STDIN_MAX bytes, allocated in script mode */
 	size_t slen;
 	/* interactive mode */
 	bool ui;
@@ -1326,7 +1326,7 @@ static void script_eof(void)
 
 static void stdin_pump(void)
 {
-	ssize_t n = read(STDIN_FILENO, C.sbuf + C.slen, sizeof(C.sbuf) - 1 - C.slen);
+	ssize_t n = read(STDIN_FILENO, C.sbuf + C.slen, STDIN_MAX - 1 - C.slen);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			fail("reading stdin: %s", strerror(errno));
@@ -1346,7 +1346,7 @@ static void stdin_pump(void)
 		return; /* a /quit line: the rest is not read */
 	C.slen -= (size_t)(start - C.sbuf);
 	memmove(C.sbuf, start, C.slen);
-	if (C.slen == sizeof(C.sbuf) - 1) { /* a long line goes in pieces */
+	if (C.slen == STDIN_MAX - 1) { /* a long line goes in pieces */
 		script_line(C.sbuf, C.slen);
 		C.slen = 0;
 	}
@@ -1378,6 +1378,8 @@ static void script_start(void)
 	 * directly, a chunk per loop turn. Pipes are read once per readiness
 	 * event, so stdin stays blocking (its flags are shared). */
 	C.stdin_file = loop_add(&C.loop, &C.in, STDIN_FILENO, stdin_event, 0) != 0;
+	if (!(C.sbuf = malloc(STDIN_MAX)))
+		fail("out of memory");
 }
 
 /* ---- interactive mode: keys ------------------------------------------------- */
@@ -1502,10 +1504,9 @@ static void ui_start(void)
 {
 	if (term_raw(STDIN_FILENO) != 0)
 		fail("cannot set up the terminal: %s", strerror(errno));
-	static char obuf[8192];
 	C.ui = true;
 	/* Whole screen updates at once, flushed after each event: no flicker. */
-	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	setvbuf(stdout, NULL, _IOFBF, 8192);
 	C.lines = calloc(SCROLLBACK, sizeof(*C.lines));
 	if (!C.lines)
 		fail("out of memory");
