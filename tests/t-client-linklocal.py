@@ -9,7 +9,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, Line, Server, applet, case  # noqa: E402
+from chatbox_test import SLOW, T, Server, applet, case  # noqa: E402
+from client_test import watcher  # noqa: E402
 
 if os.environ.get("CHATBOX_NETNS") != "1":
     if not shutil.which("unshare") or not shutil.which("ip"):
@@ -24,12 +25,7 @@ def _():
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     subprocess.run(["ip", "-6", "addr", "add", "fe80::1/64", "dev", "lo", "nodad"], check=True)
     with Server() as srv:
-        w = Line(srv.port, host="fe80::1%lo")
-        w.send("NICK ll")
-        w.send("USER ll 0 * :w")
-        w.expect(r" 001 ")
-        w.send("JOIN #lobby")
-        w.expect(r" 366 ")
+        w = watcher(srv.port, "ll", host="fe80::1%lo")
         p = applet("chat-client", "-n", "scoped", "[fe80::1%%lo]:%d" % srv.port,
                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, err = p.communicate(b"over link-local\n", timeout=20 * SLOW)

@@ -9,8 +9,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, Line, applet, case, free_port, wait_for  # noqa: E402
-from client_test import FakeIrc, servers  # noqa: E402
+from chatbox_test import SLOW, T, applet, case, free_port  # noqa: E402
+from client_test import FakeIrc, servers, watcher  # noqa: E402
 
 TIMEOUT = 20 * SLOW
 
@@ -23,17 +23,6 @@ def client(*args, stdin_text=None, env=None):
     out, err = p.communicate(stdin_text.encode() if stdin_text is not None else b"",
                              timeout=TIMEOUT)
     return p.returncode, out.decode(errors="replace"), err.decode(errors="replace")
-
-
-def watcher(port, nick, room="#lobby"):
-    """A raw IRC peer in ROOM that sees what the client sends."""
-    w = Line(port)
-    w.send("NICK " + nick)
-    w.send("USER %s 0 * :watcher" % nick)
-    w.expect(r" 001 ")
-    w.send("JOIN " + room)
-    w.expect(r" 366 ")
-    return w
 
 
 def script_cases(name, make):

@@ -10,8 +10,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, EMU, T, Line, case, wait_for  # noqa: E402
-from client_test import FakeIrc, Ngircd  # noqa: E402
+from chatbox_test import BIN, EMU, T, case, wait_for  # noqa: E402
+from client_test import FakeIrc, Ngircd, watcher  # noqa: E402
 
 if not shutil.which("tmux"):
     T.check("tmux is installed (make deps)", False)
@@ -70,16 +70,6 @@ def keys(*k):
 
 def typed(text):
     tmux("send-keys", "-t", "t", "-l", text)
-
-
-def watcher(port, nick):
-    w = Line(port)
-    w.send("NICK " + nick)
-    w.send("USER %s 0 * :w" % nick)
-    w.expect(r" 001 ")
-    w.send("JOIN #lobby")
-    w.expect(r" 366 ")
-    return w
 
 
 def new_session(cmd):

@@ -8,7 +8,7 @@ import tempfile
 import threading
 import time
 
-from chatbox_test import SLOW, Server, free_port, wait_for
+from chatbox_test import SLOW, Line, Server, free_port, wait_for
 
 
 def _accepting(port, proc=None, host="127.0.0.1"):
@@ -59,6 +59,17 @@ class Ngircd:
     def __exit__(self, *exc):
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def watcher(port, nick, room="#lobby", host="127.0.0.1"):
+    """A raw IRC peer in ROOM that sees what the client sends."""
+    w = Line(port, host=host)
+    w.send("NICK " + nick)
+    w.send("USER %s 0 * :watcher" % nick)
+    w.expect(r" 001 ")
+    w.send("JOIN " + room)
+    w.expect(r" 366 ")
+    return w
 
 
 def servers():
