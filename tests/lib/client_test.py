@@ -6,7 +6,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 
 from chatbox_test import SLOW, Line, Server, free_port, wait_for
 
