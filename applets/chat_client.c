@@ -616,13 +616,11 @@ static void conn_close(void)
 
 static void conn_lost(const char *why)
 {
-	enum state was = C.state;
 	char reason[256];
-	snprintf(reason, sizeof(reason), "%s", why);
+	snprintf(reason, sizeof(reason), "%s", why); /* WHY may point into our buffers */
 	conn_close();
 	if (!C.ever_online)
-		fail("%s:%u %s before logging in: %s", C.host, C.port,
-		    was == ONLINE ? "closed the connection" : "refused us", reason);
+		fail("%s:%u refused us before logging in: %s", C.host, C.port, reason);
 	reconnect_later(reason[0] ? reason : "connection lost");
 }
 
@@ -900,6 +898,8 @@ static void queue_send(void)
 		if (q->seq)
 			continue;
 		send_text(q->target, q->text, q->action);
+		if (!C.ready)
+			return; /* the connection broke: all of it goes again later */
 		q->seq = ++C.seq ? C.seq : ++C.seq;
 		if (!timer_armed(&C.ack_timer))
 			loop_timer(&C.loop, &C.ack_timer, 0);
