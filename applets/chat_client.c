@@ -1517,6 +1517,7 @@ static void ui_start(void)
 	if (loop_add(&C.loop, &C.in, STDIN_FILENO, keys_event, EPOLLIN) != 0)
 		fail("cannot watch the terminal: %s", strerror(errno));
 	draw_all();
+	show("type /help for the commands; Ctrl-C quits");
 }
 
 static void signal_event(struct loop *l, struct watch *w, uint32_t ev)
