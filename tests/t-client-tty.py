@@ -286,9 +286,9 @@ try:
         w.expect(r"QUIT")
         tmux("kill-session", "-t", "t")
 
-    @case("Ctrl-C, Ctrl-D, 'exit' and SIGTERM restore the terminal too")
+    @case("Ctrl-C, Ctrl-D, 'exit', SIGTERM and a crash restore the terminal too")
     def _():
-        for how in ("C-c", "C-d", "exit", "TERM"):
+        for how, rc in (("C-c", 0), ("C-d", 0), ("exit", 0), ("TERM", 0), ("ABRT", 134)):
             start(port, "dee")
             if how.startswith("C-"):
                 keys(how)
@@ -298,8 +298,8 @@ try:
             else:
                 pid = subprocess.run(["pgrep", "-n", "-f", LINK + " -n dee"],
                                      capture_output=True, text=True).stdout.split()
-                subprocess.run(["kill", "-TERM"] + pid, check=True)
-            wait_screen(r"EXIT=0")
+                subprocess.run(["kill", "-" + how] + pid, check=True)
+            wait_screen(r"EXIT=%d" % rc)
             text = "\n".join(screen())
             T.check("%s restores the terminal" % how,
                     re.search(r"(^|\s)icanon\s", text) and not re.search(r"-icanon|-echo\s", text), text)
