@@ -1535,10 +1535,12 @@ static void signal_event(struct loop *l, struct watch *w, uint32_t ev)
 
 /* ---- start -------------------------------------------------------------- */
 
-/* Where to connect when no HOST was given. Discovery will answer here. */
-static void pick_server(char host[NET_HOST_MAX], unsigned *port)
+/* Where to connect when no HOST was given; PORT holds -p or the default.
+ * INTERACTIVE: a person could be asked. Discovery will answer here. */
+static void pick_server(char host[NET_HOST_MAX], unsigned *port, bool interactive)
 {
 	(void)port;
+	(void)interactive;
 	strcpy(host, "localhost");
 }
 
@@ -1575,6 +1577,13 @@ static void parse_args(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		usage_error("unexpected argument '%s'", argv[optind + 1]);
+	char r[ROOM_MAX + 2];
+	snprintf(r, sizeof(r), "%s%s", room[0] == '#' ? "" : "#", room);
+	if (!irc_room_valid(r, ROOM_MAX))
+		usage_error("-r: '%s' is not a room name (like #lobby)", room);
+	const char *term = getenv("TERM");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || (term && !strcmp(term, "dumb")))
+		C.script = true;
 	C.port = (unsigned)port;
 	if (optind < argc) {
 		if (!net_split_hostport(argv[optind], C.host, &C.port))
@@ -1582,12 +1591,8 @@ static void parse_args(int argc, char **argv)
 		if (port_set && C.port != port)
 			usage_error("two ports given: -p %lu and %s", port, argv[optind]);
 	} else {
-		pick_server(C.host, &C.port);
+		pick_server(C.host, &C.port, !C.script);
 	}
-	char r[ROOM_MAX + 2];
-	snprintf(r, sizeof(r), "%s%s", room[0] == '#' ? "" : "#", room);
-	if (!irc_room_valid(r, ROOM_MAX))
-		usage_error("-r: '%s' is not a room name (like #lobby)", room);
 	room_add(r);
 }
 
@@ -1595,12 +1600,10 @@ int chat_client_main(int argc, char **argv)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, 0 };
 	const char *why;
-	const char *term = getenv("TERM"), *nocolour = getenv("NO_COLOR");
+	const char *nocolour = getenv("NO_COLOR");
 
 	C.fd = -1;
 	parse_args(argc, argv);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || (term && !strcmp(term, "dumb")))
-		C.script = true;
 	C.colour = !(nocolour && nocolour[0]);
 	if (loop_init(&C.loop) != 0)
 		fail("epoll: %s", strerror(errno));
