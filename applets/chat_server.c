@@ -17,8 +17,8 @@
 //config:	help
 //config:	  Each room keeps its last messages (-H) and shows them to
 //config:	  people who join later, with their original times. Costs
-//config:	  about 250 bytes of code (x86_64), and about 150 bytes of
-//config:	  memory per message kept.
+//config:	  about 250 bytes of code (x86_64), and per message kept
+//config:	  about 150 bytes plus its renderings (up to 4 wire formats).
 //config:
 //config:config SERVER_HISTORY_DEFAULT
 //config:	int "Messages of history kept per room by default"
@@ -2057,9 +2057,10 @@ int chat_server_main(int argc, char **argv)
 		case 'M': break; /* no mDNS announcer yet: nothing to turn off */
 		case 'p': srv.port = (unsigned)opt_uint('p', optarg, 1, 65535); break;
 		case 'b':
-			if (naddrs == MAXLISTEN)
+			if (naddrs < MAXLISTEN)
+				addrs[naddrs++] = optarg;
+			else
 				usage_error("-b: at most %d addresses", MAXLISTEN);
-			addrs[naddrs++] = optarg;
 			break;
 		case 'n': name = optarg; break;
 		case 'r': srv.lobby = optarg; break;
@@ -2107,9 +2108,10 @@ int chat_server_main(int argc, char **argv)
 	timer_init(&srv.accept_timer, accept_resume);
 	loop_timer(&srv.loop, &srv.tick_timer, 1000);
 	lobby = room_new(srv.lobby);
-	if (!lobby)
+	if (lobby)
+		lobby->keep = true; /* and its history with it */
+	else
 		die("out of memory");
-	lobby->keep = true;
 	msg("%s: listening on port %u", srv.name, srv.port);
 	if (loop_run(&srv.loop) != 0)
 		die("epoll: %s", strerror(errno));
