@@ -1459,6 +1459,35 @@ static void cmd_version(struct client *c, struct irc_msg *m)
 	numeric(c, "351", "%s %s :LAN chat server", VERSION, srv.host);
 }
 
+/* USERHOST and ISON: what notify lists and some apps ask on connect. */
+static void cmd_userhost(struct client *c, struct irc_msg *m)
+{
+	char out[LINE_MAX_IRC] = "";
+	for (int i = 0; i < m->nparams && i < 5; i++) {
+		struct client *w = nick_find(m->params[i]);
+		size_t n = strlen(out);
+		if (w && w->flags & F_REG)
+			snprintf(out + n, sizeof(out) - n, "%s%s=%c%s@%s", n ? " " : "", w->nick,
+				 w->away ? '-' : '+', w->user, w->host);
+	}
+	numeric(c, "302", ":%s", out);
+}
+
+static void cmd_ison(struct client *c, struct irc_msg *m)
+{
+	char out[LINE_MAX_IRC] = "", *save;
+	/* "ISON a b" or "ISON :a b": nicks in any parameter, spaces between */
+	for (int i = 0; i < m->nparams; i++)
+		for (char *nick = strtok_r(m->params[i], " ", &save); nick;
+		     nick = strtok_r(NULL, " ", &save)) {
+			struct client *w = nick_find(nick);
+			size_t n = strlen(out);
+			if (w && w->flags & F_REG)
+				snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "", w->nick);
+		}
+	numeric(c, "303", ":%s", out);
+}
+
 static const struct irc_cmd irc_cmds[] = {
 	{ "PRIVMSG", cmd_privmsg, 0, false }, { "NOTICE", cmd_notice, 0, false },
 	{ "PING", cmd_ping, 0, true },       { "PONG", cmd_pong, 0, true },
@@ -1471,6 +1500,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "MODE", cmd_mode, 1, false },      { "KICK", cmd_kick, 2, false },
 	{ "AWAY", cmd_away, 0, false },      { "MOTD", cmd_motd, 0, false },
 	{ "LUSERS", cmd_lusers, 0, false },  { "VERSION", cmd_version, 0, false },
+	{ "USERHOST", cmd_userhost, 1, false }, { "ISON", cmd_ison, 1, false },
 };
 
 static void irc_line(struct client *c, char *line, size_t len, bool cut)
