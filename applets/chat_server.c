@@ -17,8 +17,8 @@
 //config:	help
 //config:	  Each room keeps its last messages (-H) and shows them to
 //config:	  people who join later, with their original times. Costs
-//config:	  about 250 bytes of code (x86_64), and about 150 bytes of
-//config:	  memory per message kept.
+//config:	  about 250 bytes of code (x86_64), and per message kept
+//config:	  about 150 bytes plus its renderings (up to 4 wire formats).
 //config:
 //config:config SERVER_HISTORY_DEFAULT
 //config:	int "Messages of history kept per room by default"
@@ -1459,6 +1459,35 @@ static void cmd_version(struct client *c, struct irc_msg *m)
 	numeric(c, "351", "%s %s :LAN chat server", VERSION, srv.host);
 }
 
+/* USERHOST and ISON: what notify lists and some apps ask on connect. */
+static void cmd_userhost(struct client *c, struct irc_msg *m)
+{
+	char out[LINE_MAX_IRC] = "";
+	for (int i = 0; i < m->nparams && i < 5; i++) {
+		struct client *w = nick_find(m->params[i]);
+		size_t n = strlen(out);
+		if (w && w->flags & F_REG)
+			snprintf(out + n, sizeof(out) - n, "%s%s=%c%s@%s", n ? " " : "", w->nick,
+				 w->away ? '-' : '+', w->user, w->host);
+	}
+	numeric(c, "302", ":%s", out);
+}
+
+static void cmd_ison(struct client *c, struct irc_msg *m)
+{
+	char out[LINE_MAX_IRC] = "", *save;
+	/* "ISON a b" or "ISON :a b": nicks in any parameter, spaces between */
+	for (int i = 0; i < m->nparams; i++)
+		for (char *nick = strtok_r(m->params[i], " ", &save); nick;
+		     nick = strtok_r(NULL, " ", &save)) {
+			struct client *w = nick_find(nick);
+			size_t n = strlen(out);
+			if (w && w->flags & F_REG)
+				snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "", w->nick);
+		}
+	numeric(c, "303", ":%s", out);
+}
+
 static const struct irc_cmd irc_cmds[] = {
 	{ "PRIVMSG", cmd_privmsg, 0, false }, { "NOTICE", cmd_notice, 0, false },
 	{ "PING", cmd_ping, 0, true },       { "PONG", cmd_pong, 0, true },
@@ -1471,6 +1500,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "MODE", cmd_mode, 1, false },      { "KICK", cmd_kick, 2, false },
 	{ "AWAY", cmd_away, 0, false },      { "MOTD", cmd_motd, 0, false },
 	{ "LUSERS", cmd_lusers, 0, false },  { "VERSION", cmd_version, 0, false },
+	{ "USERHOST", cmd_userhost, 1, false }, { "ISON", cmd_ison, 1, false },
 };
 
 static void irc_line(struct client *c, char *line, size_t len, bool cut)
@@ -2057,9 +2087,10 @@ int chat_server_main(int argc, char **argv)
 		case 'M': break; /* no mDNS announcer yet: nothing to turn off */
 		case 'p': srv.port = (unsigned)opt_uint('p', optarg, 1, 65535); break;
 		case 'b':
-			if (naddrs == MAXLISTEN)
+			if (naddrs < MAXLISTEN)
+				addrs[naddrs++] = optarg;
+			else
 				usage_error("-b: at most %d addresses", MAXLISTEN);
-			addrs[naddrs++] = optarg;
 			break;
 		case 'n': name = optarg; break;
 		case 'r': srv.lobby = optarg; break;
@@ -2107,9 +2138,10 @@ int chat_server_main(int argc, char **argv)
 	timer_init(&srv.accept_timer, accept_resume);
 	loop_timer(&srv.loop, &srv.tick_timer, 1000);
 	lobby = room_new(srv.lobby);
-	if (!lobby)
+	if (lobby)
+		lobby->keep = true; /* and its history with it */
+	else
 		die("out of memory");
-	lobby->keep = true;
 	msg("%s: listening on port %u", srv.name, srv.port);
 	if (loop_run(&srv.loop) != 0)
 		die("epoll: %s", strerror(errno));

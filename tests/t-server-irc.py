@@ -146,6 +146,10 @@ def _():
     T.check("MOTD 375/372/376", u.expect(r" 375 user1 ") and u.expect(r" 376 user1 "))
     u.send("LUSERS")
     T.check("LUSERS 251..255", u.expect(r" 251 user1 ") and u.expect(r" 255 user1 "))
+    u.send("USERHOST oper nobody")
+    T.check("USERHOST 302", u.expect(r" 302 user1 :oper=\+oper@127\.0\.0\.1$"))
+    u.send("ISON nobody oper :user1 ghost")
+    T.check("ISON 303 lists who is on", u.expect(r" 303 user1 :oper user1$"))
     u.send("VERSION")
     T.check("VERSION 351", u.expect(r" 351 user1 chatbox"))
     for s in (op, u, x):
