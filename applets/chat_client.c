@@ -113,11 +113,13 @@ static struct client {
 	char outq[OUTQ_MAX];
 	size_t outlen;
 	int write_err;   /* sending failed: read the server's last words first */
+	bool want_out;   /* EPOLLOUT asked for */
 	struct qline queue[QUEUE_MAX];
 	int qhead, qlen;
 	unsigned seq;
 	/* script mode */
 	bool stdin_file, stdin_eof, draining;
+	bool lost_lines; /* a line could not be sent: exit 1 */
 	char *sbuf;      /* STDIN_MAX bytes, allocated in script mode */
 	size_t slen;
 	/* interactive mode */
@@ -475,12 +477,12 @@ static void vshow(bool always, const char *fmt, va_list ap)
 {
 	char raw[1024], clean[1024], line[1100], hm[8];
 	vsnprintf(raw, sizeof(raw), fmt, ap);
+	sanitise(clean, sizeof(clean), raw); /* it may quote what peers sent */
 	if (!C.ui) {
 		if (always)
-			msg("%s", raw);
+			msg("%s", clean);
 		return;
 	}
-	sanitise(clean, sizeof(clean), raw);
 	msg_time(NULL, hm);
 	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
 	add_line(line, 0, 0, 0, false);
@@ -553,7 +555,10 @@ static void out_write(void)
 		memmove(C.outq, C.outq + n, C.outlen - (size_t)n);
 		C.outlen -= (size_t)n;
 	}
-	loop_mod(&C.loop, &C.conn, EPOLLIN | (C.outlen ? EPOLLOUT : 0));
+	if (C.want_out != (C.outlen > 0)) { /* a syscall only on a change */
+		C.want_out = C.outlen > 0;
+		loop_mod(&C.loop, &C.conn, EPOLLIN | (C.want_out ? EPOLLOUT : 0));
+	}
 	if (C.script)
 		stdin_update();
 }
@@ -705,6 +710,7 @@ static void connected(void)
 	loop_timer(&C.loop, &C.watchdog, IDLE_PING_MS / 2);
 	strlcpy_ok(C.nick, C.want_nick, sizeof(C.nick));
 	loop_mod(&C.loop, &C.conn, EPOLLIN);
+	C.want_out = false;
 	if (!C.script && !C.ui)
 		ui_start();
 	send_raw("CAP LS 302");
@@ -868,6 +874,7 @@ static bool queue_line(const char *target, const char *text, bool action)
 	char *mem;
 	if (C.qlen == QUEUE_MAX) {
 		alert("too many lines waiting for the server: not sent: %s", text);
+		C.lost_lines = true;
 		return false;
 	}
 	if (!(mem = malloc(tn + n)))
@@ -949,6 +956,7 @@ static void submit(const char *line)
 		return;
 	if (!cur_room()) {
 		alert("not in a room: /join #lobby first");
+		C.lost_lines = true;
 		return;
 	}
 	say(cur_room()->name, line, false);
@@ -1016,6 +1024,8 @@ static void on_join(struct irc_msg *m, const char *from)
 	struct room *r;
 	if (is_me(from)) {
 		bool rejoin = find_room(room) != NULL;
+		if (!irc_room_valid(room, ROOM_MAX))
+			return;
 		r = room_add(room);
 		if (!r)
 			return;
@@ -1178,7 +1188,7 @@ static void handle_line(char *line)
 			if (C.script)
 				stdin_update();
 		} else if (!strcmp(tok, DRAIN_TOKEN) && C.draining) {
-			quit(0, NULL);
+			quit(C.lost_lines, NULL); /* a script learns that lines were lost */
 		} else if (!strncmp(tok, ACK_TOKEN, strlen(ACK_TOKEN))) {
 			queue_ack(tok + strlen(ACK_TOKEN));
 			if (C.script)
@@ -1283,6 +1293,8 @@ static bool stdin_wanted(void)
 	return C.ready && !C.stdin_eof && C.outlen < OUTQ_MAX / 2 && C.qlen < QUEUE_MAX / 2;
 }
 
+static void stdin_event(struct loop *l, struct watch *w, uint32_t ev);
+
 static void stdin_update(void)
 {
 	if (C.stdin_file) {
@@ -1290,8 +1302,13 @@ static void stdin_update(void)
 			loop_timer(&C.loop, &C.stdin_timer, 0);
 		return;
 	}
-	if (C.in.added)
-		loop_mod(&C.loop, &C.in, stdin_wanted() ? EPOLLIN : 0);
+	/* Paused means out of epoll: a closed pipe reports EPOLLHUP even with
+	 * no events asked for, and would spin the loop until we are ready. */
+	bool want = stdin_wanted();
+	if (want && !C.in.added && loop_add(&C.loop, &C.in, STDIN_FILENO, stdin_event, EPOLLIN) != 0)
+		fail("cannot watch stdin: %s", strerror(errno));
+	if (!want && C.in.added)
+		loop_del(&C.loop, &C.in);
 }
 
 static void script_line(char *line, size_t n)
@@ -1379,6 +1396,7 @@ static void script_start(void)
 	 * directly, a chunk per loop turn. Pipes are read once per readiness
 	 * event, so stdin stays blocking (its flags are shared). */
 	C.stdin_file = loop_add(&C.loop, &C.in, STDIN_FILENO, stdin_event, 0) != 0;
+	loop_del(&C.loop, &C.in); /* stdin_update() adds it when wanted */
 	if (!(C.sbuf = malloc(STDIN_MAX)))
 		fail("out of memory");
 }

@@ -114,6 +114,7 @@ class FakeIrc:
         conn.settimeout(10 * SLOW)
         buf = b""
         nick = "?"
+        joined = False
 
         def send(line):
             conn.sendall((line + "\r\n").encode())
@@ -145,7 +146,8 @@ class FakeIrc:
                         send(":irc.test 001 %s :Welcome" % nick)
                     elif word[0] == "JOIN":
                         send(":%s!u@h JOIN %s" % (nick, word[1]))
-                        if self.on_join:
+                        if self.on_join and not joined:
+                            joined = True  # once: a rejoin must not loop
                             self.on_join(send, nick, word[1])
                     elif word[0] == "PING":
                         send(":irc.test PONG irc.test " + word[-1])
