@@ -1262,8 +1262,6 @@ static void conn_event(struct loop *l, struct watch *w, uint32_t ev)
 	(void)w;
 	if (C.state == CONNECTING) {
 		int err = net_connect_result(C.fd);
-		if (err == EINPROGRESS)
-			return;
 		if (err) {
 			loop_del(&C.loop, &C.conn);
 			close(C.fd);

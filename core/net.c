@@ -170,9 +170,9 @@ int net_connect_result(int fd)
 		return 0;
 	/* Failed: a read reports why. (SO_ERROR would too, but qemu-user
 	 * passes its value untranslated, so MIPS would see x86 numbers.) */
-	if (recv(fd, &c, 1, MSG_PEEK) < 0 && errno != EAGAIN && errno != ENOTCONN)
+	if (recv(fd, &c, 1, MSG_PEEK) < 0 && errno != EAGAIN)
 		return errno;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
 		return errno;
-	return err ? err : EINPROGRESS;
+	return err ? err : ENOTCONN; /* writable yet not connected: failed */
 }

@@ -37,5 +37,5 @@ int net_resolve(const char *host, unsigned port, struct net_addr *out, int max,
  * for it to become writable, then ask net_connect_result), or -1/errno. */
 int net_connect_start(const struct net_addr *a);
 
-/* 0 once FD's connect succeeded, else its errno (EINPROGRESS: not yet). */
+/* Once FD is writable: 0 if its connect succeeded, else why it failed. */
 int net_connect_result(int fd);
