@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import BIN, EMU, T, case, wait_for  # noqa: E402
@@ -112,6 +113,20 @@ try:
         T.check("typing while messages arrive keeps the input line",
                 ok and len(order) == 5 and "| #lobby (2 users) | ana | online" in status_line(),
                 "\n".join(scr))
+
+    @case("an idle client uses no CPU")
+    def _():
+        pid = subprocess.run(["pgrep", "-n", "-f", LINK + " -n ana"],
+                             capture_output=True, text=True).stdout.split()[0]
+
+        def cpu_ticks():
+            with open("/proc/%s/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])  # utime + stime
+        t0 = cpu_ticks()
+        time.sleep(1.0)
+        used = cpu_ticks() - t0
+        T.check("an idle client uses no CPU", EMU or used <= 2, "%d ticks in 1 s" % used)
 
     @case("editing keys: arrows, Home/End, Ctrl-A/E/U/K/W, Backspace/Delete, history")
     def _():
