@@ -30,6 +30,7 @@
 #include "lineedit.h"
 #include "loop.h"
 #include "net.h"
+#include "screen.h"
 #include "term.h"
 #include "utf8.h"
 
@@ -53,7 +54,6 @@
 #define INBUF_MAX    (IRC_MAX_TAGS + IRC_MAX_LINE)
 #define OUTQ_MAX     8192
 #define QUEUE_MAX    256    /* lines not yet confirmed by the server */
-#define SCROLLBACK   1000   /* lines kept for redraw and PgUp */
 #define STDIN_MAX    4096   /* a script-mode line longer than this is split */
 #define TEXT_MAX     400    /* bytes of text per PRIVMSG: the relayed line fits 512 */
 #define BACKOFF_MAX  30000
@@ -81,13 +81,6 @@ struct qline {
 	char *target, *text; /* one allocation: "target\0text" */
 	unsigned seq;        /* 0: not sent on this connection yet */
 	bool action;
-};
-
-struct sline {
-	char *text;      /* sanitised, no control characters */
-	uint16_t nick_at, nick_len;
-	uint8_t colour;  /* 0: none */
-	bool hilite;
 };
 
 static struct client {
@@ -124,12 +117,10 @@ static struct client {
 	size_t slen;
 	/* interactive mode */
 	bool ui;
-	int rows, cols;
+	struct screen scr;
 	struct lineedit le;
 	char keys[32];
 	size_t nkeys;
-	struct sline *lines; /* SCROLLBACK of them, allocated with the screen */
-	int first, nlines, scroll_off;
 } C;
 
 static void send_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -342,97 +333,29 @@ static void out_flush(void)
 		exit(1); /* nobody reads our output any more */
 }
 
-static void sline_render(const struct sline *l)
+/* The status line: where, who, and whether we are connected. */
+static void status_text(char *s, size_t size)
 {
-	const char *t = l->text;
-	unsigned colour = C.colour ? l->colour : 0; /* NO_COLOR: bold stays */
-	if (!colour && !l->hilite) {
-		fputs(t, stdout);
-		return;
-	}
-	if (l->hilite)
-		fputs("\033[1m", stdout);
-	fwrite(t, 1, l->nick_at, stdout);
-	if (colour)
-		printf("\033[%um", colour);
-	fwrite(t + l->nick_at, 1, l->nick_len, stdout);
-	printf("\033[39m%s\033[0m", t + l->nick_at + l->nick_len);
-}
-
-static int region_rows(void)
-{
-	return C.rows - 2;
-}
-
-static int sline_rows(const struct sline *l)
-{
-	size_t w = utf8_width(l->text, strlen(l->text));
-	return w == 0 ? 1 : (int)((w + (size_t)C.cols - 1) / (size_t)C.cols);
-}
-
-static struct sline *sline_at(int i) /* 0: oldest kept */
-{
-	return &C.lines[(C.first + i) % SCROLLBACK];
-}
-
-static void draw_messages(void)
-{
-	int h = region_rows(), total = 0, from = C.nlines - C.scroll_off;
-	int i = from;
-	while (i > 0 && total < h)
-		total += sline_rows(sline_at(--i));
-	printf("\033[1;%dr\033[1;1H\033[J", h);
-	if (total < h)
-		printf("\033[%d;1H", h - total + 1);
-	for (int j = i; j < from; j++) {
-		if (j > i)
-			fputs("\r\n", stdout);
-		sline_render(sline_at(j));
-	}
-}
-
-static void draw_status(void)
-{
+	static const char *const states[] = { "offline, reconnecting", "connecting",
+					      "logging in", "online" };
 	struct room *r = cur_room();
-	static const char *names[] = { "offline, reconnecting", "connecting", "logging in", "online" };
-	char s[512], users[24] = "";
+	char users[24] = "";
 	if (r && r->nnames)
 		snprintf(users, sizeof(users), " (%d user%s)", r->nnames, r->nnames == 1 ? "" : "s");
-	int n = snprintf(s, sizeof(s), " %s:%u | %s%s | %s | %s%s", C.host, C.port,
-			 r ? r->name : "(no room)", users, C.nick, names[C.state],
-			 C.scroll_off ? " | -- more below (PgDn) --" : "");
-	if (n < 0)
-		return;
-	if (n >= (int)sizeof(s))
-		n = sizeof(s) - 1;
-	size_t fit = utf8_fit(s, (size_t)n, (size_t)C.cols);
-	size_t pad = (size_t)C.cols - utf8_width(s, fit);
-	printf("\033[%d;1H\033[7m%.*s%*s\033[0m", C.rows - 1, (int)fit, s, (int)pad, "");
-}
-
-static void draw_input(void)
-{
-	struct room *r = cur_room();
-	char prompt[ROOM_MAX + 4];
-	size_t start, n, col;
-
-	snprintf(prompt, sizeof(prompt), "[%s] ", r ? r->name : "");
-	size_t pw = utf8_width(prompt, strlen(prompt));
-	if (pw > (size_t)C.cols / 3) {
-		prompt[0] = '\0';
-		pw = 0;
-	}
-	le_view(&C.le, (size_t)C.cols - pw, &start, &n, &col);
-	printf("\033[%d;1H\033[K%s%.*s\033[%d;%zuH", C.rows, prompt, (int)n, C.le.buf + start,
-	       C.rows, pw + col + 1);
+	snprintf(s, size, " %s:%u | %s%s | %s | %s%s", C.host, C.port, r ? r->name : "(no room)",
+		 users, C.nick, states[C.state],
+		 C.scr.scroll_off ? " | -- more below (PgDn) --" : "");
 }
 
 static void draw_bottom(void)
 {
+	char status[512], prompt[ROOM_MAX + 4];
+	struct room *r = cur_room();
 	if (!C.ui)
 		return;
-	draw_status();
-	draw_input();
+	status_text(status, sizeof(status));
+	snprintf(prompt, sizeof(prompt), "[%s] ", r ? r->name : "");
+	screen_bottom(&C.scr, status, prompt, &C.le);
 	out_flush();
 }
 
@@ -440,35 +363,13 @@ static void draw_all(void)
 {
 	if (!C.ui)
 		return;
-	term_size(STDIN_FILENO, &C.rows, &C.cols);
-	fputs("\033[r\033[H\033[2J", stdout);
-	draw_messages();
+	screen_redraw(&C.scr);
 	draw_bottom();
 }
 
-/* Append a line to the scrollback and show it above the input line. */
 static void add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite)
 {
-	struct sline *l;
-	char *copy = strdup(text);
-	if (!copy)
-		return;
-	if (C.nlines == SCROLLBACK) {
-		free(C.lines[C.first].text);
-		C.first = (C.first + 1) % SCROLLBACK;
-		C.nlines--;
-	}
-	l = sline_at(C.nlines++);
-	*l = (struct sline){ copy, (uint16_t)nick_at, (uint16_t)nick_len, colour, hilite };
-	if (C.scroll_off) {
-		C.scroll_off = MIN(C.scroll_off + 1, C.nlines - 1); /* keep the page still */
-		draw_bottom();
-		return;
-	}
-	printf("\033[%d;1H\r\n", region_rows());
-	sline_render(l);
-	if (hilite)
-		fputc('\a', stdout);
+	screen_add(&C.scr, text, nick_at, nick_len, colour, hilite);
 	draw_bottom();
 }
 
@@ -1448,11 +1349,7 @@ static void complete_nick(void)
 
 static void scroll_by(int delta)
 {
-	int max = C.nlines > 0 ? C.nlines - 1 : 0;
-	C.scroll_off = MAX(0, MIN(max, C.scroll_off + delta));
-	if (delta < 0 && C.scroll_off < -delta / 2)
-		C.scroll_off = 0; /* a few new lines below: show them too */
-	draw_messages();
+	screen_scroll(&C.scr, delta);
 	draw_bottom();
 }
 
@@ -1474,8 +1371,8 @@ static void on_key(int key)
 			C.cur = (C.cur + 1) % C.nrooms;
 		return;
 	case '\t': complete_nick(); return;
-	case KEY_PGUP: scroll_by(region_rows() / 2); return;
-	case KEY_PGDN: scroll_by(-(region_rows() / 2)); return;
+	case KEY_PGUP: scroll_by(screen_page(&C.scr)); return;
+	case KEY_PGDN: scroll_by(-screen_page(&C.scr)); return;
 	default: break;
 	}
 	if (le_key(&C.le, key) != LE_ENTER)
@@ -1485,8 +1382,8 @@ static void on_key(int key)
 	le_accept(&C.le);
 	if (!strcmp(line, "exit"))
 		quit(0, NULL);
-	if (C.scroll_off)
-		scroll_by(-C.scroll_off);
+	if (C.scr.scroll_off)
+		scroll_by(-C.scr.scroll_off);
 	submit(line);
 }
 
@@ -1524,8 +1421,7 @@ static void ui_start(void)
 	C.ui = true;
 	/* Whole screen updates at once, flushed after each event: no flicker. */
 	setvbuf(stdout, NULL, _IOFBF, 8192);
-	C.lines = calloc(SCROLLBACK, sizeof(*C.lines));
-	if (!C.lines)
+	if (screen_init(&C.scr, STDIN_FILENO, C.colour) != 0)
 		fail("out of memory");
 	le_init(&C.le);
 	/* stdin stays blocking: its flags are shared with the shell, and we

@@ -1,0 +1,139 @@
+/* screen.c - scrolling region, scrollback, status and input lines. */
+#include "screen.h"
+#include "chatbox.h"
+#include "term.h"
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int screen_init(struct screen *s, int fd, bool colour)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->colour = colour;
+	s->lines = calloc(SCREEN_SCROLLBACK, sizeof(*s->lines));
+	term_size(fd, &s->rows, &s->cols);
+	return s->lines ? 0 : -1;
+}
+
+/* The rows above the status and input lines. */
+static int region_rows(const struct screen *s)
+{
+	return s->rows - 2;
+}
+
+int screen_page(const struct screen *s)
+{
+	return MAX(1, region_rows(s) / 2);
+}
+
+static struct screen_line *line_at(const struct screen *s, int i) /* 0: oldest kept */
+{
+	return &s->lines[(s->first + i) % SCREEN_SCROLLBACK];
+}
+
+static int line_rows(const struct screen *s, const struct screen_line *l)
+{
+	size_t w = utf8_width(l->text, strlen(l->text));
+	return w == 0 ? 1 : (int)((w + (size_t)s->cols - 1) / (size_t)s->cols);
+}
+
+static void render(const struct screen *s, const struct screen_line *l)
+{
+	const char *t = l->text;
+	unsigned colour = s->colour ? l->colour : 0;
+	if (!colour && !l->hilite) {
+		fputs(t, stdout);
+		return;
+	}
+	if (l->hilite)
+		fputs("\033[1m", stdout);
+	fwrite(t, 1, l->nick_at, stdout);
+	if (colour)
+		printf("\033[%um", colour);
+	fwrite(t + l->nick_at, 1, l->nick_len, stdout);
+	printf("\033[39m%s\033[0m", t + l->nick_at + l->nick_len);
+}
+
+/* The region, bottom-aligned: as many lines as fit before the newest
+ * shown (wrapped lines take several rows; the terminal scrolls the top
+ * one off if it does not fit whole). */
+static void draw_lines(const struct screen *s)
+{
+	int h = region_rows(s), total = 0, to = s->nlines - s->scroll_off, from = to;
+	while (from > 0 && total < h)
+		total += line_rows(s, line_at(s, --from));
+	printf("\033[1;%dr\033[1;1H\033[J", h);
+	if (total < h)
+		printf("\033[%d;1H", h - total + 1);
+	for (int j = from; j < to; j++) {
+		if (j > from)
+			fputs("\r\n", stdout);
+		render(s, line_at(s, j));
+	}
+}
+
+void screen_redraw(struct screen *s)
+{
+	term_size(s->fd, &s->rows, &s->cols);
+	fputs("\033[r\033[H\033[2J", stdout);
+	draw_lines(s);
+}
+
+void screen_add(struct screen *s, const char *text, size_t nick_at, size_t nick_len,
+		uint8_t colour, bool hilite)
+{
+	struct screen_line *l;
+	char *copy = strdup(text);
+	size_t n = strlen(text);
+
+	if (!copy)
+		return;
+	if (nick_at > n || nick_len > n - nick_at)
+		nick_at = nick_len = 0;
+	if (s->nlines == SCREEN_SCROLLBACK) {
+		free(s->lines[s->first].text);
+		s->first = (s->first + 1) % SCREEN_SCROLLBACK;
+		s->nlines--;
+	}
+	l = line_at(s, s->nlines++);
+	*l = (struct screen_line){ copy, (uint16_t)MIN(nick_at, 65535u),
+				   (uint16_t)MIN(nick_len, 65535u), colour, hilite };
+	if (s->scroll_off) {
+		s->scroll_off = MIN(s->scroll_off + 1, s->nlines - 1); /* the page stays still */
+		return;
+	}
+	/* A newline at the region's last row scrolls only the region. */
+	printf("\033[%d;1H\r\n", region_rows(s));
+	render(s, l);
+	if (hilite)
+		fputc('\a', stdout);
+}
+
+void screen_scroll(struct screen *s, int delta)
+{
+	int max = s->nlines > 0 ? s->nlines - 1 : 0;
+	s->scroll_off = MAX(0, MIN(max, s->scroll_off + delta));
+	if (delta < 0 && s->scroll_off < -delta / 2)
+		s->scroll_off = 0; /* a few new lines below: show them too */
+	draw_lines(s);
+}
+
+void screen_bottom(struct screen *s, const char *status, const char *prompt,
+		   struct lineedit *le)
+{
+	size_t n = strlen(status), fit = utf8_fit(status, n, (size_t)s->cols);
+	size_t pad = (size_t)s->cols - utf8_width(status, fit);
+	size_t pw = utf8_width(prompt, strlen(prompt)), start, len, col;
+
+	printf("\033[%d;1H\033[7m%.*s%*s\033[0m", s->rows - 1, (int)fit, status, (int)pad, "");
+	if (pw > (size_t)s->cols / 3) { /* a narrow terminal: no prompt */
+		prompt = "";
+		pw = 0;
+	}
+	le_view(le, (size_t)s->cols - pw, &start, &len, &col);
+	printf("\033[%d;1H\033[K%s%.*s\033[%d;%zuH", s->rows, prompt, (int)len, le->buf + start,
+	       s->rows, pw + col + 1);
+}
