@@ -10,7 +10,7 @@
 //config:	  nick completion, scrollback, colours, reconnect; and a
 //config:	  script mode for cron jobs and pipes.
 //config:	  Costs 24.6 KB of binary on x86_64, 28.7 KB on ARMv6 and
-//config:	  34 KB on MIPS (ath79) next to chat-server (no curses), and
+//config:	  35 KB on MIPS (ath79) next to chat-server (no curses), and
 //config:	  about 29 KB of buffers (bss) while it runs.
 //usage:chat-client [-s] [-n NICK] [-r ROOM] [-p PORT] [HOST[:PORT]]
 //usage:
