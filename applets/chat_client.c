@@ -12,6 +12,16 @@
 //config:	  Costs 24.6 KB of binary on x86_64, 28.7 KB on ARMv6 and
 //config:	  35 KB on MIPS (ath79) next to chat-server (no curses), and
 //config:	  about 29 KB of buffers (bss) while it runs.
+//config:
+//config:config CLIENT_TTY
+//config:	bool "Interactive mode (a terminal user interface)"
+//config:	default y
+//config:	depends on CHAT_CLIENT
+//config:	help
+//config:	  The input line with editing, history and completion, the
+//config:	  scrollback, colours and the status line. Without it
+//config:	  chat-client always runs in script mode, which is what cron
+//config:	  jobs on a router need. Costs about 8 KB on x86_64.
 //usage:chat-client [-s] [-n NICK] [-r ROOM] [-p PORT] [HOST[:PORT]]
 //usage:
 //usage:Chat on a chat-server (or any IRC server) from a terminal or a script.
@@ -123,6 +133,13 @@ static struct client {
 	size_t nkeys;
 } C;
 
+/* The terminal interface is up (never, when built without it: then the
+ * compiler drops all of it). */
+static inline bool ui_on(void)
+{
+	return ENABLE_CLIENT_TTY && C.ui;
+}
+
 static void send_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static _Noreturn void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void conn_lost(const char *why);
@@ -139,7 +156,8 @@ static void script_finish(void);
 static void fail(const char *fmt, ...)
 {
 	va_list ap;
-	term_restore();
+	if (ENABLE_CLIENT_TTY)
+		term_restore();
 	fflush(stdout);
 	va_start(ap, fmt);
 	vmsg(LOG_ERR, fmt, ap);
@@ -329,7 +347,7 @@ static uint8_t nick_colour(const char *nick)
 
 static void out_flush(void)
 {
-	if (fflush(stdout) != 0 && !C.ui)
+	if (fflush(stdout) != 0 && !ui_on())
 		exit(1); /* nobody reads our output any more */
 }
 
@@ -351,7 +369,7 @@ static void draw_bottom(void)
 {
 	char status[512], prompt[ROOM_MAX + 4];
 	struct room *r = cur_room();
-	if (!C.ui)
+	if (!ui_on())
 		return;
 	status_text(status, sizeof(status));
 	snprintf(prompt, sizeof(prompt), "[%s] ", r ? r->name : "");
@@ -361,7 +379,7 @@ static void draw_bottom(void)
 
 static void draw_all(void)
 {
-	if (!C.ui)
+	if (!ui_on())
 		return;
 	screen_redraw(&C.scr);
 	draw_bottom();
@@ -379,7 +397,7 @@ static void vshow(bool always, const char *fmt, va_list ap)
 	char raw[1024], clean[1024], line[1100], hm[8];
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	sanitise(clean, sizeof(clean), raw); /* it may quote what peers sent */
-	if (!C.ui) {
+	if (!ui_on()) {
 		if (always)
 			msg("%s", clean);
 		return;
@@ -414,11 +432,11 @@ static void show_message(const char *tags, const char *room, const char *from,
 	bool mine = is_me(from);
 	size_t at, n;
 
-	if (C.script && mine && !C.ui)
+	if (C.script && mine && !ui_on())
 		return; /* scripts see what others say */
 	sanitise(clean, sizeof(clean), text);
 	msg_time(tags, hm);
-	if (!C.ui) {
+	if (!ui_on()) {
 		printf("%s %s %s%s%s %s\n", hm, room, action ? "* " : notice ? "-" : "<",
 		       from, action ? "" : notice ? "-" : ">", clean);
 		out_flush();
@@ -612,7 +630,7 @@ static void connected(void)
 	strlcpy_ok(C.nick, C.want_nick, sizeof(C.nick));
 	loop_mod(&C.loop, &C.conn, EPOLLIN);
 	C.want_out = false;
-	if (!C.script && !C.ui)
+	if (ENABLE_CLIENT_TTY && !C.script && !ui_on())
 		ui_start();
 	send_raw("CAP LS 302");
 	send_raw("NICK %s", C.nick);
@@ -635,7 +653,7 @@ static void send_text(const char *target, const char *text, bool action)
 			send_raw("PRIVMSG %s :\001ACTION %.*s\001", target, (int)take, text);
 		else
 			send_raw("PRIVMSG %s :%.*s", target, (int)take, text);
-		if (!C.cap_echo && C.ui) {
+		if (!C.cap_echo && ui_on()) {
 			char piece[TEXT_MAX + 1];
 			snprintf(piece, sizeof(piece), "%.*s", (int)take, text);
 			show_message(NULL, target, C.nick, piece, action, false);
@@ -667,7 +685,8 @@ static _Noreturn void quit(int code, const char *why)
 		send_raw("QUIT :%s", why ? why : "bye");
 		shutdown(C.fd, SHUT_WR);
 	}
-	term_restore();
+	if (ENABLE_CLIENT_TTY)
+		term_restore();
 	out_flush();
 	exit(code);
 }
@@ -703,7 +722,7 @@ static void run_command(char *line)
 	while (*arg == ' ')
 		arg++;
 	if (!strcmp(cmd, "quit") || !strcmp(cmd, "exit")) {
-		if (C.script && !C.ui) {
+		if (C.script && !ui_on()) {
 			script_finish(); /* what came before it still goes */
 			return;
 		}
@@ -998,7 +1017,7 @@ static void on_names(struct irc_msg *m)
 	strlcpy_ok(copy, m->params[3], sizeof(copy));
 	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
 		name_add(r, tok + strspn(tok, "@+%~&"));
-	if (C.ui)
+	if (ui_on())
 		show("in %s: %s", r->name, m->params[3]);
 }
 
@@ -1494,7 +1513,8 @@ static void parse_args(int argc, char **argv)
 	if (!irc_room_valid(r, ROOM_MAX))
 		usage_error("-r: '%s' is not a room name (like #lobby)", room);
 	const char *term = getenv("TERM");
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || (term && !strcmp(term, "dumb")))
+	if (!ENABLE_CLIENT_TTY || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
+	    (term && !strcmp(term, "dumb")))
 		C.script = true;
 	C.port = (unsigned)port;
 	if (optind < argc) {
