@@ -5,7 +5,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -50,56 +51,92 @@ const struct mdns_iface *mdns_net_iface(const struct mdns_net *n, int ifindex)
 	return NULL;
 }
 
-static struct mdns_iface *iface_get(struct mdns_iface *ifs, int *nifs, const char *name)
+/* Whether interface NAME (an IPv4 label like eth0:1 counts as eth0) is up,
+ * multicast and not loopback: its table entry then, created if new. */
+static struct mdns_iface *iface_get(int fd, struct mdns_iface *ifs, int *nifs, const char *name)
 {
-	char base[IF_NAMESIZE];
+	struct ifreq ifr;
 	unsigned idx;
 
-	strlcpy_ok(base, name, sizeof(base));
-	base[strcspn(base, ":")] = '\0'; /* IPv4 labels like eth0:1 */
-	idx = if_nametoindex(base);
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy_ok(ifr.ifr_name, name, sizeof(ifr.ifr_name));
+	ifr.ifr_name[strcspn(ifr.ifr_name, ":")] = '\0';
+	idx = if_nametoindex(ifr.ifr_name);
 	if (idx == 0)
 		return NULL;
 	for (int i = 0; i < *nifs; i++)
 		if (ifs[i].index == (int)idx)
 			return &ifs[i];
-	if (*nifs == MDNS_MAX_IFACES)
+	if (*nifs == MDNS_MAX_IFACES || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
+		return NULL;
+	unsigned fl = (unsigned short)ifr.ifr_flags;
+	if (!(fl & IFF_UP) || !(fl & IFF_MULTICAST) || (fl & IFF_LOOPBACK))
 		return NULL;
 	struct mdns_iface *f = &ifs[(*nifs)++];
 	memset(f, 0, sizeof(*f));
 	f->index = (int)idx;
-	strlcpy_ok(f->name, base, sizeof(f->name));
+	strlcpy_ok(f->name, ifr.ifr_name, sizeof(f->name));
 	return f;
+}
+
+/* IPv4 addresses: SIOCGIFCONF (ioctls, not netlink: they also work under
+ * qemu-user, which the tests use for every board). */
+static void scan_v4(int fd, struct mdns_iface *ifs, int *nifs)
+{
+	struct ifreq req[32];
+	struct ifconf ifc = { .ifc_len = sizeof(req), .ifc_req = req };
+
+	if (ioctl(fd, SIOCGIFCONF, &ifc) != 0)
+		return;
+	for (size_t i = 0; i < (size_t)ifc.ifc_len / sizeof(req[0]); i++) {
+		struct mdns_iface *f = iface_get(fd, ifs, nifs, req[i].ifr_name);
+		if (!f || req[i].ifr_addr.sa_family != AF_INET || f->n4 == MDNS_MAX_ADDRS)
+			continue;
+		f->v4[f->n4] = ((struct sockaddr_in *)(void *)&req[i].ifr_addr)->sin_addr;
+		f->mask4[f->n4].s_addr = 0xffffffffu;
+		if (ioctl(fd, SIOCGIFNETMASK, &req[i]) == 0)
+			f->mask4[f->n4] = ((struct sockaddr_in *)(void *)&req[i].ifr_addr)->sin_addr;
+		f->n4++;
+	}
+}
+
+/* IPv6 addresses: /proc/net/if_inet6, "ADDR IFINDEX PLEN SCOPE FLAGS NAME". */
+static void scan_v6(int fd, struct mdns_iface *ifs, int *nifs)
+{
+	FILE *fp = fopen("/proc/net/if_inet6", "re");
+	char hex[33], name[IF_NAMESIZE + 1];
+	unsigned idx, plen, scope, flags;
+
+	if (!fp)
+		return;
+	while (fscanf(fp, "%32s %x %x %x %x %16s", hex, &idx, &plen, &scope, &flags, name) == 6) {
+		struct in6_addr a;
+		/* tentative (0x40) or failed DAD (0x08): not usable yet */
+		if (strlen(hex) != 32 || (flags & 0x48))
+			continue;
+		for (int i = 0; i < 16; i++) {
+			unsigned b;
+			if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+				break;
+			a.s6_addr[i] = (uint8_t)b;
+		}
+		struct mdns_iface *f = iface_get(fd, ifs, nifs, name);
+		if (f && f->n6 < MDNS_MAX_ADDRS)
+			f->v6[f->n6++] = a;
+	}
+	fclose(fp);
 }
 
 /* The up, multicast, non-loopback interfaces with an address. */
 static int scan_ifaces(struct mdns_iface *ifs)
 {
-	struct ifaddrs *all, *a;
 	int nifs = 0;
-
-	if (getifaddrs(&all) != 0)
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return 0;
-	for (a = all; a; a = a->ifa_next) {
-		unsigned fl = a->ifa_flags;
-		if (!a->ifa_addr || !(fl & IFF_UP) || !(fl & IFF_MULTICAST) || (fl & IFF_LOOPBACK))
-			continue;
-		int fam = a->ifa_addr->sa_family;
-		if (fam != AF_INET && fam != AF_INET6)
-			continue;
-		struct mdns_iface *f = iface_get(ifs, &nifs, a->ifa_name);
-		if (!f)
-			continue;
-		if (fam == AF_INET && f->n4 < MDNS_MAX_ADDRS) {
-			f->v4[f->n4] = ((struct sockaddr_in *)(void *)a->ifa_addr)->sin_addr;
-			f->mask4[f->n4++] = a->ifa_netmask ?
-				((struct sockaddr_in *)(void *)a->ifa_netmask)->sin_addr :
-				(struct in_addr){ 0xffffffffu };
-		} else if (fam == AF_INET6 && f->n6 < MDNS_MAX_ADDRS) {
-			f->v6[f->n6++] = ((struct sockaddr_in6 *)(void *)a->ifa_addr)->sin6_addr;
-		}
-	}
-	freeifaddrs(all);
+	scan_v4(fd, ifs, &nifs);
+	scan_v6(fd, ifs, &nifs);
+	close(fd);
 	return nifs;
 }
 
@@ -167,6 +204,25 @@ static void on_netlink(struct loop *l, struct watch *w, uint32_t events)
 		loop_timer(l, &n->rescan, RESCAN_DELAY_MS);
 }
 
+/* The interface a datagram came in on, from its source, when the packet
+ * info is missing or garbled (qemu-user does not byte-swap it): the IPv4
+ * subnet it is from, the IPv6 scope, or the only interface. 0 if unknown. */
+static int iface_of_source(const struct mdns_net *n, const struct sockaddr_storage *from)
+{
+	if (from->ss_family == AF_INET) {
+		struct in_addr src = ((const struct sockaddr_in *)(const void *)from)->sin_addr;
+		for (int i = 0; i < n->nifs; i++)
+			for (int k = 0; k < n->ifs[i].n4; k++)
+				if (((src.s_addr ^ n->ifs[i].v4[k].s_addr) & n->ifs[i].mask4[k].s_addr) == 0)
+					return n->ifs[i].index;
+	} else if (from->ss_family == AF_INET6) {
+		int scope = (int)((const struct sockaddr_in6 *)(const void *)from)->sin6_scope_id;
+		if (mdns_net_iface(n, scope))
+			return scope;
+	}
+	return n->nifs == 1 ? n->ifs[0].index : 0;
+}
+
 static void recv_batch(struct mdns_net *n, int fd)
 {
 	static uint8_t buf[MDNS_PKT_MAX];
@@ -196,6 +252,8 @@ static void recv_batch(struct mdns_net *n, int fd)
 				ifindex = (int)pi.ipi6_ifindex;
 			}
 		}
+		if (!mdns_net_iface(n, ifindex))
+			ifindex = iface_of_source(n, &from);
 		/* Only the links we serve; a truncated datagram is not DNS. */
 		if (mdns_net_iface(n, ifindex) && !(mh.msg_flags & MSG_TRUNC) && n->on_packet)
 			n->on_packet(n, buf, (size_t)len, &from, ifindex);
@@ -306,6 +364,9 @@ void mdns_net_close(struct mdns_net *n)
 	loop_timer_cancel(n->loop, &n->rescan);
 }
 
+/* The interface is chosen with IP_MULTICAST_IF, and for IPv6 by the scope
+ * of ff02::fb too. Where that option is missing (qemu-user) the route to
+ * 224.0.0.0/4 decides, which is right on a one-interface host. */
 void mdns_net_multicast(struct mdns_net *n, const struct mdns_iface *f, const uint8_t *buf,
 			size_t len)
 {
@@ -313,15 +374,15 @@ void mdns_net_multicast(struct mdns_net *n, const struct mdns_iface *f, const ui
 		struct ip_mreqn mr = { .imr_ifindex = f->index };
 		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(MDNS_PORT),
 					  .sin_addr = mdns_group4() };
-		if (setsockopt(n->fd4, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) == 0)
-			sendto(n->fd4, buf, len, 0, (struct sockaddr *)&to, sizeof(to));
+		setsockopt(n->fd4, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr));
+		sendto(n->fd4, buf, len, 0, (struct sockaddr *)&to, sizeof(to));
 	}
 	if (n->fd6 >= 0 && f->n6) {
 		unsigned idx = (unsigned)f->index;
 		struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(MDNS_PORT),
 					   .sin6_addr = group6, .sin6_scope_id = idx };
-		if (setsockopt(n->fd6, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) == 0)
-			sendto(n->fd6, buf, len, 0, (struct sockaddr *)&to, sizeof(to));
+		setsockopt(n->fd6, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx));
+		sendto(n->fd6, buf, len, 0, (struct sockaddr *)&to, sizeof(to));
 	}
 }
 

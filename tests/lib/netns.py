@@ -86,7 +86,7 @@ class Lan:
 
     def run(self, i, argv, timeout=30, **kw):
         return subprocess.run(["ip", "netns", "exec", self.ns[i]] + list(argv),
-                              capture_output=True, text=True, timeout=timeout, **kw)
+                              capture_output=True, text=True, errors="replace", timeout=timeout, **kw)
 
     def close(self):
         for p in self.procs:
