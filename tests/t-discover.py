@@ -2,16 +2,16 @@
 """t-discover.py - chat-discover finds servers announced over mDNS on a
 private LAN (network namespaces on a bridge): table, -m, -1, -w with
 goodbyes, renaming on a name clash, nothing found. The announcer is
-mdns-announce (the responder chat-server uses) built for this board, so
-both ends run under the board's emulator."""
+chat-server (mdns-announce, the same responder, until the server has it),
+built for this board: both ends run under the board's emulator."""
 import os
 import signal
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, BOARD, EMU, SLOW, TOP, T, case, wait_for  # noqa: E402
+from chatbox_test import SLOW, T, case, wait_for  # noqa: E402
+from discovery_test import DISCOVER, Lines, announcer, by_name, discover  # noqa: E402
 from netns import Lan  # noqa: E402
 
 why = Lan.unavailable()
@@ -19,38 +19,12 @@ if why:
     T.skip("discovery on a private LAN", why)
     T.done()
 
-ANNOUNCE = EMU + [os.path.join(TOP, "build", BOARD, "mdns-announce")]
-DISCOVER = EMU + [BIN, "chat-discover"]
 TAG = str(os.getpid())
-
-
-class Lines:
-    """Collect a process's stdout lines in the background."""
-
-    def __init__(self, proc):
-        self.proc, self.lines = proc, []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def find(self, prefix):
-        return [l for l in self.lines if l.startswith(prefix)]
-
-
-def discover(lan, i, *args, secs=3):
-    r = lan.run(i, DISCOVER + list(args) + ["-t", str(secs)], timeout=secs * SLOW + 30)
-    return r
-
-
-def by_name(out):
-    return {l.split("\t")[0]: l.split("\t") for l in out.splitlines() if l}
 
 
 with Lan(3) as lan:
     ana = "Ana's box. v2 " + TAG
-    a = lan.popen(0, ANNOUNCE + [ana, "6667"], text=True)
+    a = lan.popen(0, announcer(ana, 6667), text=True)
 
     @case("chat-discover -m lists a server of another host: name, host, port, address, TXT")
     def _():
@@ -89,7 +63,7 @@ with Lan(3) as lan:
         lines = Lines(w)
         wait_for(lambda: lines.find("+\t" + ana), 10, what="the first server in -w")
         bob = "bob " + TAG
-        b = lan.popen(1, ANNOUNCE + [bob, "7000"], text=True)
+        b = lan.popen(1, announcer(bob, 7000), text=True)
         ok_up = wait_for(lambda: lines.find("+\t" + bob + "\t"), 10, what="bob to come")
         b.send_signal(signal.SIGTERM)
         rc = b.wait(10 * SLOW)
@@ -105,8 +79,8 @@ with Lan(3) as lan:
     @case("two servers with the same name end with distinct names")
     def _():
         same = "same " + TAG
-        p1 = lan.popen(1, ANNOUNCE + [same, "7001"], text=True)
-        p2 = lan.popen(2, ANNOUNCE + [same, "7002"], text=True)
+        p1 = lan.popen(1, announcer(same, 7001), text=True)
+        p2 = lan.popen(2, announcer(same, 7002), text=True)
         r = discover(lan, 0, "-m", secs=5)
         found = by_name(r.stdout)
         mine = sorted(n for n in found if n.startswith(same))
