@@ -6,8 +6,9 @@
 //config:	default y
 //config:	help
 //config:	  Find IRC/chat servers announced over mDNS/DNS-SD
-//config:	  (_irc._tcp), ours or any other. About 14 KB with the
-//config:	  mDNS code it shares with the server and the client.
+//config:	  (_irc._tcp), ours or any other. Costs about 13 KB of code
+//config:	  on x86_64 and 20 KB on MIPS, 7 to 10 KB of it shared with
+//config:	  the server's announcer.
 //usage:chat-discover [-1wm] [-t SECONDS]
 //usage:
 //usage:List the chat servers on this network (mDNS/DNS-SD _irc._tcp).

@@ -44,7 +44,8 @@
 //config:	  (RFC 6762/6763), so chat-discover, chat-client without an
 //config:	  address, avahi-browse, Bonjour and Android/iOS browsers find
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
-//config:	  Costs about SERVER_MDNS_COST of code.
+//config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
+//config:	  10 KB of it shared with chat-discover.
 //usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-P PASS] [-T SECS]
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.

@@ -3,6 +3,7 @@
 #include "chatbox.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void discover_clean(char *out, const char *in, size_t len)
@@ -78,15 +79,16 @@ struct collect {
 	struct loop loop;
 	struct mdns_browser b;
 	struct timer deadline;
-	bool first;
+	int settle_ms;
 };
 
 static void collect_found(struct mdns_browser *b, const struct mdns_found *f, bool up)
 {
 	struct collect *c = container_of(b, struct collect, b);
 	(void)f;
-	if (up && c->first)
-		c->loop.stop = true;
+	/* the others answer the same query within a moment */
+	if (up && c->settle_ms && c->deadline.due_ms > loop_now_ms() + c->settle_ms)
+		loop_timer(&c->loop, &c->deadline, c->settle_ms);
 }
 
 static void collect_deadline(struct loop *l, struct timer *t)
@@ -95,13 +97,13 @@ static void collect_deadline(struct loop *l, struct timer *t)
 	l->stop = true;
 }
 
-int discover_servers(unsigned secs, bool first, struct discover_info *out, int max)
+int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, int max)
 {
 	static struct collect c;
 	int n = 0;
 
 	memset(&c, 0, sizeof(c));
-	c.first = first;
+	c.settle_ms = settle_ms;
 	if (loop_init(&c.loop) != 0)
 		return -1;
 	if (mdns_browser_start(&c.b, &c.loop, DISCOVER_TYPE, collect_found) != 0) {
@@ -117,6 +119,57 @@ int discover_servers(unsigned secs, bool first, struct discover_info *out, int m
 	mdns_browser_stop(&c.b);
 	loop_free(&c.loop);
 	return n;
+}
+
+#define PICK_SECS 3
+#define PICK_SETTLE_MS 1000
+#define PICK_MAX 16
+
+static void list_servers(FILE *f, const struct discover_info *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  %d) %s  %s:%u  %s\n", i + 1, s[i].name, s[i].host, s[i].port, s[i].addrs);
+}
+
+/* Ask on the terminal which one; its index. */
+static int ask_which(const struct discover_info *s, int n)
+{
+	char line[32];
+	unsigned long pick;
+
+	printf("chat servers on this network:\n");
+	list_servers(stdout, s, n);
+	for (;;) {
+		printf("which one? [1-%d] ", n);
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin))
+			die("no server picked");
+		line[strcspn(line, "\r\n")] = '\0';
+		if (parse_uint(line, 1, (unsigned long)n, &pick))
+			return (int)pick - 1;
+	}
+}
+
+void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive)
+{
+	static struct discover_info found[PICK_MAX];
+	int n = discover_servers(PICK_SECS, PICK_SETTLE_MS, found, PICK_MAX), i = 0;
+
+	/* only servers we can reach: an address came with them */
+	for (int k = 0; k < n; k++)
+		if (found[k].connect[0])
+			found[i++] = found[k];
+	n = i;
+	if (n <= 0)
+		die("no chat server found on this network; start one with chat-server, or give an address");
+	if (n > 1 && !interactive) {
+		msg("%d chat servers on this network; give one as HOST[:PORT]:", n);
+		list_servers(stderr, found, n);
+		exit(1);
+	}
+	i = n > 1 ? ask_which(found, n) : 0;
+	strlcpy_ok(host, found[i].connect, NET_HOST_MAX);
+	*port = found[i].port;
 }
 
 int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,

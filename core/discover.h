@@ -31,9 +31,15 @@ void discover_info(const struct mdns_browser *b, const struct mdns_found *f,
 /* Copy LEN bytes of IN for printing into OUT (DISCOVER_FIELD_MAX). */
 void discover_clean(char *out, const char *in, size_t len);
 
-/* Browse for SECS seconds (less if FIRST: until one is found); up to MAX
- * servers into OUT. The count, or -1 if mDNS could not be used. */
-int discover_servers(unsigned secs, bool first, struct discover_info *out, int max);
+/* Browse for up to SECS seconds, or SETTLE_MS after the first server is
+ * found (0: the whole time); up to MAX servers into OUT. The count, or -1
+ * if mDNS could not be used. */
+int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, int max);
+
+/* chat-client without an address: find the servers; with one, its address
+ * and port into HOST and *PORT; with several, ask which (INTERACTIVE) or
+ * exit listing them; with none, exit saying how to start one. */
+void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive);
 
 /* chat-server: announce NAME on PORT (TXT: txtvers=1, version, plain=1). */
 int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,

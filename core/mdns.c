@@ -13,7 +13,6 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -277,11 +276,24 @@ static int tie_cmp(const void *a, const void *b)
 	return c ? c : (int)x->len - (int)y->len;
 }
 
+/* At most TIE_MAX keys: an insertion sort is plenty. */
+static void tie_sort(struct tie_key *k, int n)
+{
+	static struct tie_key tmp;
+	for (int i = 1; i < n; i++) {
+		int j = i;
+		tmp = k[i];
+		for (; j > 0 && tie_cmp(&k[j - 1], &tmp) > 0; j--)
+			k[j] = k[j - 1];
+		k[j] = tmp;
+	}
+}
+
 /* >0 if our set is later (we win), <0 if theirs is, 0 if identical. */
 static int tie_compare(struct tie_key *ours, int no, struct tie_key *theirs, int nt)
 {
-	qsort(ours, (size_t)no, sizeof(*ours), tie_cmp);
-	qsort(theirs, (size_t)nt, sizeof(*theirs), tie_cmp);
+	tie_sort(ours, no);
+	tie_sort(theirs, nt);
 	for (int i = 0; i < no && i < nt; i++) {
 		int c = tie_cmp(&ours[i], &theirs[i]);
 		if (c)

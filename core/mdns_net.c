@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <string.h>
 #include <sys/random.h>
@@ -100,27 +101,39 @@ static void scan_v4(int fd, struct mdns_iface *ifs, int *nifs)
 	}
 }
 
-/* IPv6 addresses: /proc/net/if_inet6, "ADDR IFINDEX PLEN SCOPE FLAGS NAME". */
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* IPv6 addresses: /proc/net/if_inet6, "ADDR IFINDEX PLEN SCOPE FLAGS NAME"
+ * in hex (parsed by hand: scanf would pull in 10 KB of float parsing). */
 static void scan_v6(int fd, struct mdns_iface *ifs, int *nifs)
 {
 	FILE *fp = fopen("/proc/net/if_inet6", "re");
-	char hex[33], name[IF_NAMESIZE + 1];
-	unsigned idx, plen, scope, flags;
+	char line[128];
 
 	if (!fp)
 		return;
-	while (fscanf(fp, "%32s %x %x %x %x %16s", hex, &idx, &plen, &scope, &flags, name) == 6) {
-		struct in6_addr a;
-		/* tentative (0x40) or failed DAD (0x08): not usable yet */
-		if (strlen(hex) != 32 || (flags & 0x48))
+	while (fgets(line, sizeof(line), fp)) {
+		char *field[6], *save = NULL;
+		int n = 0;
+		for (char *t = strtok_r(line, " \t\n", &save); t && n < 6; t = strtok_r(NULL, " \t\n", &save))
+			field[n++] = t;
+		if (n < 6 || strlen(field[0]) != 32)
 			continue;
+		struct in6_addr a;
+		bool ok = true;
 		for (int i = 0; i < 16; i++) {
-			unsigned b;
-			if (sscanf(hex + 2 * i, "%2x", &b) != 1)
-				break;
-			a.s6_addr[i] = (uint8_t)b;
+			int hi = hexval(field[0][2 * i]), lo = hexval(field[0][2 * i + 1]);
+			ok &= hi >= 0 && lo >= 0;
+			a.s6_addr[i] = (uint8_t)(hi << 4 | (lo & 0xf));
 		}
-		struct mdns_iface *f = iface_get(fd, ifs, nifs, name);
+		/* tentative (0x40) or failed DAD (0x08): not usable yet */
+		unsigned long flags = strtoul(field[4], NULL, 16);
+		if (!ok || (flags & 0x48))
+			continue;
+		struct mdns_iface *f = iface_get(fd, ifs, nifs, field[5]);
 		if (f && f->n6 < MDNS_MAX_ADDRS)
 			f->v6[f->n6++] = a;
 	}
