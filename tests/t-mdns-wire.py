@@ -226,6 +226,19 @@ with Lan(2) as lan:
         T.check("hostile packets are ignored; the responder keeps answering",
                 a.poll() is None and any(r.id == 0x77 for r in got), [r.id for r in got])
 
+    @case("a new address is announced (netlink), with no query")
+    def _():
+        new = "10.77.%d.50" % lan.subnet
+        t3 = time.monotonic()
+        lan.exec_(lan.ns[0], ["ip", "addr", "add", new + "/24", "dev", "eth0"])
+        deadline = time.monotonic() + 4 * SLOW
+        seen = []
+        while time.monotonic() < deadline and not seen:
+            time.sleep(0.1)
+            seen = [p for p in cap.since(t3) if p[2].is_response() and
+                    any(socket.inet_ntoa(x.address) == new for x in records(p[2], const._TYPE_A))]
+        T.check("a new address is announced (netlink), with no query", seen, None)
+
     @case("goodbye: TTL 0 for every record on SIGTERM")
     def _():
         t2 = time.monotonic()
