@@ -438,8 +438,11 @@ static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const 
 	want &= ~known_mask;
 	if (!want || r->state == MDNS_IDLE)
 		return;
+	/* Unicast replies only to our own link (RFC 6762 11). */
+	bool on_link = mdns_net_on_link(f, from);
 	if (legacy) {
-		send_answer(r, f, want, TTL_LEGACY, from, rd->h.id, qs, nq);
+		if (on_link)
+			send_answer(r, f, want, TTL_LEGACY, from, rd->h.id, qs, nq);
 		return;
 	}
 	/* QU: unicast, unless we have not multicast it there for a quarter
@@ -448,7 +451,7 @@ static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const 
 	int64_t now = loop_now_ms();
 	for (int k = 0; k < MDNS_K_COUNT; k++) {
 		int64_t last = r->last[f - r->net.ifs][k];
-		if ((qu & BIT(k)) && last && now - last < (int64_t)kind_ttl[k] * 1000 / 4)
+		if ((qu & BIT(k)) && on_link && last && now - last < (int64_t)kind_ttl[k] * 1000 / 4)
 			uni |= BIT(k);
 	}
 	if (uni)

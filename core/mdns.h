@@ -68,6 +68,8 @@ void mdns_net_multicast(struct mdns_net *n, const struct mdns_iface *ifc, const 
 			size_t len);
 int mdns_net_unicast(struct mdns_net *n, const struct sockaddr_storage *to, const uint8_t *buf,
 		     size_t len);
+/* Whether FROM is on F's link (RFC 6762 11: unicast replies only there). */
+bool mdns_net_on_link(const struct mdns_iface *f, const struct sockaddr_storage *from);
 const struct mdns_iface *mdns_net_iface(const struct mdns_net *n, int ifindex);
 /* A random number in [lo, hi]. */
 unsigned mdns_random(unsigned lo, unsigned hi);

@@ -399,6 +399,24 @@ void mdns_net_multicast(struct mdns_net *n, const struct mdns_iface *f, const ui
 	}
 }
 
+bool mdns_net_on_link(const struct mdns_iface *f, const struct sockaddr_storage *from)
+{
+	if (from->ss_family == AF_INET) {
+		struct in_addr src = ((const struct sockaddr_in *)(const void *)from)->sin_addr;
+		for (int k = 0; k < f->n4; k++)
+			if (((src.s_addr ^ f->v4[k].s_addr) & f->mask4[k].s_addr) == 0)
+				return true;
+		return false;
+	}
+	const uint8_t *a = ((const struct sockaddr_in6 *)(const void *)from)->sin6_addr.s6_addr;
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return true;
+	for (int k = 0; k < f->n6; k++) /* the same /64 */
+		if (memcmp(a, f->v6[k].s6_addr, 8) == 0)
+			return true;
+	return false;
+}
+
 int mdns_net_unicast(struct mdns_net *n, const struct sockaddr_storage *to, const uint8_t *buf,
 		     size_t len)
 {

@@ -174,6 +174,26 @@ with Lan(2) as lan:
         T.check("a PTR answer carries SRV, TXT and A as additional records",
                 r is not None and r.num_answers == 1 and r.num_additionals >= 3, r and r.num_additionals)
 
+    @case("no unicast reply to a source off the link")
+    def _():
+        # ns1 gets an address of another subnet, ns0 a route there: only
+        # the responder's on-link check can keep it from answering.
+        far = "10.%d.99.2" % (100 + lan.subnet % 100)
+        lan.exec_(lan.ns[1], ["ip", "addr", "add", far + "/24", "dev", "eth0"])
+        lan.exec_(lan.ns[0], ["ip", "route", "add", "default", "dev", "eth0"])
+
+        def make():
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((far, 0))
+            s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(far))
+            return s
+        offlink = socket_in(lan.ns[1], make)
+        got = legacy(lan, offlink, query(0x99, [(TYPE, const._TYPE_PTR)]), timeout=1.0)
+        onlink = legacy(lan, uq, query(0x98, [(TYPE, const._TYPE_PTR)]))
+        T.check("no unicast reply to a source off the link",
+                got == [] and len(onlink) == 1, (len(got), len(onlink)))
+        offlink.close()
+
     @case("_services._dns-sd._udp.local enumerates _irc._tcp")
     def _():
         got = legacy(lan, uq, query(7, [("_services._dns-sd._udp.local.", const._TYPE_PTR)]))
