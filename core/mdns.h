@@ -118,7 +118,7 @@ struct mdns_addr {
 	int family;          /* AF_INET or AF_INET6 */
 	uint8_t a[16];
 	int ifindex;         /* scope of an IPv6 link-local address */
-	int64_t expires;
+	int64_t expires, seen;
 };
 
 struct mdns_host {

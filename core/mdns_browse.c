@@ -157,8 +157,17 @@ static void on_addr(struct mdns_browser *b, const struct dns_rr *rr, int ifindex
 		bool link_local = family == AF_INET6 && a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
 		a->ifindex = link_local ? ifindex : 0;
 	}
-	if (a)
-		a->expires = expiry(rr->ttl);
+	if (!a)
+		return;
+	a->expires = expiry(rr->ttl);
+	a->seen = loop_now_ms();
+	/* Cache flush (RFC 6762 10.2): the others of this family, unless just
+	 * received too, are stale: they go in a second. */
+	for (int i = 0; rr->top && i < h->naddr; i++) {
+		struct mdns_addr *o = &h->addr[i];
+		if (o != a && o->family == family && o->seen < a->seen - 1000)
+			o->expires = MIN(o->expires, a->seen + 1000);
+	}
 }
 
 static void report_complete(struct mdns_browser *b)
