@@ -123,7 +123,7 @@ int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, in
 
 #define PICK_SECS 3
 #define PICK_SETTLE_MS 1000
-#define PICK_MAX 16
+#define PICK_MAX 9 /* one digit to pick with */
 
 static void list_servers(FILE *f, const struct discover_info *s, int n)
 {
