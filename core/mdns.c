@@ -505,9 +505,44 @@ static void on_state_timer(struct loop *l, struct timer *t)
 	}
 }
 
-static void on_ifaces(struct mdns_net *n)
+static bool has_addr(const struct mdns_iface *f, const struct dns_rr *rr)
+{
+	for (int i = 0; i < f->n4 + f->n6; i++) {
+		const void *a = i < f->n4 ? (const void *)&f->v4[i] : (const void *)&f->v6[i - f->n4];
+		if ((i < f->n4) == (rr->type == DNS_T_A) && memcmp(a, rr->rdata, rr->rdlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Goodbyes for the addresses an interface lost (RFC 6762 10.1), so that
+ * nobody keeps connecting to them for two minutes. */
+static void address_goodbyes(struct mdns_responder *r, const struct mdns_iface *old)
+{
+	const struct mdns_iface *now = mdns_net_iface(&r->net, old->index);
+	uint8_t buf[MDNS_SEND_MAX];
+	struct dns_writer w;
+	struct dns_rr rr;
+
+	if (!now)
+		return; /* the interface is gone: nowhere to send */
+	dns_writer_init(&w, buf, sizeof(buf), 0, DNS_F_QR | DNS_F_AA);
+	for (int i = 0; i < kind_count(MDNS_K_ADDR, old); i++) {
+		make_rr(r, MDNS_K_ADDR, old, i, &rr);
+		rr.ttl = 0;
+		if (!has_addr(now, &rr))
+			dns_write(&w, DNS_AN, &rr);
+	}
+	if (w.count[DNS_AN])
+		mdns_net_multicast(&r->net, now, buf, dns_writer_finish(&w));
+}
+
+static void on_ifaces(struct mdns_net *n, const struct mdns_iface *old, int nold)
 {
 	struct mdns_responder *r = container_of(n, struct mdns_responder, net);
+	if (r->state == MDNS_ANNOUNCING || r->state == MDNS_RUNNING)
+		for (int i = 0; i < nold; i++)
+			address_goodbyes(r, &old[i]);
 	/* Slots may have moved: forget per-slot state, then tell everybody. */
 	memset(r->pending, 0, sizeof(r->pending));
 	memset(r->last, 0, sizeof(r->last));

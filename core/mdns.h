@@ -42,8 +42,9 @@ struct mdns_iface {
 struct mdns_net;
 typedef void mdns_packet_fn(struct mdns_net *n, const uint8_t *buf, size_t len,
 			    const struct sockaddr_storage *from, int ifindex);
-/* The interfaces or their addresses changed (n->ifs is the new table). */
-typedef void mdns_ifaces_fn(struct mdns_net *n);
+/* The interfaces or their addresses changed: n->ifs is the new table,
+ * OLD (NOLD entries) the one before. */
+typedef void mdns_ifaces_fn(struct mdns_net *n, const struct mdns_iface *old, int nold);
 
 struct mdns_net {
 	struct loop *loop;

@@ -329,9 +329,10 @@ static void on_expire_timer(struct loop *l, struct timer *t)
 	loop_timer(l, t, EXPIRE_TICK_MS);
 }
 
-static void on_ifaces(struct mdns_net *n)
+static void on_ifaces(struct mdns_net *n, const struct mdns_iface *old, int nold)
 {
 	struct mdns_browser *b = container_of(n, struct mdns_browser, net);
+	(void)old, (void)nold;
 	b->interval = 1000;
 	loop_timer(n->loop, &b->t_query, mdns_random(FIRST_QUERY_MIN_MS, FIRST_QUERY_MAX_MS));
 }
@@ -351,7 +352,7 @@ int mdns_browser_start(struct mdns_browser *b, struct loop *l, const char *type,
 		return -1;
 	if (mdns_net_open(&b->net, l, true, on_packet, on_ifaces) != 0)
 		return -1;
-	on_ifaces(&b->net);
+	on_ifaces(&b->net, NULL, 0);
 	loop_timer(l, &b->t_expire, EXPIRE_TICK_MS);
 	return 0;
 }

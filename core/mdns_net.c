@@ -169,8 +169,9 @@ static void join_groups(struct mdns_net *n, struct mdns_iface *f)
 	}
 }
 
-/* Read the table again; true if it changed (then the new one is joined). */
-static bool rescan(struct mdns_net *n)
+/* Read the table again, the old one into OLD; true if it changed (then
+ * the new one is joined). */
+static bool rescan(struct mdns_net *n, struct mdns_iface old_ifs[MDNS_MAX_IFACES], int *nold)
 {
 	struct mdns_iface ifs[MDNS_MAX_IFACES];
 	int nifs = scan_ifaces(ifs);
@@ -186,6 +187,8 @@ static bool rescan(struct mdns_net *n)
 		ifs[i].joined4 = old && old->joined4 && old->n4;
 		ifs[i].joined6 = old && old->joined6 && old->n6;
 	}
+	memcpy(old_ifs, n->ifs, sizeof(ifs));
+	*nold = n->nifs;
 	memcpy(n->ifs, ifs, sizeof(ifs));
 	n->nifs = nifs;
 	for (int i = 0; i < nifs; i++)
@@ -197,9 +200,11 @@ static bool rescan(struct mdns_net *n)
 static void on_rescan(struct loop *l, struct timer *t)
 {
 	struct mdns_net *n = container_of(t, struct mdns_net, rescan);
+	struct mdns_iface old[MDNS_MAX_IFACES];
+	int nold;
 	(void)l;
-	if (rescan(n) && n->on_ifaces)
-		n->on_ifaces(n);
+	if (rescan(n, old, &nold) && n->on_ifaces)
+		n->on_ifaces(n, old, nold);
 }
 
 static void on_netlink(struct loop *l, struct watch *w, uint32_t events)
@@ -359,7 +364,9 @@ int mdns_net_open(struct mdns_net *n, struct loop *l, bool any_port, mdns_packet
 		close(n->nl);
 		n->nl = -1;
 	}
-	rescan(n);
+	struct mdns_iface none[MDNS_MAX_IFACES];
+	int nnone;
+	rescan(n, none, &nnone);
 	return 0;
 }
 
