@@ -364,10 +364,12 @@ static void count_known(const struct mdns_responder *r, const struct dns_rr *ka,
 }
 
 static void schedule_multicast(struct mdns_responder *r, const struct mdns_iface *f,
-			       unsigned mask)
+			       unsigned mask, bool more_known)
 {
-	/* RFC 6762 6: shared answers wait 20-120 ms so responders do not collide. */
-	int64_t delay = (mask & SHARED_KINDS) ? mdns_random(20, 120) : 0;
+	/* RFC 6762 6: shared answers wait 20-120 ms so responders do not
+	 * collide; 400-500 ms when more known answers are on their way (7.2). */
+	int64_t delay = more_known ? mdns_random(400, 500) :
+			(mask & SHARED_KINDS) ? mdns_random(20, 120) : 0;
 	int64_t due = loop_now_ms() + delay;
 	r->pending[f - r->net.ifs] |= (uint8_t)mask;
 	if (!timer_armed(&r->t_reply) || r->t_reply.due_ms > due)
@@ -435,6 +437,10 @@ static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const 
 	for (int k = 0; k < MDNS_K_COUNT; k++)
 		if (known[k] && known[k] >= kind_count(k, f))
 			known_mask |= BIT(k);
+	/* The rest of a long known-answer list (RFC 6762 7.2), answers and no
+	 * questions: what is known need not be sent after all. */
+	if (rd->h.count[DNS_QD] == 0)
+		r->pending[f - r->net.ifs] &= (uint8_t)~known_mask;
 	want &= ~known_mask;
 	if (!want || r->state == MDNS_IDLE)
 		return;
@@ -460,7 +466,7 @@ static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const 
 	if (want && probe) /* defend our names now, even within the rate limit */
 		send_answer(r, f, want, TTL_NORMAL, NULL, 0, NULL, 0);
 	else if (want)
-		schedule_multicast(r, f, want);
+		schedule_multicast(r, f, want, (rd->h.flags & DNS_F_TC) != 0);
 }
 
 static void on_packet(struct mdns_net *n, const uint8_t *buf, size_t len,
