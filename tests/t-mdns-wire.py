@@ -76,8 +76,8 @@ class Sniffer:
         return [p for p in self.packets if p[0] >= t0 and (src is None or p[1][0] == src)]
 
 
-def query(qid, questions, known=()):
-    out = DNSOutgoing(0, multicast=False)
+def query(qid, questions, known=(), flags=0):
+    out = DNSOutgoing(flags, multicast=False)
     out.id = qid
     for name, qtype in questions:
         out.add_question(DNSQuestion(name, qtype, const._CLASS_IN))
@@ -225,6 +225,26 @@ with Lan(2) as lan:
                 answers and 0.015 <= answers[0] - t1 <= 0.12 + 0.3 * SLOW, [x - t1 for x in answers])
         T.check("one multicast of a record per second: a second query is answered 1 s later",
                 len(answers) == 2 and answers[1] - answers[0] >= 0.95, [x - t1 for x in answers])
+
+    @case("a truncated query waits 400-500 ms; the known answers that follow suppress")
+    def _():
+        def ptr_answers(since):
+            return [p[0] for p in cap.since(since, src) if p[2].is_response() and
+                    any(x.name == TYPE for x in records(p[2], const._TYPE_PTR))]
+        time.sleep(1.1)
+        t1 = time.monotonic()
+        cap.sock.sendto(query(0, [(TYPE, const._TYPE_PTR)], flags=0x0200), (GROUP, 5353))
+        time.sleep(0.8 * SLOW)
+        late = ptr_answers(t1)
+        time.sleep(1.1)
+        t2 = time.monotonic()
+        fresh = DNSPointer(TYPE, const._TYPE_PTR, const._CLASS_IN, 4500, INST)
+        cap.sock.sendto(query(0, [(TYPE, const._TYPE_PTR)], flags=0x0200), (GROUP, 5353))
+        cap.sock.sendto(query(0, [], [fresh]), (GROUP, 5353))
+        time.sleep(0.8 * SLOW)
+        T.check("a truncated query waits 400-500 ms; the known answers that follow suppress",
+                len(late) == 1 and late[0] - t1 >= 0.38 and ptr_answers(t2) == [],
+                ([x - t1 for x in late], ptr_answers(t2)))
 
     @case("hostile packets are ignored; the responder keeps answering")
     def _():
