@@ -39,6 +39,22 @@ static struct mdns_host *host_find(struct mdns_browser *b, const struct dns_name
 	return NULL;
 }
 
+static struct mdns_found *found_free(struct mdns_browser *b)
+{
+	for (int i = 0; i < MDNS_MAX_FOUND; i++)
+		if (!b->found[i].used)
+			return &b->found[i];
+	return NULL;
+}
+
+static struct mdns_host *host_free(struct mdns_browser *b)
+{
+	for (int i = 0; i < MDNS_MAX_HOSTS; i++)
+		if (!b->hosts[i].used)
+			return &b->hosts[i];
+	return NULL;
+}
+
 const struct mdns_host *mdns_browser_host(const struct mdns_browser *b,
 					  const struct mdns_found *f)
 {
@@ -78,10 +94,7 @@ static void on_ptr(struct mdns_browser *b, const struct dns_rr *rr, int ifindex)
 			found_drop(b, f);
 		return;
 	}
-	for (int i = 0; !f && i < MDNS_MAX_FOUND; i++) {
-		if (b->found[i].used)
-			continue;
-		f = &b->found[i];
+	if (!f && (f = found_free(b)) != NULL) {
 		memset(f, 0, sizeof(*f));
 		f->used = true;
 		f->name = rr->target;
@@ -129,15 +142,10 @@ static void on_addr(struct mdns_browser *b, const struct dns_rr *rr, int ifindex
 	int family = rr->type == DNS_T_A ? AF_INET : AF_INET6;
 	struct mdns_addr *a = NULL;
 
-	if (!h && rr->ttl && wanted_host(b, &rr->name)) {
-		for (int i = 0; !h && i < MDNS_MAX_HOSTS; i++) {
-			if (b->hosts[i].used)
-				continue;
-			h = &b->hosts[i];
-			memset(h, 0, sizeof(*h));
-			h->used = true;
-			h->name = rr->name;
-		}
+	if (!h && rr->ttl && wanted_host(b, &rr->name) && (h = host_free(b)) != NULL) {
+		memset(h, 0, sizeof(*h));
+		h->used = true;
+		h->name = rr->name;
 	}
 	if (!h)
 		return;

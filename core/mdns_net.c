@@ -251,7 +251,7 @@ static void recv_batch(struct mdns_net *n, int fd)
 
 	/* A bounded batch per wakeup, so one noisy peer cannot starve the loop. */
 	for (int i = 0; i < 16; i++) {
-		struct sockaddr_storage from;
+		struct sockaddr_storage from = { .ss_family = AF_UNSPEC };
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
 				     .msg_iovlen = 1, .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
