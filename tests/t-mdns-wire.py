@@ -269,25 +269,22 @@ with Lan(2) as lan:
     @case("a new address is announced (netlink), with no query")
     def _():
         new = "10.77.%d.50" % lan.subnet
-        t3 = time.monotonic()
-        lan.exec_(lan.ns[0], ["ip", "addr", "add", new + "/24", "dev", "eth0"])
-        deadline = time.monotonic() + 4 * SLOW
-        seen = []
-        while time.monotonic() < deadline and not seen:
-            time.sleep(0.1)
-            seen = [p for p in cap.since(t3) if p[2].is_response() and
-                    any(socket.inet_ntoa(x.address) == new for x in records(p[2], const._TYPE_A))]
-        T.check("a new address is announced (netlink), with no query", seen, None)
-        t4 = time.monotonic()
-        lan.exec_(lan.ns[0], ["ip", "addr", "del", new + "/24", "dev", "eth0"])
-        deadline = time.monotonic() + 4 * SLOW
-        bye = []
-        while time.monotonic() < deadline and not bye:
-            time.sleep(0.1)
-            bye = [x for p in cap.since(t4) if p[2].is_response()
-                   for x in records(p[2], const._TYPE_A)
-                   if socket.inet_ntoa(x.address) == new and x.ttl == 0]
-        T.check("a removed address gets a goodbye (TTL 0)", bye, None)
+
+        def a_records_after(verb, ttl_zero):
+            t = time.monotonic()
+            lan.exec_(lan.ns[0], ["ip", "addr", verb, new + "/24", "dev", "eth0"])
+            deadline = time.monotonic() + 4 * SLOW
+            while time.monotonic() < deadline:
+                time.sleep(0.1)
+                got = [x for p in cap.since(t) if p[2].is_response()
+                       for x in records(p[2], const._TYPE_A)
+                       if socket.inet_ntoa(x.address) == new and (x.ttl == 0) == ttl_zero]
+                if got:
+                    return got
+            return []
+        T.check("a new address is announced (netlink), with no query",
+                a_records_after("add", False), None)
+        T.check("a removed address gets a goodbye (TTL 0)", a_records_after("del", True), None)
 
     @case("goodbye: TTL 0 for every record on SIGTERM")
     def _():
