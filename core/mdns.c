@@ -502,6 +502,7 @@ static void on_state_timer(struct loop *l, struct timer *t)
 		r->step++;
 		loop_timer(l, t, PROBE_GAP_MS);
 	} else if (r->state == MDNS_ANNOUNCING) {
+		r->announced = true;
 		for (int i = 0; i < r->net.nifs; i++)
 			send_answer(r, &r->net.ifs[i], ALL_KINDS, TTL_NORMAL, NULL, 0, NULL, 0);
 		if (++r->step < ANNOUNCES)
@@ -546,14 +547,16 @@ static void address_goodbyes(struct mdns_responder *r, const struct mdns_iface *
 static void on_ifaces(struct mdns_net *n, const struct mdns_iface *old, int nold)
 {
 	struct mdns_responder *r = container_of(n, struct mdns_responder, net);
-	if (r->state == MDNS_ANNOUNCING || r->state == MDNS_RUNNING)
+	if (r->announced)
 		for (int i = 0; i < nold; i++)
 			address_goodbyes(r, &old[i]);
-	/* Slots may have moved: forget per-slot state, then tell everybody. */
+	/* Slots may have moved: forget per-slot state. Then, as after any
+	 * change of connectivity (RFC 6762 8), probe and announce again: a
+	 * new link may already have our names. */
 	memset(r->pending, 0, sizeof(r->pending));
 	memset(r->last, 0, sizeof(r->last));
 	if (r->state == MDNS_ANNOUNCING || r->state == MDNS_RUNNING)
-		start_announcing(r);
+		start_probing(r, mdns_random(0, PROBE_GAP_MS));
 }
 
 /* "<first label of the host name>-chat", in the letters a host name may use. */
@@ -612,7 +615,7 @@ void mdns_responder_stop(struct mdns_responder *r)
 {
 	if (!r->net.loop)
 		return;
-	if (r->state == MDNS_ANNOUNCING || r->state == MDNS_RUNNING)
+	if (r->announced)
 		for (int i = 0; i < r->net.nifs; i++)
 			send_answer(r, &r->net.ifs[i], ALL_KINDS, TTL_GOODBYE, NULL, 0, NULL, 0);
 	loop_timer_cancel(r->net.loop, &r->t_state);

@@ -89,6 +89,7 @@ struct mdns_responder {
 	uint16_t txtlen;
 	enum { MDNS_IDLE, MDNS_PROBING, MDNS_ANNOUNCING, MDNS_RUNNING } state;
 	int step;                      /* probes or announcements sent */
+	bool announced;                /* our records may be in caches: goodbyes */
 	int64_t conflicts[15];         /* RFC 6762 8.1: 15 in 10 s, then slow down */
 	int nconflicts;
 	struct timer t_state, t_reply;
