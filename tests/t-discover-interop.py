@@ -32,6 +32,61 @@ ZC = ["/usr/bin/python3", os.path.join(HERE, "lib", "zc_peer.py")]
 AVAHI = ["sh", os.path.join(HERE, "lib", "avahi_peer.sh")]
 TAG = str(os.getpid())
 
+def terse_responder(lan, i, name, port):
+    """A responder in namespace I that answers each question with that one
+    record only, never with additional records; the set of types asked."""
+    import socket
+    import struct
+    import threading
+    from zeroconf import (DNSAddress, DNSIncoming, DNSOutgoing, DNSPointer, DNSService,
+                          DNSText, const)
+    from netns import socket_in
+    inst = name + "._irc._tcp.local."
+    recs = {("_irc._tcp.local.", const._TYPE_PTR):
+            DNSPointer("_irc._tcp.local.", const._TYPE_PTR, const._CLASS_IN, 4500, inst),
+            (inst, const._TYPE_SRV):
+            DNSService(inst, const._TYPE_SRV, const._CLASS_IN, 120, 0, 0, port, "terse.local."),
+            (inst, const._TYPE_TXT):
+            DNSText(inst, const._TYPE_TXT, const._CLASS_IN, 4500, b"\x09txtvers=1\x09terse=yes"),
+            ("terse.local.", const._TYPE_A):
+            DNSAddress("terse.local.", const._TYPE_A, const._CLASS_IN, 120,
+                       socket.inet_aton(lan.addr(i)))}
+    names = {const._TYPE_SRV: "SRV", const._TYPE_TXT: "TXT", const._TYPE_A: "A"}
+    asked = set()
+
+    def make():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        s.bind(("0.0.0.0", 5353))
+        mreq = struct.pack("4s4si", socket.inet_aton("224.0.0.251"), socket.inet_aton("0.0.0.0"),
+                           socket.if_nametoindex("eth0"))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(lan.addr(i)))
+        return s
+    sock = socket_in(lan.ns[i], make)
+
+    def serve():
+        while True:
+            try:
+                data, src = sock.recvfrom(9000)
+            except OSError:
+                return
+            q = DNSIncoming(data)
+            if not q.is_query():
+                continue
+            for question in q.questions:
+                rec = recs.get((question.name, question.type))
+                if rec is None:
+                    continue
+                asked.add(names.get(question.type, "PTR"))
+                out = DNSOutgoing(const._FLAGS_QR_RESPONSE | const._FLAGS_AA)
+                out.add_answer_at_time(rec, 0)
+                sock.sendto(out.packets()[0], ("224.0.0.251", 5353))
+    threading.Thread(target=serve, daemon=True).start()
+    return asked
+
+
 with Lan(3) as lan:
     if not have_zc:
         T.skip("python3-zeroconf sees our service", "python3-zeroconf is not installed")
@@ -69,6 +124,18 @@ with Lan(3) as lan:
                     f[3] == lan.addr(1) and "from=zeroconf" in f[4:], r.stdout + r.stderr)
             z.send_signal(signal.SIGTERM)
             z.wait(10)
+
+    if have_zc:
+        @case("chat-discover asks for SRV, TXT and A when a PTR comes alone")
+        def _():
+            name = "terse " + TAG
+            asked = terse_responder(lan, 1, name, 6900)
+            r = discover(lan, 2, "-m")
+            f = by_name(r.stdout).get(name)
+            T.check("chat-discover asks for SRV, TXT and A when a PTR comes alone",
+                    f is not None and f[1] == "terse.local" and f[2] == "6900" and
+                    f[3] == lan.addr(1) and f[4:] == ["txtvers=1", "terse=yes"] and
+                    {"SRV", "TXT", "A"} <= asked, (r.stdout, r.stderr, asked))
 
     if not have_avahi:
         T.skip("chat-discover finds an avahi-daemon service", "avahi-daemon is not installed")
