@@ -102,4 +102,17 @@ with Lan(3) as lan:
                 r.returncode == 1 and r.stdout == "" and
                 "no chat server found on this network" in r.stderr, (r.returncode, r.stdout, r.stderr))
 
+with Lan(2) as lan:
+    @case("IPv6 only (link-local): found over ff02::fb, address with its scope")
+    def _():
+        for i in range(2):
+            lan.exec_(lan.ns[i], ["ip", "-4", "addr", "flush", "dev", "eth0"])
+        six = "v6 only " + TAG
+        lan.popen(0, announcer(six, 6667), text=True)
+        r = discover(lan, 1, "-m", secs=4)
+        f = by_name(r.stdout).get(six)
+        T.check("IPv6 only (link-local): found over ff02::fb, address with its scope",
+                f is not None and f[2] == "6667" and f[3].startswith("fe80:") and
+                f[3].endswith("%eth0") and "," not in f[3], r.stdout + r.stderr)
+
 T.done()
