@@ -46,7 +46,7 @@ CORE_OBJS   := $(CORE_SRCS:%.c=$(O)/obj/%.o)
 
 export KCONFIG_CONFIG := $(CONFIG)
 
-.PHONY: all boards run check deps help unit size bloatcheck baseline clean distclean \
+.PHONY: gen-only all boards run check deps help unit size bloatcheck baseline clean distclean \
         menuconfig defconfig allnoconfig allyesconfig randconfig savedefconfig oldconfig
 all: $(O)/chatbox
 
@@ -68,6 +68,7 @@ $(O)/gen/autoconf.h: $(O)/.config
 	@mkdir -p $(O)/gen
 	@$(PY) scripts/kconfig.py header $< $@
 
+gen-only: $(GEN)/.stamp
 menuconfig oldconfig: $(GEN)/.stamp
 	@$(PY) -m $@ Kconfig
 defconfig: $(GEN)/.stamp
@@ -88,7 +89,7 @@ TOOLCHAIN_DEP := $(MUSL_DIR)/bin/musl-gcc
 endif
 
 # --- build ----------------------------------------------------------------
-$(O)/obj/%.o: %.c $(O)/gen/autoconf.h $(GEN)/.stamp $(TOOLCHAIN_DEP)
+$(O)/obj/%.o: %.c $(O)/gen/autoconf.h | $(GEN)/.stamp $(TOOLCHAIN_DEP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $(BOARD) $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<

@@ -35,9 +35,9 @@ static const char *base_name(const char *path)
 
 static const struct applet *find_applet(const char *name)
 {
-	for (size_t i = 0; i < NUM_APPLETS; i++)
-		if (strcmp(applets[i].name, name) == 0)
-			return &applets[i];
+	for (const struct applet *a = applets; a->name; a++)
+		if (strcmp(a->name, name) == 0)
+			return a;
 	return NULL;
 }
 
@@ -57,8 +57,8 @@ static void print_banner(void)
 	       "Usage: chatbox APPLET [ARGS...]   or   ln -s chatbox APPLET; APPLET [ARGS...]\n"
 	       "       chatbox --list | --install [-s] [DIR] | --help\n\n"
 	       "Applets:");
-	for (size_t i = 0; i < NUM_APPLETS; i++)
-		printf(" %s", applets[i].name);
+	for (const struct applet *a = applets; a->name; a++)
+		printf(" %s", a->name);
 	printf("%s\n", NUM_APPLETS ? "" : " (none: enable some with make menuconfig)");
 }
 
@@ -81,9 +81,9 @@ static int install_links(int argc, char **argv)
 		strlcpy_ok(dir, self, sizeof(dir));
 		*strrchr(dir, '/') = '\0';
 	}
-	for (size_t i = 0; i < NUM_APPLETS; i++) {
+	for (const struct applet *a = applets; a->name; a++) {
 		struct stat st_self, st_link;
-		snprintf(path, sizeof(path), "%s/%s", dir, applets[i].name);
+		snprintf(path, sizeof(path), "%s/%s", dir, a->name);
 		if (stat(path, &st_link) == 0 && stat(self, &st_self) == 0 &&
 		    st_link.st_ino == st_self.st_ino && st_link.st_dev == st_self.st_dev)
 			continue; /* already us */
@@ -106,8 +106,8 @@ static int multicall(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--list") == 0) {
-		for (size_t i = 0; i < NUM_APPLETS; i++)
-			puts(applets[i].name);
+		for (const struct applet *p = applets; p->name; p++)
+			puts(p->name);
 		return 0;
 	}
 	if (strcmp(argv[1], "--install") == 0)

@@ -15,6 +15,7 @@ done
 
 native=$(dpkg --print-architecture)
 add_arch=""
+# shellcheck disable=SC2086 # one word per architecture
 for a in $(printf '%s\n' $arches | sort -u); do
 	[ "$a" = "$native" ] && continue
 	dpkg --print-foreign-architectures | grep -qx "$a" || add_arch="$add_arch $a"

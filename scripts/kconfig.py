@@ -68,7 +68,6 @@ def header(config, out):
 def randconfig(out, seed=None):
     rng = random.Random(seed)
     kconf = load()
-    kconf.load_allconfig = None
     for sym in kconf.unique_defined_syms:
         if sym.type == kconfiglib.BOOL and sym.visibility:
             sym.set_value(rng.choice("ny"))

@@ -55,6 +55,7 @@ for board in "$@"; do
 		continue
 	fi
 	export BOARD="$board" CHATBOX_BIN="$bin" CHATBOX_EMU="$emu" CHATBOX="${emu:+$emu }$bin"
+	# shellcheck disable=SC2086 # $emu is "qemu-X -cpu Y", or empty
 	case $ONLY in ''|unit*) run "$board unit" $emu "$top/build/$board/unit-tests" ;; esac
 	for t in tests/t-*.sh tests/t-*.py; do
 		[ -f "$t" ] || continue

@@ -1,3 +1,4 @@
+#!/bin/sh
 # t-cli.sh - the multi-call binary: dispatch, --list, --install, --help, errors.
 . tests/lib/testing.sh
 E=${CHATBOX_EMU:-}

@@ -1,3 +1,4 @@
+#!/bin/sh
 # testing.sh - BusyBox's five-argument shell test, for chatbox.
 #
 #   testing "description" "command" "expected result" "file input" "stdin"

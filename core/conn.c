@@ -1,0 +1,185 @@
+/* conn.c - line-oriented connections: shared read buffer, writev output. */
+#include "conn.h"
+#include "chatbox.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* Every connection reads here: its unfinished line first, then new bytes. */
+static char rbuf[CONN_LINE_MAX + CONN_READ_MAX + 1];
+static struct conn *dirty_head;
+
+static uint32_t interest(const struct conn *c)
+{
+	return (c->flags & CONN_PAUSED ? 0 : EPOLLIN) | (c->flags & CONN_WANTOUT ? EPOLLOUT : 0);
+}
+
+int conn_init(struct loop *l, struct conn *c, int fd, watch_fn *fn)
+{
+	memset(c, 0, sizeof(*c));
+	return loop_add(l, &c->w, fd, fn, EPOLLIN);
+}
+
+static void set_flag(struct loop *l, struct conn *c, uint8_t flag, bool on)
+{
+	uint32_t before = interest(c);
+	if (on)
+		c->flags |= flag;
+	else
+		c->flags &= (uint8_t)~flag;
+	if (interest(c) != before && c->w.fd >= 0)
+		loop_mod(l, &c->w, interest(c));
+}
+
+/* The transport: plain TCP today. */
+static ssize_t conn_recv(struct conn *c, char *buf, size_t len)
+{
+	return read(c->w.fd, buf, len);
+}
+
+static long conn_writev(void *ctx, const struct iovec *iov, int n)
+{
+	struct conn *c = ctx;
+	return writev(c->w.fd, iov, n);
+}
+
+/* Keep BUF[0..N) for later. */
+static int keep(struct conn *c, const char *buf, size_t n)
+{
+	if (n == 0) {
+		free(c->left);
+		c->left = NULL;
+		c->nleft = 0;
+		return 0;
+	}
+	char *p = realloc(c->left, n);
+	if (!p)
+		return -1;
+	memmove(p, buf, n);
+	c->left = p;
+	c->nleft = (uint16_t)n;
+	return 0;
+}
+
+/* Split rbuf[0..n) into lines for FN. */
+static int process(struct loop *l, struct conn *c, size_t n, conn_line_fn *fn)
+{
+	char *p = rbuf, *end = rbuf + n;
+
+	while (p < end) {
+		char *eol = p;
+		while (eol < end && *eol != '\n' && *eol != '\r')
+			eol++;
+		if (c->flags & CONN_SKIP) {
+			if (eol == end) {
+				p = end;
+				break;
+			}
+			c->flags &= (uint8_t)~CONN_SKIP;
+			p = eol + 1;
+			continue;
+		}
+		size_t len = (size_t)(eol - p);
+		bool cut = len > CONN_LINE_MAX;
+		if (eol == end && !cut)
+			break; /* unfinished: keep it */
+		if (cut) {
+			len = CONN_LINE_MAX;
+			/* The line goes on past what we hand out: skip the rest. */
+			c->flags |= CONN_SKIP;
+		}
+		char save = p[len];
+		p[len] = '\0';
+		if (len || cut) {
+			enum conn_verdict v = fn(c, p, len, cut);
+			if (v == CONN_GONE)
+				return 1;
+			if (v == CONN_HOLD) {
+				p[len] = save;
+				if (cut) /* hand the cut line out again later, as cut */
+					c->flags &= (uint8_t)~CONN_SKIP;
+				if (keep(c, p, (size_t)(end - p)) != 0)
+					return -1;
+				set_flag(l, c, CONN_PAUSED, true);
+				return 0;
+			}
+		}
+		p += len + (cut ? 0 : 1);
+	}
+	if (keep(c, p, (size_t)(end - p)) != 0)
+		return -1;
+	set_flag(l, c, CONN_PAUSED, false);
+	return 0;
+}
+
+int conn_read(struct loop *l, struct conn *c, conn_line_fn *fn)
+{
+	size_t have = c->nleft;
+	ssize_t n;
+
+	if (c->flags & CONN_PAUSED || c->w.fd < 0)
+		return 0; /* an event fetched before reading was paused */
+	if (have)
+		memcpy(rbuf, c->left, have);
+	n = conn_recv(c, rbuf + have, CONN_READ_MAX);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		if (n == 0)
+			errno = 0;
+		return -1;
+	}
+	return process(l, c, have + (size_t)n, fn);
+}
+
+int conn_resume(struct loop *l, struct conn *c, conn_line_fn *fn)
+{
+	size_t have = c->nleft;
+	if (have)
+		memcpy(rbuf, c->left, have);
+	return process(l, c, have, fn);
+}
+
+void conn_mark_dirty(struct conn *c)
+{
+	if (c->flags & CONN_DIRTY)
+		return;
+	c->flags |= CONN_DIRTY;
+	c->dirty_next = dirty_head;
+	dirty_head = c;
+}
+
+int conn_flush(struct loop *l, struct conn *c)
+{
+	int rc = sendq_flush(&c->sq, conn_writev, c);
+	if (rc >= 0)
+		set_flag(l, c, CONN_WANTOUT, rc == 1);
+	return rc;
+}
+
+void conn_flush_dirty(struct loop *l, void (*on_error)(struct conn *c))
+{
+	while (dirty_head) {
+		struct conn *c = dirty_head;
+		dirty_head = c->dirty_next;
+		c->flags &= (uint8_t)~CONN_DIRTY;
+		if (c->w.fd >= 0 && !(c->flags & CONN_WANTOUT) && conn_flush(l, c) < 0)
+			on_error(c);
+	}
+}
+
+void conn_close(struct loop *l, struct conn *c)
+{
+	if (c->w.fd >= 0) {
+		loop_del(l, &c->w);
+		close(c->w.fd);
+		c->w.fd = -1;
+	}
+	sendq_free(&c->sq);
+	free(c->left);
+	c->left = NULL;
+	c->nleft = 0;
+}

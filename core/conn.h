@@ -1,0 +1,65 @@
+/* conn.h - a line-oriented connection on the event loop: reads lines,
+ * queues shared output, flushes it with writev, and nothing else.
+ *
+ * It knows nothing of IRC or of plain text. Every read goes into one
+ * buffer shared by all connections; a connection keeps only the bytes of
+ * an unfinished line, allocated while it exists. conn_recv() and
+ * conn_writev() are the only places that touch the socket: a TLS or
+ * WebSocket transport, picked by the first bytes, slots in there. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loop.h"
+#include "sendq.h"
+
+#define CONN_LINE_MAX  4096  /* longer lines are cut and the rest skipped */
+#define CONN_READ_MAX  16384 /* bytes read per readiness event */
+
+enum {
+	CONN_PAUSED  = 1 << 0, /* reading stopped until conn_resume() */
+	CONN_SKIP    = 1 << 1, /* discarding the rest of an overlong line */
+	CONN_WANTOUT = 1 << 2, /* EPOLLOUT armed: the socket was full */
+	CONN_DIRTY   = 1 << 3, /* on the list of connections to flush */
+};
+
+struct conn {
+	struct watch w;
+	struct sendq sq;
+	char *left;        /* unfinished input, malloc'd; NULL when none */
+	uint16_t nleft;
+	uint8_t flags;
+	struct conn *dirty_next;
+};
+
+/* What a line handler tells the reader. */
+enum conn_verdict {
+	CONN_NEXT,  /* go on with the next line */
+	CONN_HOLD,  /* keep this line and the rest; pause reading */
+	CONN_GONE,  /* the connection was closed: do not touch it again */
+};
+/* LINE is NUL-terminated, without CR/LF; CUT if it was longer than
+ * CONN_LINE_MAX (its first CONN_LINE_MAX bytes are given). */
+typedef enum conn_verdict conn_line_fn(struct conn *c, char *line, size_t len, bool cut);
+
+int conn_init(struct loop *l, struct conn *c, int fd, watch_fn *fn);
+/* Read once and hand each complete line to FN. 0 on success, 1 if the
+ * handler said CONN_GONE, -1 on end of file or a read error (errno 0 at
+ * end of file). */
+int conn_read(struct loop *l, struct conn *c, conn_line_fn *fn);
+/* Handle lines kept by CONN_HOLD, then read again when none is left.
+ * Returns as conn_read(). */
+int conn_resume(struct loop *l, struct conn *c, conn_line_fn *fn);
+
+/* Remember C for conn_flush_dirty(). */
+void conn_mark_dirty(struct conn *c);
+/* Flush every connection marked dirty; ON_ERROR is called for those whose
+ * peer failed. A closed connection may stay on the list: free it only
+ * after the next conn_flush_dirty(), which skips it. */
+void conn_flush_dirty(struct loop *l, void (*on_error)(struct conn *c));
+/* Write what C has queued: 0 all written, 1 more to write (EPOLLOUT is
+ * armed), -1 on error. */
+int conn_flush(struct loop *l, struct conn *c);
+/* Remove from the loop, close the socket (fd becomes -1), free queued data. */
+void conn_close(struct loop *l, struct conn *c);

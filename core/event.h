@@ -1,0 +1,40 @@
+/* event.h - what happens in a room, independent of any wire format.
+ *
+ * An event (a message, a join, a nick change...) is built once. Each wire
+ * format (IRC, IRC with server-time, plain text...) renders it at most
+ * once, on first use, into a shared msgbuf that every recipient of that
+ * format queues. Rooms keep events, not bytes, as history. */
+#pragma once
+
+#include <stdint.h>
+
+#include "sendq.h"
+
+enum event_kind {
+	EV_PRIVMSG, EV_NOTICE, EV_JOIN, EV_PART, EV_QUIT, EV_NICK, EV_TOPIC,
+	EV_KICK, EV_MODE, EV_AWAY,
+};
+
+#define EVENT_WIRES 4 /* wire formats an event can be rendered in */
+
+struct event {
+	uint32_t refs;
+	uint8_t kind;
+	int64_t when_ms;  /* wall clock, ms since the epoch */
+	const char *nick; /* who did it */
+	const char *userhost; /* "user@host" */
+	const char *target;   /* a room or a nick; "" if none */
+	const char *arg;      /* kick victim, mode string, new nick; "" if none */
+	const char *text;     /* message, reason, topic; NULL if none */
+	struct msgbuf *wire[EVENT_WIRES];
+};
+
+/* A new event with one reference (strings copied); NULL if out of memory. */
+struct event *event_new(enum event_kind kind, const char *nick, const char *userhost,
+			const char *target, const char *arg, const char *text);
+static inline struct event *event_ref(struct event *e) { e->refs++; return e; }
+void event_unref(struct event *e);
+
+/* Render E in wire format W with RENDER on first use; NULL if that failed. */
+typedef struct msgbuf *event_render_fn(const struct event *e);
+struct msgbuf *event_wire(struct event *e, unsigned w, event_render_fn *render);

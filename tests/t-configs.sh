@@ -1,0 +1,60 @@
+#!/bin/sh
+# shellcheck disable=SC2317 # functions are called from the command strings testing() evals
+# t-configs.sh - host-only: every configuration builds with -Werror, and
+# host-only
+# what Kconfig leaves out is not in the binary.
+# Builds allnoconfig, allyesconfig, each applet alone and a few randconfigs
+# for the host board into build/cfg/.
+. tests/lib/testing.sh
+top=$(pwd)
+cfg=$top/build/cfg
+mkdir -p "$cfg"
+PY=/usr/bin/python3
+applets=$(sed -n 's@^//applet:APPLET("\([^"]*\)", *\([a-z_]*\), *\([A-Z_]*\)).*@\1:\2:\3@p' applets/*.c)
+
+# build NAME KCONFIG-COMMAND [FRAGMENT-LINES]: configure and build build/cfg/NAME.
+build()
+{
+	name=$1 cmd=$2 frag=${3:-}
+	printf '%b' "$frag" >"$cfg/$name.frag"
+	cd "$top" && KCONFIG_ALLCONFIG=$cfg/$name.frag KCONFIG_CONFIG=$cfg/$name.config \
+		$PY -m "$cmd" Kconfig >/dev/null 2>&1 &&
+	make -s --no-print-directory CONFIG="$cfg/$name.config" O="$cfg/$name" all \
+		>"$cfg/$name.log" 2>&1
+}
+
+# The global symbols an object file defines.
+defined() { nm --defined-only -g "$1" 2>/dev/null | awk '{print $3}'; }
+
+make -s --no-print-directory gen-only >/dev/null 2>&1
+testing "allnoconfig builds, and says no applet is enabled" \
+	"build allno allnoconfig && '$cfg/allno/chatbox' | grep -c 'none: enable some'" "1\n" "" ""
+testing "allyesconfig builds and lists every applet" \
+	"build allyes allyesconfig && '$cfg/allyes/chatbox' --list | wc -l" \
+	"$(echo "$applets" | wc -l)\n" "" ""
+
+for a in $applets; do
+	name=${a%%:*} sym=${a##*:}
+	testing "$name alone builds and runs under any name (no multiplexer)" \
+		"build only-$name allnoconfig 'CONFIG_$sym=y\n' && cp '$cfg/only-$name/chatbox' anyname && ./anyname --help | head -n 1 | cut -d' ' -f2" \
+		"$name\n" "" ""
+	# Every other applet's functions must be gone from this binary.
+	others=""
+	for b in $applets; do
+		[ "$b" = "$a" ] && continue
+		src=applets/$(echo "${b#*:}" | cut -d: -f1).c
+		others="$others $cfg/only-$name/obj/$src"
+		others=${others%.c}.o
+	done
+	# (their objects are compiled - and so type-checked - but not linked in)
+	testing "$name alone contains no code of the other applets" \
+		"for o in $others; do defined \$o; done | sort -u >theirs; nm '$cfg/only-$name/chatbox_unstripped' | awk '{print \$NF}' | sort -u >mine; grep -c _main theirs; comm -12 theirs mine" \
+		"$(($(echo "$applets" | wc -l) - 1))\n" "" ""
+done
+
+for seed in 1 2 3; do
+	testing "randconfig (seed $seed) builds" \
+		"cd '$top' && $PY scripts/kconfig.py randconfig '$cfg/rand$seed.config' $seed && make -s --no-print-directory CONFIG='$cfg/rand$seed.config' O='$cfg/rand$seed' all >'$cfg/rand$seed.log' 2>&1 && echo ok || cat '$cfg/rand$seed.log'" \
+		"ok\n" "" ""
+done
+exit $((FAILCOUNT > 0))
