@@ -143,6 +143,11 @@ int conn_resume(struct loop *l, struct conn *c, conn_line_fn *fn)
 	return process(l, c, have, fn);
 }
 
+void conn_pause(struct loop *l, struct conn *c)
+{
+	set_flag(l, c, CONN_PAUSED, true);
+}
+
 void conn_mark_dirty(struct conn *c)
 {
 	if (c->flags & CONN_DIRTY)

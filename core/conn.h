@@ -52,6 +52,9 @@ int conn_read(struct loop *l, struct conn *c, conn_line_fn *fn);
  * Returns as conn_read(). */
 int conn_resume(struct loop *l, struct conn *c, conn_line_fn *fn);
 
+/* Stop reading C for good (it is closing once its queue is written). */
+void conn_pause(struct loop *l, struct conn *c);
+
 /* Remember C for conn_flush_dirty(). */
 void conn_mark_dirty(struct conn *c);
 /* Flush every connection marked dirty; ON_ERROR is called for those whose
