@@ -415,7 +415,8 @@ static void latency(void)
 			sent++;
 			next += period;
 		}
-		poll_once(0);
+		t = now_ns();
+		poll_once(next > t ? (int)((next - t) / 1000000u) : 0);
 		if (ndead)
 			fail("%lu clients dropped during the latency run", ndead);
 	}
