@@ -72,7 +72,7 @@ $(CONFIG): | $(GEN)/.stamp
 $(O)/.config: $(CONFIG) board/$(BOARD)/config Kconfig $(GEN)/.stamp scripts/kconfig.py
 	@mkdir -p $(O)
 	@$(PY) scripts/kconfig.py merge $@ $(CONFIG) board/$(BOARD)/config
-$(O)/gen/autoconf.h: $(O)/.config
+$(O)/gen/autoconf.h: $(O)/.config $(GEN)/.stamp Kconfig scripts/kconfig.py
 	@mkdir -p $(O)/gen
 	@$(PY) scripts/kconfig.py header $< $@
 

@@ -71,9 +71,10 @@ static int install_links(int argc, char **argv)
 	int failed = 0;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	if (n < 0)
+	if (n >= 0)
+		self[n] = '\0';
+	else
 		die("--install: cannot find my own path: %s", strerror(errno));
-	self[n] = '\0';
 	if (argc > 2 + sym) {
 		if (!strlcpy_ok(dir, argv[2 + sym], sizeof(dir)))
 			die("--install: directory name too long");

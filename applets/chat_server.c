@@ -1633,7 +1633,6 @@ static void plain_line(struct client *c, char *line, size_t len, bool cut)
 {
 	struct room *r;
 
-	len = telnet_strip(line, len);
 	if (cut || len > LINE_MAX_IRC) {
 		send_line(c, "-- Line too long (at most %d bytes): not sent", LINE_MAX_IRC);
 		return;
@@ -1717,12 +1716,11 @@ static enum conn_verdict on_line(struct conn *conn, char *line, size_t len, bool
 	}
 	c->last_rx = srv.now;
 	c->flags &= (uint16_t)~F_PINGED;
+	if (ENABLE_SERVER_PLAIN && c->kind != K_IRC)
+		len = telnet_strip(line, len); /* before the NUL cut: IAC SB may hold NULs */
 	len = strlen(line); /* a NUL ends the line */
 	if (c->kind == K_NEW) {
-		char probe[16];
-		strlcpy_ok(probe, line, sizeof(probe));
-		telnet_strip(probe, strlen(probe));
-		c->kind = (uint8_t)classify(probe);
+		c->kind = (uint8_t)classify(line);
 		if (c->kind == K_PLAIN && srv.password) {
 			client_drop(c, "plain text refused", "This server needs a password: use an IRC app.");
 			return CONN_GONE;

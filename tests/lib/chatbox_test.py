@@ -169,6 +169,17 @@ class Line:
                 raise TimeoutError("no line matching %r; last lines: %r" % (pattern, self.lines[-8:]))
             self._read_more(deadline)
 
+    def absent(self, pattern, wait=0.3):
+        """True if no line matching PATTERN arrives within WAIT s (lines stay pending)."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + wait * SLOW
+        try:
+            while time.monotonic() < deadline:
+                self._read_more(deadline)
+        except (EOFError, ConnectionResetError):
+            pass
+        return not any(rx.search(l) for l in self.pending)
+
     def closed(self, timeout=5.0):
         """True once the server closes the connection (lines before it kept)."""
         deadline = time.monotonic() + timeout * SLOW
@@ -181,6 +192,36 @@ class Line:
 
     def close(self):
         self.sock.close()
+
+
+def irc(port, nick, caps=(), user=None, join=()):
+    """A registered IRC session (Line) for NICK, with CAPS acknowledged and
+    the rooms JOIN joined (their end of NAMES consumed)."""
+    c = Line(port)
+    if caps:
+        c.send("CAP LS 302")
+    c.send("NICK " + nick)
+    c.send("USER %s 0 * :%s" % (user or nick, nick))
+    if caps:
+        c.send("CAP REQ :" + " ".join(caps))
+        c.expect(r" CAP \S+ ACK ")
+        c.send("CAP END")
+    c.expect(r" 001 %s " % re.escape(nick))
+    c.expect(r" 376 ")
+    for room in join:
+        c.send("JOIN " + room)
+        c.expect(r" 366 %s %s " % (re.escape(nick), re.escape(room)))
+    return c
+
+
+def plain(port, nick):
+    """A plain-text (nc-style) session named NICK, in the default room."""
+    c = Line(port)
+    c.expect(r"nickname")
+    c.send(nick)
+    c.expect(r"^-- Hello %s!" % re.escape(nick))
+    c.expect(r"^-- In #")
+    return c
 
 
 def case(name):
