@@ -7,7 +7,7 @@
 # tests/t-fuzz.sh runs the same in make check, FUZZ_SECONDS=30 each.
 # Crashes land in build/fuzz/crash-HARNESS-*: fix the parser, then move
 # the input to tests/fuzz/regress/HARNESS/.
-TEST_PKGS += clang libclang-rt-14-dev
+TEST_PKGS += clang libclang-rt-14-dev clang-tidy cppcheck
 
 FUZZ_O       := build/fuzz
 FUZZ_CC      ?= clang
@@ -16,13 +16,15 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
                 -Wstrict-prototypes -Wmissing-prototypes \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -Ibuild/x86_64/gen -Ibuild/gen -Icore
-FUZZERS      := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 # The core files each harness exercises (each needs only its own).
 FUZZ_SRC_irc      := core/irc.c
 FUZZ_SRC_hostport := core/net.c core/util.c
 FUZZ_SRC_plain    := core/conn.c core/sendq.c core/loop.c core/telnet.c core/util.c
-FUZZ_SRC_dns      := core/dns.c core/util.c
+FUZZ_SRC_dns      := core/dns.c
+# Each harness whose sources are all there (core/dns.c comes with discovery).
+FUZZERS      := $(foreach f,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)),\
+                  $(if $(filter-out $(wildcard $(FUZZ_SRC_$(f))),$(FUZZ_SRC_$(f))),,$(f)))
 
 FUZZ_BINS    := $(addprefix $(FUZZ_O)/fuzz_,$(FUZZERS))
 
