@@ -38,7 +38,7 @@ sane() # sane NAME ROW COLUMN LO HI
 for col in 3 4; do
 	[ $col -eq 3 ] && who=chat-server || who=ngIRCd
 	sane "$who fan-out deliveries/s" "deliveries/s" $col 1000 1e9
-	sane "$who registration storm seconds" "registration storm" $col 0.001 60
+	sane "$who registration storm seconds" "in flight: seconds" $col 0.001 60
 	sane "$who RSS per idle client" "clients, rooms of 100), bytes" $col 0 1e6
 	sane "$who latency p99" "p99 us" $col 1 5e6
 done
