@@ -372,5 +372,51 @@ def sigterm():
         T.check("SIGTERM: all 48 readers get ERROR/notice as their last line, no torn line",
                 not bad, bad[:5])
 
+CMDS = ["PRIVMSG", "NOTICE", "JOIN", "PART", "MODE", "TOPIC", "KICK", "NICK", "USER", "WHO",
+        "WHOIS", "NAMES", "LIST", "AWAY", "PING", "PONG", "CAP", "PASS", "QUIT", "MOTD",
+        "LUSERS", "VERSION", "INVITE", "OPER", "KILL", "x", ""]
+PLAIN = ["/nick", "/join", "/part", "/msg", "/me", "/who", "/rooms", "/topic", "/help", "/x", ""]
+
+
+def soup_word(rng):
+    pick = rng.randrange(10)
+    if pick == 0:
+        return "#" + "".join(rng.choice("abc,#:!@* ") for _ in range(rng.randrange(12)))
+    if pick == 1:
+        return ":" + "".join(rng.choice("ab :\x01\t") for _ in range(rng.randrange(40)))
+    if pick == 2:
+        return rng.choice(["+o", "-o", "+k", "+l", "+v", "+ntkl", "-k", "+b", "+i", "+x"])
+    if pick == 3:
+        return str(rng.choice([0, -1, 1, 65536, 2 ** 32, 2 ** 63, 10 ** 30]))
+    if pick == 4:
+        return "x" * rng.randrange(600)
+    if pick == 5:
+        return ",".join("#r%d" % rng.randrange(5) for _ in range(rng.randrange(1, 20)))
+    return rng.choice(["ana", "bo", "s0", "s1", "#r", "#lobby", "*", "0", "", "LS", "REQ",
+                       "END", ":server-time echo-message", "302"])
+
+
+@case("random command soup: the server stays up and the others keep talking")
+def soup():
+    import random
+    rng = random.Random(int(os.environ.get("SOUP_SEED", "7")))
+    with Server("-R", "0", "-M") as srv:
+        ana, bo = irc(srv.port, "ana"), irc(srv.port, "bo")
+        cooks = [irc(srv.port, "s0", room="#r"), irc(srv.port, "s1", room="")]
+        pl = Line(srv.port)
+        pl.send("s2")
+        pl.expect("Hello s2", 10)
+        for _ in range(3000):
+            c = rng.choice(cooks + [pl])
+            words = [rng.choice(PLAIN if c is pl else CMDS)] + \
+                [soup_word(rng) for _ in range(rng.randrange(6))]
+            try:
+                c.send(" ".join(words).replace("QUIT", "QUIET"))
+            except OSError:
+                pass  # kicked out or closed: fine
+        err = chat(ana, bo, 20, "after the soup")
+        T.check("soup: the others still get every message", not err, err)
+        T.check("soup: the server is still running", srv.proc.poll() is None)
+
 
 T.done()
