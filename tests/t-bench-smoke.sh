@@ -21,7 +21,11 @@ fi
 	--ircload "$top/build/bench/ircload" --out "$out/smoke.md" >"$out/log" 2>&1
 rc=$?
 cat "$out/log"
-[ $rc -eq 0 ] && echo "PASS: bench.py --smoke runs" || { echo "FAIL: bench.py --smoke exited $rc"; exit 1; }
+if [ $rc -ne 0 ]; then
+	echo "FAIL: bench.py --smoke exited $rc"
+	exit 1
+fi
+echo "PASS: bench.py --smoke runs"
 
 # Each numeric row: both columns numbers (no "failed"), sane ranges.
 row() { grep -F "$1" "$out/smoke.md" | head -n 1; }

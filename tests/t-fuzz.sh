@@ -12,4 +12,5 @@ if ! make -s --no-print-directory fuzz-build >build/fuzz-build.log 2>&1; then
 	echo "FAIL: fuzz harnesses build"; cat build/fuzz-build.log; exit 1
 fi
 echo "PASS: fuzz harnesses build"
+# shellcheck disable=SC2046 # one argument per harness
 FUZZ_SECONDS=${FUZZ_SECONDS:-30} sh tests/fuzz/run.sh $(make -s --no-print-directory print-FUZZERS)

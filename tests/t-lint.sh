@@ -10,6 +10,7 @@ out=$(mktemp) || exit 1
 trap 'rm -f "$out"' EXIT
 
 # cppcheck 2.10 does not read C11 _Noreturn: spell it as GNU's attribute.
+# shellcheck disable=SC2086 # INC is a list of flags
 if ! command -v cppcheck >/dev/null 2>&1; then
 	echo "SKIP: cppcheck (not installed)"
 elif cppcheck -q --enable=warning,portability,performance --error-exitcode=1 --inline-suppr \
@@ -47,14 +48,14 @@ done
 if ! command -v clang-tidy >/dev/null 2>&1; then
 	echo "SKIP: clang-tidy (not installed)"
 else
-	# shellcheck disable=SC2086 # INC is a list of flags
 	export checks INC
-	ls core/*.c applets/*.c | xargs -P 2 -n 4 sh -c 'clang-tidy -quiet --checks="$checks" \
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	printf '%s\n' core/*.c applets/*.c | xargs -P 2 -n 4 sh -c 'clang-tidy -quiet --checks="$checks" \
 		"$@" -- -std=gnu11 -D_GNU_SOURCE $INC' sh >"$out" 2>&1
 	if grep -qE '(warning|error):' "$out"; then
 		echo "FAIL: clang-tidy core/ applets/"; grep -E '(warning|error):' "$out" | sort -u
 	else
-		echo "PASS: clang-tidy core/ applets/ ($(ls core/*.c applets/*.c | wc -l) files)"
+		echo "PASS: clang-tidy core/ applets/ ($(printf '%s\n' core/*.c applets/*.c | wc -l) files)"
 	fi
 fi
 exit 0

@@ -16,9 +16,9 @@ for h in "$@"; do
 		fails=$((fails + 1)); continue
 	fi
 	log=build/fuzz/$h.log
-	if [ -d "tests/fuzz/regress/$h" ] && [ -n "$(ls -A "tests/fuzz/regress/$h")" ]; then
+	if [ -n "$(find "tests/fuzz/regress/$h" -type f 2>/dev/null | head -n 1)" ]; then
 		if "$bin" tests/fuzz/regress/"$h"/* >"$log" 2>&1; then
-			echo "PASS: fuzz $h replays $(ls "tests/fuzz/regress/$h" | wc -l) regression inputs"
+			echo "PASS: fuzz $h replays its regression inputs"
 		else
 			echo "FAIL: fuzz $h: a regression input crashes again"; tail -n 30 "$log"
 			fails=$((fails + 1)); continue
