@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#define SENDQ_IOV 64 /* iovecs per writev */
+#define SENDQ_IOV 256/* iovecs per writev */
 
 struct msgbuf {
 	uint32_t refs;

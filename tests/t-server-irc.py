@@ -146,6 +146,10 @@ def _():
     T.check("MOTD 375/372/376", u.expect(r" 375 user1 ") and u.expect(r" 376 user1 "))
     u.send("LUSERS")
     T.check("LUSERS 251..255", u.expect(r" 251 user1 ") and u.expect(r" 255 user1 "))
+    u.send("USERHOST oper nobody")
+    T.check("USERHOST 302", u.expect(r" 302 user1 :oper=\+oper@127\.0\.0\.1$"))
+    u.send("ISON nobody oper :user1 ghost")
+    T.check("ISON 303 lists who is on", u.expect(r" 303 user1 :oper user1$"))
     u.send("VERSION")
     T.check("VERSION 351", u.expect(r" 351 user1 chatbox"))
     for s in (op, u, x):
@@ -224,6 +228,24 @@ def _():
         pl = Line(s2.port)
         pl.send("hello")
         T.check("plain users are refused with a password", pl.expect(r"password") and pl.closed())
+
+
+@case("-b: listen on given addresses only, IPv6 too")
+def _():
+    import socket
+    try:
+        socket.socket(socket.AF_INET6).bind(("::1", 0))
+    except OSError:
+        T.skip("-b ::1", "no IPv6 loopback here")
+        return
+    with Server("-b", "127.0.0.1", "-b", "::1") as s2:
+        c = Line(s2.port, host="::1")
+        c.send("NICK six")
+        c.send("USER six 0 * :six")
+        T.check("an IPv6 client registers, with its address as host", c.expect(r" 001 six :.*six!six@::1$"))
+        with socket.socket() as other:
+            refused = other.connect_ex(("127.0.0.2", s2.port)) != 0
+        T.check("addresses not given with -b are not listened on", refused)
 
 
 T.check("server exits 0 on SIGTERM", srv.stop() == 0, srv.output())

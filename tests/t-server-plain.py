@@ -133,5 +133,18 @@ def _():
         s.close()
 
 
+@case("-n names the server, -r picks the room plain users start in")
+def _():
+    with Server("-n", "Kitchen chat", "-r", "#home") as s2:
+        c = Line(s2.port)
+        T.check("greeting names the server", c.expect(r"^Welcome to Kitchen chat!$"))
+        c.send("cook")
+        T.check("plain users start in -r ROOM", c.expect(r"^-- Hello cook! You are in #home\."))
+        T.check("and join it", c.expect(r"^\* cook joined #home$"))
+        i = irc(s2.port, "eater", join=("#home",))
+        c.send("dinner")
+        T.check("the start room reads without its name", i.expect(r"PRIVMSG #home :dinner$"))
+
+
 T.check("server exits 0 on SIGTERM", srv.stop() == 0, srv.output())
 T.done()

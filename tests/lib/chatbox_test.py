@@ -83,15 +83,17 @@ def applet(name, *args, **kw):
 class Server:
     """A chat-server on a free loopback port, stopped (SIGTERM) on exit."""
 
-    def __init__(self, *args, port=None, expect_exit=False):
+    def __init__(self, *args, port=None, expect_exit=False, preexec_fn=None):
         self.args = list(args)
+        self.preexec_fn = preexec_fn  # e.g. to set resource limits in the child
         self.port = port or free_port()
         self.proc = None
         self.log = tempfile.TemporaryFile()
 
     def __enter__(self):
         self.proc = applet("chat-server", "-f", "-p", str(self.port), *self.args,
-                           stdout=self.log, stderr=subprocess.STDOUT)
+                           stdout=self.log, stderr=subprocess.STDOUT,
+                           preexec_fn=self.preexec_fn)
         try:
             wait_for(self._accepting, 10, what="chat-server to listen on %d" % self.port)
         except TimeoutError:
@@ -129,8 +131,11 @@ class Server:
 class Line:
     """A line-oriented TCP client: send() lines, expect() regexes on lines."""
 
-    def __init__(self, port, host="127.0.0.1", timeout=5.0):
-        self.sock = socket.create_connection((host, port), timeout=timeout * SLOW)
+    def __init__(self, port, host="127.0.0.1", timeout=5.0, source=None, sock=None):
+        """Connect to HOST:PORT (from address SOURCE if given), or wrap SOCK."""
+        self.sock = sock or socket.create_connection(
+            (host, port), timeout=timeout * SLOW, source_address=(source, 0) if source else None)
+        self.sock.settimeout(timeout * SLOW)
         self.buf = b""
         self.lines = []   # every line received, for assertions after the fact
         self.pending = []  # received but not yet consumed by expect()
@@ -148,8 +153,8 @@ class Line:
         if not chunk:
             raise EOFError("connection closed; last lines: %r" % self.lines[-5:])
         self.buf += chunk
-        while b"\n" in self.buf:
-            raw, self.buf = self.buf.split(b"\n", 1)
+        *done, self.buf = self.buf.split(b"\n")  # linear, even for big bursts
+        for raw in done:
             line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
             self.lines.append(line)
             self.pending.append(line)
@@ -160,11 +165,12 @@ class Line:
         rx = re.compile(pattern)
         deadline = time.monotonic() + timeout * SLOW
         while True:
-            while self.pending:
-                line = self.pending.pop(0)
+            for i, line in enumerate(self.pending):
                 m = rx.search(line)
                 if m:
+                    del self.pending[:i + 1]
                     return m
+            self.pending.clear()
             if time.monotonic() > deadline:
                 raise TimeoutError("no line matching %r; last lines: %r" % (pattern, self.lines[-8:]))
             self._read_more(deadline)
