@@ -184,10 +184,16 @@ def slow_consumer():
         bo.expect(r":slow!\S+ JOIN #r", 10)
         # ~6 MB: more than the kernel buffers (4 MB on loopback) plus -Q.
         texts = ["bulk %d %s" % (i, "b" * 400) for i in range(15000)]
-        # Sent in slices, as a real client would, while bo keeps reading.
-        for k in range(0, len(texts), 100):
-            ana.send("".join("PRIVMSG #r :%s\r\n" % t for t in texts[k:k + 100]), end="")
-            bo._read_more(time.monotonic() + 0.01)
+        # Sent in slices while bo keeps reading, at most 100 lines (40 KB)
+        # behind: bo is a fast reader, whatever the machine's load.
+        seen = 0
+        for k in range(0, len(texts), 50):
+            ana.send("".join("PRIVMSG #r :%s\r\n" % t for t in texts[k:k + 50]), end="")
+            deadline = time.monotonic() + 10
+            while seen < k + 50 - 100 and time.monotonic() < deadline:
+                before = len(bo.lines)
+                bo._read_more(time.monotonic() + 0.1)
+                seen += sum(1 for l in bo.lines[before:] if "PRIVMSG #r :bulk " in l)
         missing = got_all(bo, texts, 20)
         T.check("slow consumer: bo still gets all 15000 messages", not missing, missing)
         T.check("slow consumer: the room sees it leave with SendQ exceeded",
