@@ -247,6 +247,19 @@ def run_all(sz, chatbox, ircload_bin, tmpbase):
     return rows, results
 
 
+def median_of(every):
+    """Per row and server, the median of the runs that measured a number
+    (a failure shows only if no run measured one)."""
+    rows, results = every[0]
+    for row in rows:
+        for name in results[row]:
+            vals = sorted(r[row][name] for _, r in every
+                          if isinstance(r.get(row, {}).get(name), float))
+            if vals:
+                results[row][name] = vals[len(vals) // 2]
+    return rows, results
+
+
 def fmt(v):
     if isinstance(v, str):
         return v.replace("|", "/")
@@ -294,6 +307,8 @@ def machine():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--smoke", action="store_true", help="small sizes, for CI")
+    ap.add_argument("--runs", type=int, default=0,
+                    help="repeat everything, report medians (default 3, smoke 1)")
     ap.add_argument("--out", default=os.path.join(TOP, "build/bench/results.md"))
     ap.add_argument("--chatbox", default=os.path.join(TOP, "build/x86_64/chatbox"))
     ap.add_argument("--ircload", default=os.path.join(TOP, "build/bench/ircload"))
@@ -303,12 +318,15 @@ def main():
     raise_nofile()
     tmpbase = tempfile.mkdtemp(prefix="chatbox-bench-")
     os.chmod(tmpbase, 0o755)  # ngIRCd drops to nobody and reads its config here
+    runs = a.runs or (1 if a.smoke else 3)
     try:
-        rows, results = run_all(SMOKE if a.smoke else FULL, os.path.abspath(a.chatbox),
-                                os.path.abspath(a.ircload), tmpbase)
+        every = [run_all(SMOKE if a.smoke else FULL, os.path.abspath(a.chatbox),
+                         os.path.abspath(a.ircload), tmpbase) for _ in range(runs)]
     finally:
         shutil.rmtree(tmpbase, ignore_errors=True)
-    text = "%s\n\n%s\n" % ("Measured on " + machine() + ("  (smoke sizes)" if a.smoke else ""),
+    rows, results = median_of(every)
+    text = "%s\n\n%s\n" % ("Measured on " + machine() + ("  (smoke sizes)" if a.smoke else "") +
+                           ("; median of %d runs" % runs if runs > 1 else ""),
                            table(rows, results))
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
