@@ -1062,10 +1062,19 @@ static void on_numeric(struct irc_msg *m, int num)
 		}
 		break;
 	case 353: on_names(m); return;
-	case 332: if (m->nparams > 2) show("topic of %s: %s", m->params[1], last); return;
-	case 322: if (m->nparams > 2) show("%s (%s user%s) %s", m->params[1], m->params[2],
-					  strcmp(m->params[2], "1") ? "s" : "", m->nparams > 3 ? last : ""); return;
-	case 301: if (m->nparams > 2) show("%s is away: %s", m->params[1], last); return;
+	case 332: /* topic */
+		if (m->nparams > 2)
+			show("topic of %s: %s", m->params[1], last);
+		return;
+	case 322: /* a room in the LIST */
+		if (m->nparams > 2)
+			show("%s (%s user%s) %s", m->params[1], m->params[2],
+			     strcmp(m->params[2], "1") ? "s" : "", m->nparams > 3 ? last : "");
+		return;
+	case 301: /* away */
+		if (m->nparams > 2)
+			show("%s is away: %s", m->params[1], last);
+		return;
 	case 305: case 306: case 323: case 331: show("%s", last); return;
 	default: break;
 	}
