@@ -246,6 +246,15 @@ static void room_del(struct room *r)
 
 /* ---- text --------------------------------------------------------------- */
 
+/* How many of the first MAX bytes of S are digits. */
+static size_t leading_digits(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
 /* Copy S into OUT without control characters, IRC formatting codes or
  * malformed UTF-8: nothing a peer sends may move our cursor or recolour. */
 static void sanitise(char *out, size_t outsz, const char *s)
@@ -254,13 +263,10 @@ static void sanitise(char *out, size_t outsz, const char *s)
 	for (size_t i = 0; i < n && o + 5 < outsz;) {
 		uint32_t cp;
 		size_t len = utf8_decode(s + i, n - i, &cp);
-		if (cp == 0x03) { /* colour code: ^C[fg[,bg]] */
-			i++;
-			for (int d = 0; d < 2 && s[i] >= '0' && s[i] <= '9'; d++)
-				i++;
-			if (s[i] == ',' && s[i + 1] >= '0' && s[i + 1] <= '9')
-				for (int d = 0, j = ++i; d < 2 && s[j] >= '0' && s[j] <= '9'; d++, j++)
-					i++;
+		if (cp == 0x03) { /* colour code: ^C[fg[,bg]], two digits at most each */
+			i += 1 + leading_digits(s + i + 1, 2);
+			if (s[i] == ',' && leading_digits(s + i + 1, 2))
+				i += 1 + leading_digits(s + i + 1, 2);
 			continue;
 		}
 		if (utf8_cp_width(cp) < 0 || cp == UTF8_BAD) {
@@ -801,7 +807,11 @@ static bool queue_line(const char *target, const char *text, bool action)
 		return false;
 	memcpy(mem, target, tn);
 	memcpy(mem + tn, text, n);
-	*queue_at(C.qlen++) = (struct qline){ mem, mem + tn, 0, action };
+	struct qline *q = queue_at(C.qlen++);
+	q->target = mem; /* freed by queue_ack() */
+	q->text = mem + tn;
+	q->seq = 0;
+	q->action = action;
 	return true;
 }
 

@@ -99,8 +99,11 @@ void screen_add(struct screen *s, const char *text, size_t nick_at, size_t nick_
 		s->nlines--;
 	}
 	l = line_at(s, s->nlines++);
-	*l = (struct screen_line){ copy, (uint16_t)MIN(nick_at, 65535u),
-				   (uint16_t)MIN(nick_len, 65535u), colour, hilite };
+	l->text = copy; /* freed when the ring wraps */
+	l->nick_at = (uint16_t)MIN(nick_at, 65535u);
+	l->nick_len = (uint16_t)MIN(nick_len, 65535u);
+	l->colour = colour;
+	l->hilite = hilite;
 	if (s->scroll_off) {
 		s->scroll_off = MIN(s->scroll_off + 1, s->nlines - 1); /* the page stays still */
 		return;
