@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import SLOW, T, case, wait_for  # noqa: E402
-from discovery_test import DISCOVER, Lines, announcer, by_name, discover  # noqa: E402
+from discovery_test import DISCOVER, Lines, announcer, by_name, discover, server_announces  # noqa: E402
 from netns import Lan  # noqa: E402
 
 why = Lan.unavailable()
@@ -89,6 +89,21 @@ with Lan(3) as lan:
         T.check("two servers with the same name end with distinct names",
                 mine == [same, same + " (2)"] and ports == ["7001", "7002"] and len(hosts) == 2,
                 r.stdout + r.stderr)
+        for p in (p1, p2):
+            p.send_signal(signal.SIGTERM)
+            p.wait(10 * SLOW)
+
+    @case("chat-server -b: announced only where it listens (not at all for loopback)")
+    def _():
+        title = "chat-server -b: announced only where it listens (not at all for loopback)"
+        if not server_announces():
+            T.skip(title, "chat-server built without SERVER_MDNS")
+            return
+        lo, lan1 = "loopback " + TAG, "bound " + TAG
+        p1 = lan.popen(1, announcer(lo, 7100, "-b", "127.0.0.1"), text=True)
+        p2 = lan.popen(2, announcer(lan1, 7200, "-b", lan.addr(2)), text=True)
+        found = by_name(discover(lan, 0, "-m").stdout)
+        T.check(title, lan1 in found and lo not in found and p1.poll() is None, sorted(found))
         for p in (p1, p2):
             p.send_signal(signal.SIGTERM)
             p.wait(10 * SLOW)
