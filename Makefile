@@ -16,7 +16,9 @@ ifeq ($(filter $(BOARD),$(BOARDS)),)
 $(error BOARD=$(BOARD) is not one of: $(BOARDS))
 endif
 
-O      ?= build/$(BOARD)
+# SANITIZE=1: a host clang/glibc build under ASan+UBSan, in build/sanitize
+SANITIZE ?=
+O      ?= build/$(if $(filter 1,$(SANITIZE)),sanitize,$(BOARD))
 CONFIG ?= .config
 PY     := /usr/bin/python3
 GEN    := build/gen
@@ -35,6 +37,12 @@ CFLAGS  := -std=gnu11 -Os $(WARN) $(ARCH_CFLAGS) \
            -I$(O)/gen -I$(GEN) -Icore $(EXTRA_CFLAGS)
 LDFLAGS := -static -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,--build-id=none \
            $(EXTRA_LDFLAGS)
+ifeq ($(SANITIZE),1)
+CC      := clang
+CFLAGS  += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+           -fno-sanitize-recover=all -Wno-unknown-warning-option
+LDFLAGS := $(filter-out -static,$(LDFLAGS)) -fsanitize=address,undefined
+endif
 
 CORE_SRCS   := $(sort $(wildcard core/*.c))
 APPLET_SRCS := $(sort $(wildcard applets/*.c))
@@ -136,8 +144,13 @@ run: deps all
 	$(O)/chat-server -f -p $(or $(PORT),6667)
 
 check: deps
+ifeq ($(SANITIZE),1)
+	@$(MAKE) --no-print-directory all unit
+	@MAKEFLAGS= TEST_BUILD_DIR=$(O) tests/run.sh x86_64
+else
 	@$(MAKE) --no-print-directory boards
 	@tests/run.sh $(BOARDS)
+endif
 
 # --- size -----------------------------------------------------------------
 size:
@@ -150,7 +163,8 @@ bloatcheck: all
 	@scripts/bloat-o-meter.sh $(NM) $(O)/chatbox_old $(O)/chatbox_unstripped
 
 help:
-	@sed -n 's/^# \{0,1\}//; 2,12p' Makefile
+	@sed -n 's/^# \{0,1\}//; 3,9p' Makefile
+	@grep -h '^#   make' mk/*.mk | sed 's/^# \{0,1\}//'
 	@echo "Boards:"; for b in $(BOARDS); do printf '  %-16s ' $$b; sed -n 's/^BOARD_DESC *:= *//p' board/$$b/board.mk; done
 
 clean:

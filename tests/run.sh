@@ -47,16 +47,17 @@ for board in "$@"; do
 	cpu=$(make -s --no-print-directory BOARD="$board" print-QEMU_CPU)
 	emu=""
 	[ -n "$qemu" ] && emu="$qemu -cpu $cpu"
-	bin=$top/build/$board/chatbox
-	echo "=== board $board: ${emu:+$emu }build/$board/chatbox"
+	dir=${TEST_BUILD_DIR:-build/$board} # make check SANITIZE=1: build/sanitize
+	bin=$top/$dir/chatbox
+	echo "=== board $board: ${emu:+$emu }$dir/chatbox"
 	if [ ! -x "$bin" ]; then
-		echo "FAIL: [$board] build/$board/chatbox was not built"
+		echo "FAIL: [$board] $dir/chatbox was not built"
 		fail=$((fail + 1))
 		continue
 	fi
 	export BOARD="$board" CHATBOX_BIN="$bin" CHATBOX_EMU="$emu" CHATBOX="${emu:+$emu }$bin"
 	# shellcheck disable=SC2086 # $emu is "qemu-X -cpu Y", or empty
-	case $ONLY in ''|unit*) run "$board unit" $emu "$top/build/$board/unit-tests" ;; esac
+	case $ONLY in ''|unit*) run "$board unit" $emu "$top/$dir/unit-tests" ;; esac
 	for t in tests/t-*.sh tests/t-*.py; do
 		[ -f "$t" ] || continue
 		case $t in *"$ONLY"*) ;; *) continue ;; esac

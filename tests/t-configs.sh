@@ -17,16 +17,16 @@ build()
 {
 	name=$1 cmd=$2 frag=${3:-}
 	printf '%b' "$frag" >"$cfg/$name.frag"
-	cd "$top" && KCONFIG_ALLCONFIG=$cfg/$name.frag KCONFIG_CONFIG=$cfg/$name.config \
+	(cd "$top" && KCONFIG_ALLCONFIG=$cfg/$name.frag KCONFIG_CONFIG=$cfg/$name.config \
 		$PY -m "$cmd" Kconfig >/dev/null 2>&1 &&
-	make -s --no-print-directory CONFIG="$cfg/$name.config" O="$cfg/$name" all \
-		>"$cfg/$name.log" 2>&1
+	make -s --no-print-directory BOARD=x86_64 CONFIG="$cfg/$name.config" O="$cfg/$name" all \
+		>"$cfg/$name.log" 2>&1)
 }
 
 # The global symbols an object file defines.
 defined() { nm --defined-only -g "$1" 2>/dev/null | awk '{print $3}'; }
 
-make -s --no-print-directory gen-only >/dev/null 2>&1
+make -s --no-print-directory BOARD=x86_64 gen-only >/dev/null 2>&1
 testing "allnoconfig builds, and says no applet is enabled" \
 	"build allno allnoconfig && '$cfg/allno/chatbox' | grep -c 'none: enable some'" "1\n" "" ""
 testing "allyesconfig builds and lists every applet" \
@@ -54,7 +54,7 @@ done
 
 for seed in 1 2 3; do
 	testing "randconfig (seed $seed) builds" \
-		"cd '$top' && $PY scripts/kconfig.py randconfig '$cfg/rand$seed.config' $seed && make -s --no-print-directory CONFIG='$cfg/rand$seed.config' O='$cfg/rand$seed' all >'$cfg/rand$seed.log' 2>&1 && echo ok || cat '$cfg/rand$seed.log'" \
+		"(cd '$top' && $PY scripts/kconfig.py randconfig '$cfg/rand$seed.config' $seed && make -s --no-print-directory BOARD=x86_64 CONFIG='$cfg/rand$seed.config' O='$cfg/rand$seed' all >'$cfg/rand$seed.log' 2>&1) && echo ok || cat '$cfg/rand$seed.log'" \
 		"ok\n" "" ""
 done
 exit $((FAILCOUNT > 0))

@@ -1,0 +1,14 @@
+# sanitize.mk - memory-safety runs of the real binary on the host.
+#
+#   make check SANITIZE=1   the host suite against build/sanitize/chatbox
+#                           (clang + glibc, ASan+UBSan; see the Makefile top)
+#   make valgrind-build     build/valgrind/chatbox_unstripped: gcc + glibc, -g,
+#                           so valgrind sees malloc (tests/t-valgrind.py)
+# tests/t-sanitize.sh runs the end-to-end tests under SANITIZE=1 in every
+# make check; tests/t-valgrind.py runs a server session under memcheck.
+TEST_PKGS += clang libclang-rt-14-dev valgrind
+
+.PHONY: valgrind-build
+valgrind-build:
+	@$(MAKE) --no-print-directory BOARD=x86_64 O=build/valgrind CC=gcc \
+		LDFLAGS=-Wl,--gc-sections EXTRA_CFLAGS="-g -O1" all

@@ -1,0 +1,339 @@
+#!/usr/bin/python3
+"""bench.py - chat-server against Debian's ngIRCd, same workloads, same run.
+
+    tests/bench/bench.py [--smoke] [--out FILE] [--chatbox BIN] [--ircload BIN]
+
+Each workload starts a fresh server on a free loopback port (ngIRCd with a
+generated config: penalties off, no DNS/ident, limits raised, foreground),
+drives it with tests/bench/ircload (C, epoll) and reads the server's CPU time
+and RSS from /proc. Prints a side-by-side markdown table with ratios and
+writes it to --out. A workload that fails shows its reason in the table.
+"""
+import argparse
+import os
+import platform
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NOFILE = 20000
+# Clients connecting at once. ngIRCd resets connections (and registers far
+# slower) with many more in flight; 4 is close to its best.
+WINDOW = 4
+
+FULL = dict(fan_c=400, fan_s=40, fan_m=500, fan_b=100, reg_n=1000, reg_w=WINDOW,
+            idle=(1000, 10000), lat_c=50, lat_r=500, lat_m=2000)
+SMOKE = dict(fan_c=20, fan_s=4, fan_m=50, fan_b=100, reg_n=100, reg_w=WINDOW,
+             idle=(100, 500), lat_c=5, lat_r=200, lat_m=100)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raise_nofile():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = min(NOFILE, hard) if hard != resource.RLIM_INFINITY else NOFILE
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS for %d" % pid)
+
+
+class BenchServer:
+    """A server process on a free loopback port; subclasses say how to start it."""
+    name = "?"
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.port = free_port()
+        self.proc = None
+        self.log = open(os.path.join(tmp, self.name + ".log"), "wb")
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.argv(), stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, preexec_fn=raise_nofile)
+        deadline = time.monotonic() + 10
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError("exited %d: %s" % (self.proc.returncode, self.tail()))
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("does not listen: " + self.tail())
+                time.sleep(0.05)
+        time.sleep(0.2)  # let the probe connection go away
+        return self
+
+    def tail(self):
+        self.log.flush()
+        with open(self.log.name, "rb") as f:
+            lines = f.read().decode(errors="replace").strip().splitlines()
+        return lines[0] if lines else "(no output)"
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+class ChatServer(BenchServer):
+    name = "chat-server"
+
+    def __init__(self, tmp, binary):
+        self.binary = binary
+        super().__init__(tmp)
+
+    def argv(self):
+        link = os.path.join(self.tmp, "chat-server")
+        if not os.path.exists(link):
+            os.symlink(self.binary, link)
+        # Flood control off (-R 0), room for every client, no mDNS. The send
+        # queue is raised to 4 MiB (-Q): with the default 64 KiB, fan-out
+        # bursts drop fast readers (SendQ exceeded) - see the README.
+        return [link, "-f", "-p", str(self.port), "-b", "127.0.0.1", "-R", "0", "-M",
+                "-c", str(NOFILE - 100), "-C", str(NOFILE - 100), "-H", "0", "-Q", "4096"]
+
+
+class NgIRCd(BenchServer):
+    name = "ngIRCd"
+
+    def argv(self):
+        conf = os.path.join(self.tmp, "ngircd.conf")
+        with open(conf, "w") as f:
+            f.write("""[Global]
+Name = bench.local
+Info = chatbox benchmark
+AdminInfo1 = bench
+AdminInfo2 = bench
+AdminEMail = bench@bench.local
+Listen = 127.0.0.1
+Ports = %d
+PidFile = %s/ngircd.pid
+MotdPhrase = bench
+[Limits]
+MaxConnections = 0
+MaxConnectionsIP = 0
+MaxJoins = 0
+MaxNickLength = 30
+MaxPenaltyTime = 0
+PingTimeout = 600
+PongTimeout = 600
+[Options]
+DNS = no
+Ident = no
+PAM = no
+""" % (self.port, self.tmp))
+        return ["/usr/sbin/ngircd", "-n", "-f", conf]
+
+
+def ircload(ircload_bin, srv, *args, timeout=600):
+    out = subprocess.run([ircload_bin, "-p", str(srv.port), "-P", str(srv.proc.pid)] +
+                         [str(a) for a in args], capture_output=True, text=True,
+                         timeout=timeout, preexec_fn=raise_nofile)
+    if out.returncode != 0:
+        err = out.stderr.strip().splitlines()
+        raise RuntimeError(" / ".join(err[:1] + err[-1:]) if err
+                           else "ircload exited %d" % out.returncode)
+    return dict(kv.split("=", 1) for kv in out.stdout.split() if "=" in kv)
+
+
+def idle_rss(ircload_bin, make, n, per_room):
+    """Server RSS with 0 and N idle joined clients: (rss0_kib, rssN_kib)."""
+    with make() as srv:
+        rss0 = rss_kib(srv.proc.pid)
+        p = subprocess.Popen([ircload_bin, "-p", str(srv.port), "idle", "-n", str(n),
+                              "-k", str(per_room), "-w", str(WINDOW)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, preexec_fn=raise_nofile)
+        line = p.stdout.readline()
+        if not line.startswith("ready"):
+            p.kill()
+            err = p.stderr.read().strip().splitlines()
+            raise RuntimeError(err[-1] if err else "idle clients never got ready")
+        time.sleep(0.5)
+        rss = rss_kib(srv.proc.pid)
+        p.stdin.close()
+        p.wait(60)
+        return rss0, rss
+
+
+def run_all(sz, chatbox, ircload_bin, tmpbase):
+    """Return {row: {server: value or error string}} and row order."""
+    results = {}
+    rows = []
+
+    def put(row, server, value):
+        if row not in results:
+            results[row] = {}
+            rows.append(row)
+        results[row][server] = value
+
+    makers = []
+    for cls in (ChatServer, NgIRCd):
+        def make(cls=cls):
+            tmp = tempfile.mkdtemp(dir=tmpbase)
+            os.chmod(tmp, 0o755)
+            return cls(tmp, chatbox) if cls is ChatServer else cls(tmp)
+        makers.append((cls.name, make))
+
+    fan = "fan-out %d members, %d senders x %d x %d B" % (
+        sz["fan_c"], sz["fan_s"], sz["fan_m"], sz["fan_b"])
+    lat = "latency: %d members, %d msg/s x %d" % (sz["lat_c"], sz["lat_r"], sz["lat_m"])
+    for name, make in makers:
+        print("bench: %s ..." % name, file=sys.stderr, flush=True)
+        rows_fan = [(fan + ": deliveries/s", "per_sec", "up"),
+                    (fan + ": deliveries per server CPU-second", "per_cpu_sec", "up"),
+                    (fan + ": server CPU seconds", "server_cpu", "down")]
+        try:
+            with make() as srv:
+                r = ircload(ircload_bin, srv, "fanout", "-c", sz["fan_c"], "-s", sz["fan_s"],
+                            "-m", sz["fan_m"], "-b", sz["fan_b"], "-w", WINDOW)
+            for row, key, better in rows_fan:
+                put((row, better), name, float(r[key]) if key in r else "n/a")
+        except Exception as e:
+            for row, key, better in rows_fan:
+                put((row, better), name, "failed: %s" % e)
+        for w in (sz["reg_w"], 64):
+            row = ("registration storm: %d clients connect+register+join one room, "
+                   "%d in flight: seconds" % (sz["reg_n"], w), "down")
+            try:
+                with make() as srv:
+                    r = ircload(ircload_bin, srv, "register", "-n", sz["reg_n"], "-w", w)
+                put(row, name, float(r["seconds"]))
+            except Exception as e:
+                put(row, name, "failed: %s" % e)
+        row0 = ("idle: server RSS with 0 clients, KiB", "down")
+        put(row0, name, results.get(row0, {}).get(name, "-"))
+        for n in sz["idle"]:
+            rowp = ("idle: RSS per idle joined client (%d clients, rooms of 100), bytes" % n,
+                    "down")
+            try:
+                rss0, rss = idle_rss(ircload_bin, make, n, 100)
+                put(row0, name, float(rss0))
+                put(rowp, name, (rss - rss0) * 1024.0 / n)
+            except Exception as e:
+                put(rowp, name, "failed: %s" % e)
+        rows_lat = [(lat + ": p50 us", "p50_us"), (lat + ": p99 us", "p99_us"),
+                    (lat + ": max us", "max_us")]
+        try:
+            with make() as srv:
+                r = ircload(ircload_bin, srv, "latency", "-c", sz["lat_c"], "-r", sz["lat_r"],
+                            "-m", sz["lat_m"], "-w", WINDOW)
+            for row, key in rows_lat:
+                put((row, "down"), name, float(r[key]))
+        except Exception as e:
+            for row, key in rows_lat:
+                put((row, "down"), name, "failed: %s" % e)
+    return rows, results
+
+
+def median_of(every):
+    """Per row and server, the median of the runs that measured a number
+    (a failure shows only if no run measured one)."""
+    rows, results = every[0]
+    for row in rows:
+        for name in results[row]:
+            vals = sorted(r[row][name] for _, r in every
+                          if isinstance(r.get(row, {}).get(name), float))
+            if vals:
+                results[row][name] = vals[len(vals) // 2]
+    return rows, results
+
+
+def fmt(v):
+    if isinstance(v, str):
+        return v.replace("|", "/")
+    if v >= 100000:
+        return "{:,.0f}".format(v)
+    if v >= 100:
+        return "%.0f" % v
+    return "%.2f" % v
+
+
+def table(rows, results):
+    out = ["| workload | chat-server | ngIRCd | chat-server vs ngIRCd |",
+           "|---|---:|---:|---:|"]
+    for row, better in rows:
+        r = results[(row, better)]
+        a, b = r.get("chat-server", "-"), r.get("ngIRCd", "-")
+        ratio = "-"
+        if isinstance(a, float) and isinstance(b, float) and a > 0 and b > 0:
+            x = a / b if better == "up" else b / a
+            ratio = "%.2fx %s" % (x, "better" if x >= 1 else "worse")
+        out.append("| %s (%s is better) | %s | %s | %s |" % (
+            row, "higher" if better == "up" else "lower", fmt(a), fmt(b), ratio))
+    return "\n".join(out)
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ng = subprocess.run(["/usr/sbin/ngircd", "--version"], capture_output=True, text=True)
+    ngv = (ng.stdout.splitlines() or ["?"])[0]
+    rev = subprocess.run(["git", "-C", TOP, "describe", "--always", "--dirty"],
+                         capture_output=True, text=True).stdout.strip() or "?"
+    return "%s, %d CPUs, Linux %s; %s; chatbox %s; %s UTC" % (
+        cpu, os.cpu_count(), platform.release(), ngv, rev,
+        time.strftime("%Y-%m-%d %H:%M", time.gmtime()))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true", help="small sizes, for CI")
+    ap.add_argument("--runs", type=int, default=0,
+                    help="repeat everything, report medians (default 3, smoke 1)")
+    ap.add_argument("--out", default=os.path.join(TOP, "build/bench/results.md"))
+    ap.add_argument("--chatbox", default=os.path.join(TOP, "build/x86_64/chatbox"))
+    ap.add_argument("--ircload", default=os.path.join(TOP, "build/bench/ircload"))
+    a = ap.parse_args()
+    if not shutil.which("/usr/sbin/ngircd"):
+        sys.exit("bench: /usr/sbin/ngircd is missing (apt-get install ngircd)")
+    raise_nofile()
+    tmpbase = tempfile.mkdtemp(prefix="chatbox-bench-")
+    os.chmod(tmpbase, 0o755)  # ngIRCd drops to nobody and reads its config here
+    runs = a.runs or (1 if a.smoke else 3)
+    try:
+        every = [run_all(SMOKE if a.smoke else FULL, os.path.abspath(a.chatbox),
+                         os.path.abspath(a.ircload), tmpbase) for _ in range(runs)]
+    finally:
+        shutil.rmtree(tmpbase, ignore_errors=True)
+    rows, results = median_of(every)
+    text = "%s\n\n%s\n" % ("Measured on " + machine() + ("  (smoke sizes)" if a.smoke else "") +
+                           ("; median of %d runs" % runs if runs > 1 else ""),
+                           table(rows, results))
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        f.write(text)
+    print(text)
+    print("bench: results written to %s" % a.out, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
