@@ -569,7 +569,9 @@ static void default_host_label(char out[DNS_LABEL_MAX + 1])
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c + 32);
-		out[o++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+		if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9'))
+			c = '-';
+		out[o++] = c;
 	}
 	strcpy(out + o, o ? "-chat" : "chatbox");
 }

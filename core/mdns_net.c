@@ -87,6 +87,7 @@ static void scan_v4(int fd, struct mdns_iface *ifs, int *nifs)
 	struct ifreq req[32];
 	struct ifconf ifc = { .ifc_len = sizeof(req), .ifc_req = req };
 
+	memset(req, 0, sizeof(req));
 	if (ioctl(fd, SIOCGIFCONF, &ifc) != 0)
 		return;
 	for (size_t i = 0; i < (size_t)ifc.ifc_len / sizeof(req[0]); i++) {
@@ -385,7 +386,7 @@ int mdns_net_open(struct mdns_net *n, struct loop *l, bool any_port, const char 
 	n->fd6 = open_socket(AF_INET6, MDNS_PORT);
 	if (n->fd4 < 0 && n->fd6 < 0 && any_port) {
 		n->fd4 = open_socket(AF_INET, 0);
-		struct sockaddr_in sa;
+		struct sockaddr_in sa = { .sin_port = 0 };
 		socklen_t sl = sizeof(sa);
 		if (n->fd4 >= 0 && getsockname(n->fd4, (struct sockaddr *)&sa, &sl) == 0)
 			n->port = ntohs(sa.sin_port);
