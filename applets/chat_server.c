@@ -2080,7 +2080,7 @@ static void init_names(const char *name)
 int chat_server_main(int argc, char **argv)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, 0 };
-	const char *addrs[MAXLISTEN], *user = "nobody", *name = NULL;
+	const char *addrs[MAXLISTEN + 1] = { NULL }, *user = "nobody", *name = NULL;
 	bool foreground = false, use_syslog = false, announce = ENABLE_SERVER_MDNS;
 	static struct mdns_responder mdns;
 	unsigned long secs = 180;
@@ -2140,7 +2140,7 @@ int chat_server_main(int argc, char **argv)
 	/* Bound: now it may be announced. Without mDNS the server still works,
 	 * it just has to be found by address. */
 	if (ENABLE_SERVER_MDNS && announce &&
-	    discover_announce(&mdns, &srv.loop, srv.name, srv.port) != 0) {
+	    discover_announce(&mdns, &srv.loop, srv.name, srv.port, naddrs ? addrs : NULL) != 0) {
 		msg("not announced on the LAN (mDNS): clients need this host's address");
 		announce = false;
 	}

@@ -173,9 +173,9 @@ void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive)
 }
 
 int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,
-		      unsigned port)
+		      unsigned port, const char *const *bound)
 {
 	static const char *const txt[] = { "txtvers=1", "version=" CHATBOX_VERSION, "plain=1",
 					   NULL };
-	return mdns_responder_start(r, l, DISCOVER_TYPE, name, NULL, port, txt);
+	return mdns_responder_start(r, l, DISCOVER_TYPE, name, NULL, port, txt, bound);
 }

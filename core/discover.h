@@ -41,6 +41,8 @@ int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, in
  * exit listing them; with none, exit saying how to start one. */
 void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive);
 
-/* chat-server: announce NAME on PORT (TXT: txtvers=1, version, plain=1). */
+/* chat-server: announce NAME on PORT (TXT: txtvers=1, version, plain=1),
+ * on the interfaces with one of the addresses in BOUND (NULL-terminated;
+ * NULL or a wildcard: all). */
 int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,
-		      unsigned port);
+		      unsigned port, const char *const *bound);

@@ -569,14 +569,16 @@ static void default_host_label(char out[DNS_LABEL_MAX + 1])
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c + 32);
-		out[o++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '-';
+		if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9'))
+			c = '-';
+		out[o++] = c;
 	}
 	strcpy(out + o, o ? "-chat" : "chatbox");
 }
 
 int mdns_responder_start(struct mdns_responder *r, struct loop *l, const char *type,
 			 const char *instance, const char *hostlabel, unsigned port,
-			 const char *const *txt)
+			 const char *const *txt, const char *const *only)
 {
 	char full[DNS_LABEL_MAX * 2 + 8];
 
@@ -605,7 +607,7 @@ int mdns_responder_start(struct mdns_responder *r, struct loop *l, const char *t
 	}
 	if (r->txtlen == 0) /* RFC 6763 6.1: never empty */
 		r->txt[r->txtlen++] = 0;
-	if (mdns_net_open(&r->net, l, false, on_packet, on_ifaces) != 0)
+	if (mdns_net_open(&r->net, l, false, only, on_packet, on_ifaces) != 0)
 		return -1;
 	start_probing(r, mdns_random(0, PROBE_GAP_MS));
 	return 0;

@@ -54,15 +54,21 @@ struct mdns_net {
 	struct mdns_iface ifs[MDNS_MAX_IFACES];
 	int nifs;
 	struct timer rescan;
+	/* Serve only the interfaces with one of these addresses (none: all). */
+	struct in_addr only4[MDNS_MAX_ADDRS];
+	struct in6_addr only6[MDNS_MAX_ADDRS];
+	int nonly4, nonly6;
 	mdns_packet_fn *on_packet;
 	mdns_ifaces_fn *on_ifaces;
 };
 
 /* Open the sockets on port 5353 and join the groups. With ANY_PORT a
  * querier that cannot get 5353 takes another port (answers then come by
- * unicast: RFC 6762 6.7). -1 with a message if nothing could be opened. */
-int mdns_net_open(struct mdns_net *n, struct loop *l, bool any_port, mdns_packet_fn *pkt,
-		  mdns_ifaces_fn *ifs);
+ * unicast: RFC 6762 6.7). ONLY (NULL-terminated numeric addresses, or
+ * NULL) limits it to the interfaces that have one of them; a wildcard
+ * address means all. -1 with a message if nothing could be opened. */
+int mdns_net_open(struct mdns_net *n, struct loop *l, bool any_port, const char *const *only,
+		  mdns_packet_fn *pkt, mdns_ifaces_fn *ifs);
 void mdns_net_close(struct mdns_net *n);
 /* Multicast BUF on interface IF: over IPv4 and IPv6 where it has them. */
 void mdns_net_multicast(struct mdns_net *n, const struct mdns_iface *ifc, const uint8_t *buf,
@@ -101,10 +107,11 @@ struct mdns_responder {
 
 /* Announce INSTANCE of TYPE ("_irc._tcp") on PORT with TXT strings
  * (NULL-terminated; "txtvers=1" first). The SRV target is HOSTLABEL.local
- * (NULL: "<hostname>-chat"), a name of our own, probed like the instance. */
+ * (NULL: "<hostname>-chat"), a name of our own, probed like the instance.
+ * ONLY: the addresses the service listens on (see mdns_net_open). */
 int mdns_responder_start(struct mdns_responder *r, struct loop *l, const char *type,
 			 const char *instance, const char *hostlabel, unsigned port,
-			 const char *const *txt);
+			 const char *const *txt, const char *const *only);
 /* Send goodbyes (TTL 0) for what was announced and close the sockets. */
 void mdns_responder_stop(struct mdns_responder *r);
 /* The instance name now announced (after renames). */

@@ -358,7 +358,7 @@ int mdns_browser_start(struct mdns_browser *b, struct loop *l, const char *type,
 	snprintf(full, sizeof(full), "%s.local", type);
 	if (!dns_name_from_str(&b->type, full))
 		return -1;
-	if (mdns_net_open(&b->net, l, true, on_packet, on_ifaces) != 0)
+	if (mdns_net_open(&b->net, l, true, NULL, on_packet, on_ifaces) != 0)
 		return -1;
 	on_ifaces(&b->net, NULL, 0);
 	loop_timer(l, &b->t_expire, EXPIRE_TICK_MS);

@@ -87,6 +87,7 @@ static void scan_v4(int fd, struct mdns_iface *ifs, int *nifs)
 	struct ifreq req[32];
 	struct ifconf ifc = { .ifc_len = sizeof(req), .ifc_req = req };
 
+	memset(req, 0, sizeof(req));
 	if (ioctl(fd, SIOCGIFCONF, &ifc) != 0)
 		return;
 	for (size_t i = 0; i < (size_t)ifc.ifc_len / sizeof(req[0]); i++) {
@@ -169,12 +170,52 @@ static void join_groups(struct mdns_net *n, struct mdns_iface *f)
 	}
 }
 
+/* The interface filter from numeric addresses; a wildcard clears it. */
+static void set_only(struct mdns_net *n, const char *const *only)
+{
+	for (; only && *only; only++) {
+		char a[INET6_ADDRSTRLEN + IF_NAMESIZE];
+		struct in6_addr v6;
+		strlcpy_ok(a, *only, sizeof(a));
+		a[strcspn(a, "%")] = '\0';
+		if (n->nonly4 < MDNS_MAX_ADDRS && inet_pton(AF_INET, a, &n->only4[n->nonly4]) == 1) {
+			if (n->only4[n->nonly4++].s_addr == INADDR_ANY)
+				break;
+		} else if (n->nonly6 < MDNS_MAX_ADDRS && inet_pton(AF_INET6, a, &v6) == 1) {
+			n->only6[n->nonly6++] = v6;
+			if (IN6_IS_ADDR_UNSPECIFIED(&v6))
+				break;
+		}
+	}
+	if (only && *only) /* stopped at a wildcard */
+		n->nonly4 = n->nonly6 = 0;
+}
+
+static bool served(const struct mdns_net *n, const struct mdns_iface *f)
+{
+	if (n->nonly4 + n->nonly6 == 0)
+		return true;
+	for (int i = 0; i < f->n4; i++)
+		for (int k = 0; k < n->nonly4; k++)
+			if (f->v4[i].s_addr == n->only4[k].s_addr)
+				return true;
+	for (int i = 0; i < f->n6; i++)
+		for (int k = 0; k < n->nonly6; k++)
+			if (IN6_ARE_ADDR_EQUAL(&f->v6[i], &n->only6[k]))
+				return true;
+	return false;
+}
+
 /* Read the table again, the old one into OLD; true if it changed (then
  * the new one is joined). */
 static bool rescan(struct mdns_net *n, struct mdns_iface old_ifs[MDNS_MAX_IFACES], int *nold)
 {
 	struct mdns_iface ifs[MDNS_MAX_IFACES];
-	int nifs = scan_ifaces(ifs);
+	int nifs = 0, all = scan_ifaces(ifs);
+
+	for (int i = 0; i < all; i++)
+		if (served(n, &ifs[i]))
+			ifs[nifs++] = ifs[i];
 	bool changed = nifs != n->nifs;
 
 	for (int i = 0; i < nifs; i++) {
@@ -330,10 +371,11 @@ static int open_netlink(void)
 	return fd;
 }
 
-int mdns_net_open(struct mdns_net *n, struct loop *l, bool any_port, mdns_packet_fn *pkt,
-		  mdns_ifaces_fn *ifs)
+int mdns_net_open(struct mdns_net *n, struct loop *l, bool any_port, const char *const *only,
+		  mdns_packet_fn *pkt, mdns_ifaces_fn *ifs)
 {
 	memset(n, 0, sizeof(*n));
+	set_only(n, only);
 	n->loop = l;
 	n->on_packet = pkt;
 	n->on_ifaces = ifs;
@@ -344,7 +386,7 @@ int mdns_net_open(struct mdns_net *n, struct loop *l, bool any_port, mdns_packet
 	n->fd6 = open_socket(AF_INET6, MDNS_PORT);
 	if (n->fd4 < 0 && n->fd6 < 0 && any_port) {
 		n->fd4 = open_socket(AF_INET, 0);
-		struct sockaddr_in sa;
+		struct sockaddr_in sa = { .sin_port = 0 };
 		socklen_t sl = sizeof(sa);
 		if (n->fd4 >= 0 && getsockname(n->fd4, (struct sockaddr *)&sa, &sl) == 0)
 			n->port = ntohs(sa.sin_port);

@@ -43,7 +43,8 @@ def script_cases(name, make):
         delivered("%s: piped line reaches the room, exit 0" % name, "nas",
                   "127.0.0.1:%d" % port, "backup done")
         delivered("%s: IPv6 [::1]:PORT" % name, "six", "[::1]:%d" % port, "over v6")
-        delivered("%s: no HOST: localhost, -p PORT" % name, "loc", "-p %d" % port, "from here")
+        # (no HOST means mDNS discovery: tests/t-discover-client.py, in namespaces)
+        delivered("%s: localhost, -p PORT" % name, "loc", "-p %d localhost" % port, "from here")
 
         # 40: more than chat-server's flood burst (20), so its throttle is met too
         @case("%s: 40 piped lines all arrive in order before the client quits" % name)

@@ -151,8 +151,10 @@ with Lan(3) as lan:
                 found = {}
 
                 def both():
+                    # (avahi establishes its IPv6 address records first)
                     found.update(by_name(discover(lan, 2, "-m", secs=2).stdout))
-                    return av_name in found and ours in found
+                    return av_name in found and ours in found and \
+                        lan.addr(1) in found[av_name][3].split(",")
                 wait_for(both, 20, interval=0.1, what="both services")
                 f = found[av_name]
                 T.check("chat-discover finds a service published by avahi-daemon",

@@ -6,13 +6,14 @@ chat-server (mdns-announce, the same responder, until the server has it),
 built for this board: both ends run under the board's emulator."""
 import os
 import signal
+import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import SLOW, T, case, wait_for  # noqa: E402
-from discovery_test import DISCOVER, Lines, announcer, by_name, discover  # noqa: E402
-from netns import Lan  # noqa: E402
+from discovery_test import DISCOVER, Lines, announcer, by_name, discover, server_announces  # noqa: E402
+from netns import Lan, socket_in  # noqa: E402
 
 why = Lan.unavailable()
 if why:
@@ -92,6 +93,40 @@ with Lan(3) as lan:
         for p in (p1, p2):
             p.send_signal(signal.SIGTERM)
             p.wait(10 * SLOW)
+
+    @case("chat-server -b: announced only where it listens (not at all for loopback)")
+    def _():
+        title = "chat-server -b: announced only where it listens (not at all for loopback)"
+        if not server_announces():
+            T.skip(title, "chat-server built without SERVER_MDNS")
+            return
+        lo, lan1 = "loopback " + TAG, "bound " + TAG
+        p1 = lan.popen(1, announcer(lo, 7100, "-b", "127.0.0.1"), text=True)
+        p2 = lan.popen(2, announcer(lan1, 7200, "-b", lan.addr(2)), text=True)
+        found = by_name(discover(lan, 0, "-m").stdout)
+        T.check(title, lan1 in found and lo not in found and p1.poll() is None, sorted(found))
+        for p in (p1, p2):
+            p.send_signal(signal.SIGTERM)
+            p.wait(10 * SLOW)
+
+    @case("port 5353 held by a program that does not share it: found by legacy unicast")
+    def _():
+        def hog():
+            s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s4.bind(("0.0.0.0", 5353))
+            s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+            s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            s6.bind(("::", 5353))
+            return s4, s6
+        held = socket_in(lan.ns[2], hog)
+        try:
+            r = discover(lan, 2, "-m")
+            f = by_name(r.stdout).get(ana)
+            T.check("port 5353 held by a program that does not share it: found by legacy unicast",
+                    f is not None and f[2] == "6667" and lan.addr(0) in f[3], r.stdout + r.stderr)
+        finally:
+            for x in held:
+                x.close()
 
     @case("no server: exit 1 and say so")
     def _():

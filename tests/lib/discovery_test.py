@@ -17,11 +17,11 @@ def server_announces():
         return False
 
 
-def announcer(name, port):
-    """argv announcing NAME on PORT: chat-server once it announces itself,
-    until then mdns-announce (the same responder code)."""
+def announcer(name, port, *server_args):
+    """argv announcing NAME on PORT: chat-server (with SERVER_ARGS) once it
+    announces itself, until then mdns-announce (the same responder code)."""
     if server_announces():
-        return EMU + [BIN, "chat-server", "-f", "-n", name, "-p", str(port)]
+        return EMU + [BIN, "chat-server", "-f", "-n", name, "-p", str(port)] + list(server_args)
     return ANNOUNCE_TOOL + [name, str(port)]
 
 

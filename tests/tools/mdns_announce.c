@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	if (loop_init(&l) != 0 || loop_signals(&l, &sig, on_signal, sigs) != 0)
 		die("cannot set up the loop");
 	if (mdns_responder_start(&r, &l, DISCOVER_TYPE, argv[1], argc > 3 ? argv[3] : NULL,
-				 (unsigned)port, txt) != 0)
+				 (unsigned)port, txt, NULL) != 0)
 		die("cannot announce");
 	r.on_rename = on_rename;
 	loop_run(&l);

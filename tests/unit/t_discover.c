@@ -1,0 +1,70 @@
+/* t_discover.c - what chat-discover and chat-client make of a found service. */
+#include "discover.h"
+#include "unit.h"
+
+#include <net/if.h>
+
+static struct mdns_browser b;
+
+static const struct mdns_found *fake_service(void)
+{
+	static const uint8_t v4[4] = { 192, 168, 1, 2 };
+	static const uint8_t v6[16] = { 0xfe, 0x80, [15] = 1 };
+	struct mdns_found *f = &b.found[0];
+	struct mdns_host *h = &b.hosts[0];
+
+	memset(&b, 0, sizeof(b));
+	f->used = f->have_srv = f->have_txt = true;
+	strcpy(f->instance, "Ana's\tbox\033[2J");
+	dns_name_from_str(&f->name, "_irc._tcp.local");
+	dns_name_prepend(&f->name, f->instance, strlen(f->instance));
+	dns_name_from_str(&f->target, "ana-chat.local");
+	f->port = 6697;
+	memcpy(f->txt, "\x09txtvers=1\x07plain=1\x00\x05" "a\tb=c", 25);
+	f->txtlen = 25;
+	h->used = true;
+	h->name = f->target;
+	h->addr[0].family = AF_INET6; /* first on the wire, shown second */
+	memcpy(h->addr[0].a, v6, 16);
+	h->addr[0].ifindex = (int)if_nametoindex("lo");
+	h->addr[1].family = AF_INET;
+	memcpy(h->addr[1].a, v4, 4);
+	h->naddr = 2;
+	return f;
+}
+
+UNIT(discover_info_is_printable_and_prefers_ipv4)
+{
+	struct discover_info in;
+	discover_info(&b, fake_service(), &in);
+	CHECK_STR(in.name, "Ana's?box?[2J");
+	CHECK_STR(in.host, "ana-chat.local");
+	CHECK(in.port == 6697);
+	CHECK_STR(in.connect, "192.168.1.2");
+	CHECK_STR(in.addrs, "192.168.1.2,fe80::1%lo");
+	CHECK_STR(in.txt, "txtvers=1\tplain=1\ta?b=c");
+	CHECK_STR(in.details, "plain=1 a?b=c");
+}
+
+UNIT(discover_info_without_ipv4_connects_over_scoped_ipv6)
+{
+	struct discover_info in;
+	const struct mdns_found *f = fake_service();
+	b.hosts[0].naddr = 1;
+	discover_info(&b, f, &in);
+	CHECK_STR(in.connect, "fe80::1%lo");
+	b.hosts[0].naddr = 0; /* no address: nothing to connect to */
+	discover_info(&b, f, &in);
+	CHECK_STR(in.connect, "");
+	CHECK_STR(in.addrs, "");
+}
+
+UNIT(discover_clean_cuts_and_masks)
+{
+	char out[DISCOVER_FIELD_MAX], big[400];
+	discover_clean(out, "a\nb\x7f", 4);
+	CHECK_STR(out, "a?b?");
+	memset(big, 'x', sizeof(big));
+	discover_clean(out, big, sizeof(big));
+	CHECK(strlen(out) == DISCOVER_FIELD_MAX - 1);
+}
