@@ -54,7 +54,7 @@
 //usage:
 //usage:	-f	Stay in the foreground (log to stderr)
 //usage:	-S	Log to syslog even in the foreground
-//usage:	-p PORT	Listen on PORT (default 6667)
+//usage:	-p PORT	Listen on PORT (default 6667; 0: any free port, logged)
 //usage:	-b ADDR	Listen on ADDR only (repeatable; default all)
 //usage:	-n NAME	Server name (default "HOSTNAME chat")
 //usage:	-r ROOM	Room plain-text users start in (default #lobby)
@@ -2048,6 +2048,10 @@ static void listen_on(const char *addr)
 	fd = net_listen(addr, srv.port, 128);
 	if (fd < 0)
 		die("cannot listen on %s port %u: %s", addr ? addr : "*", srv.port, strerror(errno));
+	/* -p 0: the kernel picks a free port (tests); the other -b addresses
+	 * and the announcement use the same one. */
+	if (srv.port == 0 && (srv.port = net_local_port(fd)) == 0)
+		die("cannot learn the port picked for -p 0: %s", strerror(errno));
 	if (loop_add(&srv.loop, &srv.listeners[srv.nlisten], fd, on_accept, EPOLLIN) != 0)
 		die("epoll: %s", strerror(errno));
 	srv.nlisten++;
@@ -2099,7 +2103,7 @@ int chat_server_main(int argc, char **argv)
 		case 'f': foreground = true; break;
 		case 'S': use_syslog = true; break;
 		case 'M': announce = false; break;
-		case 'p': srv.port = (unsigned)opt_uint('p', optarg, 1, 65535); break;
+		case 'p': srv.port = (unsigned)opt_uint('p', optarg, 0, 65535); break;
 		case 'b':
 			if (naddrs < MAXLISTEN)
 				addrs[naddrs++] = optarg;

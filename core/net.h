@@ -39,3 +39,6 @@ int net_connect_start(const struct net_addr *a);
 
 /* Once FD is writable: 0 if its connect succeeded, else why it failed. */
 int net_connect_result(int fd);
+
+/* The local port FD is bound to (after binding to port 0); 0 on error. */
+unsigned net_local_port(int fd);

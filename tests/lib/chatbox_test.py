@@ -88,7 +88,9 @@ class Server:
     def __init__(self, *args, port=None, expect_exit=False, preexec_fn=None):
         self.args = ["-M"] + list(args)
         self.preexec_fn = preexec_fn  # e.g. to set resource limits in the child
-        self.port = port or free_port()
+        # No port: the server takes any free one (-p 0) and logs it, so two
+        # tests (or a client's ephemeral port) can never race for it.
+        self.port = port or 0
         self.proc = None
         self.log = tempfile.TemporaryFile()
 
@@ -96,12 +98,20 @@ class Server:
         self.proc = applet("chat-server", "-f", "-p", str(self.port), *self.args,
                            stdout=self.log, stderr=subprocess.STDOUT,
                            preexec_fn=self.preexec_fn)
+        if not self.port:
+            self.port = int(wait_for(self._logged_port, 10, what="chat-server's port"))
         try:
             wait_for(self._accepting, 10, what="chat-server to listen on %d" % self.port)
         except TimeoutError:
             self.stop()
             raise RuntimeError("chat-server did not start: " + self.output())
         return self
+
+    def _logged_port(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError("chat-server exited %s: %s" % (self.proc.returncode, self.output()))
+        m = re.search(r"listening on port (\d+)", self.output())
+        return m and m.group(1)
 
     def _accepting(self):
         if self.proc.poll() is not None:
