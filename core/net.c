@@ -179,7 +179,7 @@ int net_connect_result(int fd)
 
 unsigned net_local_port(int fd)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
