@@ -163,7 +163,8 @@ bloatcheck: all
 	@scripts/bloat-o-meter.sh $(NM) $(O)/chatbox_old $(O)/chatbox_unstripped
 
 help:
-	@sed -n 's/^# \{0,1\}//; 2,12p' Makefile
+	@sed -n 's/^# \{0,1\}//; 3,9p' Makefile
+	@grep -h '^#   make' mk/*.mk | sed 's/^# \{0,1\}//'
 	@echo "Boards:"; for b in $(BOARDS); do printf '  %-16s ' $$b; sed -n 's/^BOARD_DESC *:= *//p' board/$$b/board.mk; done
 
 clean:
