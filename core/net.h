@@ -21,3 +21,21 @@ int net_listen(const char *addr, unsigned port, int backlog);
 const char *net_ntop(const struct sockaddr *sa, char buf[NET_ADDRSTR_MAX]);
 
 int net_set_nonblock(int fd);
+
+/* An address to connect to, from net_resolve(). */
+struct net_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+/* Resolve HOST (a name, an IPv4 or IPv6 literal, "fe80::1%wlan0") and PORT
+ * into at most MAX addresses; the count, or -1 with *WHY set to a reason. */
+int net_resolve(const char *host, unsigned port, struct net_addr *out, int max,
+		const char **why);
+
+/* Start a non-blocking, close-on-exec TCP connect to A: the socket (wait
+ * for it to become writable, then ask net_connect_result), or -1/errno. */
+int net_connect_start(const struct net_addr *a);
+
+/* 0 once FD's connect succeeded, else its errno (EINPROGRESS: not yet). */
+int net_connect_result(int fd);

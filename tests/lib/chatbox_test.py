@@ -81,10 +81,12 @@ def applet(name, *args, **kw):
 
 
 class Server:
-    """A chat-server on a free loopback port, stopped (SIGTERM) on exit."""
+    """A chat-server on a free loopback port, stopped (SIGTERM) on exit.
+    Not announced over mDNS (-M): tests talk only to loopback and their own
+    namespaces, and this one runs in the host's."""
 
     def __init__(self, *args, port=None, expect_exit=False, preexec_fn=None):
-        self.args = list(args)
+        self.args = ["-M"] + list(args)
         self.preexec_fn = preexec_fn  # e.g. to set resource limits in the child
         self.port = port or free_port()
         self.proc = None

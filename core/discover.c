@@ -1,0 +1,181 @@
+/* discover.c - chat servers over mDNS/DNS-SD: announcing and listing. */
+#include "discover.h"
+#include "chatbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void discover_clean(char *out, const char *in, size_t len)
+{
+	size_t n = MIN(len, DISCOVER_FIELD_MAX - 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		out[i] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
+	}
+	out[n] = '\0';
+}
+
+static void add_addr(struct discover_info *out, const struct mdns_addr *a)
+{
+	struct sockaddr_storage ss;
+	char s[NET_ADDRSTR_MAX];
+	size_t n = strlen(out->addrs);
+
+	memset(&ss, 0, sizeof(ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *in = (void *)&ss;
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, a->a, 4);
+	} else {
+		struct sockaddr_in6 *in6 = (void *)&ss;
+		in6->sin6_family = AF_INET6;
+		memcpy(&in6->sin6_addr, a->a, 16);
+		in6->sin6_scope_id = (uint32_t)a->ifindex;
+	}
+	net_ntop((struct sockaddr *)&ss, s);
+	snprintf(out->addrs + n, sizeof(out->addrs) - n, "%s%s", n ? "," : "", s);
+	if (!out->connect[0] || (a->family == AF_INET && strchr(out->connect, ':')))
+		strlcpy_ok(out->connect, s, sizeof(out->connect));
+}
+
+static void add_txt(struct discover_info *out, const uint8_t *p, size_t len)
+{
+	char s[DISCOVER_FIELD_MAX];
+	for (size_t i = 0; i < len; i += 1u + p[i]) {
+		size_t l = MIN(p[i], len - i - 1);
+		if (l == 0)
+			continue;
+		discover_clean(s, (const char *)p + i + 1, l);
+		size_t t = strlen(out->txt), d = strlen(out->details);
+		snprintf(out->txt + t, sizeof(out->txt) - t, "%s%s", t ? "\t" : "", s);
+		if (strncmp(s, "txtvers=", 8) != 0)
+			snprintf(out->details + d, sizeof(out->details) - d, "%s%s", d ? " " : "", s);
+	}
+}
+
+void discover_info(const struct mdns_browser *b, const struct mdns_found *f,
+		   struct discover_info *out)
+{
+	char host[DNS_NAME_STR_MAX];
+	const struct mdns_host *h = mdns_browser_host(b, f);
+
+	memset(out, 0, sizeof(*out));
+	discover_clean(out->name, f->instance, strlen(f->instance));
+	out->name[DNS_LABEL_MAX] = '\0';
+	dns_name_str(&f->target, host);
+	host[strlen(host) - 1] = '\0'; /* the root's dot */
+	discover_clean(out->host, host, strlen(host));
+	out->port = f->port;
+	/* IPv4 first: what people recognise and what connects everywhere */
+	for (int fam = 0; h && fam < 2; fam++)
+		for (int i = 0, n = 0; i < h->naddr && n < DISCOVER_ADDRS; i++)
+			if (h->addr[i].family == (fam ? AF_INET6 : AF_INET))
+				add_addr(out, &h->addr[i]), n++;
+	add_txt(out, f->txt, f->have_txt ? f->txtlen : 0);
+}
+
+struct collect {
+	struct loop loop;
+	struct mdns_browser b;
+	struct timer deadline;
+	int settle_ms;
+};
+
+static void collect_found(struct mdns_browser *b, const struct mdns_found *f, bool up)
+{
+	struct collect *c = container_of(b, struct collect, b);
+	(void)f;
+	/* the others answer the same query within a moment */
+	if (up && c->settle_ms && c->deadline.due_ms > loop_now_ms() + c->settle_ms)
+		loop_timer(&c->loop, &c->deadline, c->settle_ms);
+}
+
+static void collect_deadline(struct loop *l, struct timer *t)
+{
+	(void)t;
+	l->stop = true;
+}
+
+int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, int max)
+{
+	static struct collect c;
+	int n = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.settle_ms = settle_ms;
+	if (loop_init(&c.loop) != 0)
+		return -1;
+	if (mdns_browser_start(&c.b, &c.loop, DISCOVER_TYPE, collect_found) != 0) {
+		loop_free(&c.loop);
+		return -1;
+	}
+	timer_init(&c.deadline, collect_deadline);
+	loop_timer(&c.loop, &c.deadline, (int64_t)secs * 1000);
+	loop_run(&c.loop);
+	for (int i = 0; i < MDNS_MAX_FOUND && n < max; i++)
+		if (c.b.found[i].used && c.b.found[i].reported)
+			discover_info(&c.b, &c.b.found[i], &out[n++]);
+	mdns_browser_stop(&c.b);
+	loop_free(&c.loop);
+	return n;
+}
+
+#define PICK_SECS 3
+#define PICK_SETTLE_MS 1000
+#define PICK_MAX 9 /* one digit to pick with */
+
+static void list_servers(FILE *f, const struct discover_info *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  %d) %s  %s:%u  %s\n", i + 1, s[i].name, s[i].host, s[i].port, s[i].addrs);
+}
+
+/* Ask on the terminal which one; its index. */
+static int ask_which(const struct discover_info *s, int n)
+{
+	char line[32];
+	unsigned long pick;
+
+	printf("chat servers on this network:\n");
+	list_servers(stdout, s, n);
+	for (;;) {
+		printf("which one? [1-%d] ", n);
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin))
+			die("no server picked");
+		line[strcspn(line, "\r\n")] = '\0';
+		if (parse_uint(line, 1, (unsigned long)n, &pick))
+			return (int)pick - 1;
+	}
+}
+
+void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive)
+{
+	static struct discover_info found[PICK_MAX];
+	int n = discover_servers(PICK_SECS, PICK_SETTLE_MS, found, PICK_MAX), i = 0;
+
+	/* only servers we can reach: an address came with them */
+	for (int k = 0; k < n; k++)
+		if (found[k].connect[0])
+			found[i++] = found[k];
+	n = i;
+	if (n <= 0)
+		die("no chat server found on this network; start one with chat-server, or give an address");
+	if (n > 1 && !interactive) {
+		msg("%d chat servers on this network; give one as HOST[:PORT]:", n);
+		list_servers(stderr, found, n);
+		exit(1);
+	}
+	i = n > 1 ? ask_which(found, n) : 0;
+	strlcpy_ok(host, found[i].connect, NET_HOST_MAX);
+	*port = found[i].port;
+}
+
+int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,
+		      unsigned port)
+{
+	static const char *const txt[] = { "txtvers=1", "version=" CHATBOX_VERSION, "plain=1",
+					   NULL };
+	return mdns_responder_start(r, l, DISCOVER_TYPE, name, NULL, port, txt);
+}

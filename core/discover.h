@@ -1,0 +1,46 @@
+/* discover.h - chat servers on the LAN over mDNS/DNS-SD: what the server
+ * announces, and what chat-discover and chat-client show and use. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "mdns.h"
+#include "net.h"
+
+#define DISCOVER_TYPE "_irc._tcp" /* IANA service name "irc" */
+#ifndef CHATBOX_VERSION
+#define CHATBOX_VERSION "0.1"
+#endif
+#define DISCOVER_FIELD_MAX 256
+#define DISCOVER_ADDRS 4
+
+/* A found server, every string safe to print: control characters and
+ * tabs are shown as '?'. */
+struct discover_info {
+	char name[DNS_LABEL_MAX + 1];
+	char host[DISCOVER_FIELD_MAX]; /* SRV target, without the final dot */
+	unsigned port;
+	char addrs[DISCOVER_ADDRS * NET_ADDRSTR_MAX]; /* comma-separated */
+	char connect[NET_ADDRSTR_MAX]; /* the one to use: IPv4 first, "" if none */
+	char txt[DISCOVER_FIELD_MAX];  /* TXT strings separated by tabs */
+	char details[DISCOVER_FIELD_MAX]; /* the same but txtvers, by spaces */
+};
+
+void discover_info(const struct mdns_browser *b, const struct mdns_found *f,
+		   struct discover_info *out);
+/* Copy LEN bytes of IN for printing into OUT (DISCOVER_FIELD_MAX). */
+void discover_clean(char *out, const char *in, size_t len);
+
+/* Browse for up to SECS seconds, or SETTLE_MS after the first server is
+ * found (0: the whole time); up to MAX servers into OUT. The count, or -1
+ * if mDNS could not be used. */
+int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, int max);
+
+/* chat-client without an address: find the servers; with one, its address
+ * and port into HOST and *PORT; with several, ask which (INTERACTIVE) or
+ * exit listing them; with none, exit saying how to start one. */
+void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive);
+
+/* chat-server: announce NAME on PORT (TXT: txtvers=1, version, plain=1). */
+int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,
+		      unsigned port);
