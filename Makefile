@@ -37,10 +37,11 @@ CFLAGS  := -std=gnu11 -Os $(WARN) $(ARCH_CFLAGS) \
            -I$(O)/gen -I$(GEN) -Icore $(EXTRA_CFLAGS)
 LDFLAGS := -static -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,--build-id=none \
            $(EXTRA_LDFLAGS)
+# (clang's own warnings stay warnings here: the gcc builds are the -Werror gate)
 ifeq ($(SANITIZE),1)
 CC      := clang
 CFLAGS  += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-           -fno-sanitize-recover=all -Wno-unknown-warning-option
+           -fno-sanitize-recover=all -Wno-unknown-warning-option -Wno-error
 LDFLAGS := $(filter-out -static,$(LDFLAGS)) -fsanitize=address,undefined
 endif
 

@@ -1,9 +1,9 @@
 # fuzz.mk - libFuzzer harnesses for every parser that reads the network
 # (tests/fuzz/fuzz_*.c), built with the host's clang against core/*.c.
 #
-#   make fuzz [FUZZ_SECONDS=N]   run each harness N seconds (default 60)
-#                                from its seed corpus, then replay
-#                                tests/fuzz/regress/HARNESS/*
+#   make fuzz [FUZZ_SECONDS=N]   each libFuzzer harness N s (default 60)
+# Each harness first replays tests/fuzz/regress/HARNESS/*, then fuzzes from
+# its seed corpus tests/fuzz/corpus/HARNESS/.
 # tests/t-fuzz.sh runs the same in make check, FUZZ_SECONDS=30 each.
 # Crashes land in build/fuzz/crash-HARNESS-*: fix the parser, then move
 # the input to tests/fuzz/regress/HARNESS/.

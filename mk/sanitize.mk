@@ -1,9 +1,9 @@
 # sanitize.mk - memory-safety runs of the real binary on the host.
 #
-#   make check SANITIZE=1   the host suite against build/sanitize/chatbox
-#                           (clang + glibc, ASan+UBSan; see the Makefile top)
-#   make valgrind-build     build/valgrind/chatbox_unstripped: gcc + glibc, -g,
-#                           so valgrind sees malloc (tests/t-valgrind.py)
+#   make check SANITIZE=1   the host suite under ASan+UBSan (build/sanitize)
+#   make valgrind-build     a glibc build for valgrind (build/valgrind)
+# SANITIZE=1 is a clang + glibc build (see the top of the Makefile);
+# valgrind needs glibc's dynamic malloc to see leaks, with symbols.
 # tests/t-sanitize.sh runs the end-to-end tests under SANITIZE=1 in every
 # make check; tests/t-valgrind.py runs a server session under memcheck.
 TEST_PKGS += clang libclang-rt-14-dev valgrind
