@@ -444,6 +444,17 @@ static enum wire live_wire(const struct client *c)
 	return c->caps & CAP_SERVER_TIME ? W_IRC_TIME : W_IRC;
 }
 
+/* Queue M for C. At the cap, first write what the socket takes now: the
+ * queue of a reader that keeps up is only full because this batch has not
+ * been flushed yet, and only a reader whose socket is full is slow. */
+static int push_or_flush(struct client *c, struct msgbuf *m)
+{
+	int rc = sendq_push(&c->conn.sq, m, srv.sendq);
+	if (rc != 0 && !(c->conn.flags & CONN_WANTOUT) && conn_flush(&srv.loop, &c->conn) >= 0)
+		rc = sendq_push(&c->conn.sq, m, srv.sendq);
+	return rc;
+}
+
 static void push_wire(struct client *c, struct event *e, enum wire w)
 {
 	struct msgbuf *m;
@@ -451,7 +462,7 @@ static void push_wire(struct client *c, struct event *e, enum wire w)
 		return;
 	m = event_wire(e, w, renderers[w]);
 	if (m)
-		queued(c, sendq_push(&c->conn.sq, m, srv.sendq));
+		queued(c, push_or_flush(c, m));
 }
 
 static void push_event(struct client *c, struct event *e)

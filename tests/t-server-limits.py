@@ -74,6 +74,22 @@ def _():
         T.check("the sender is unaffected", tx.expect("PONG"))
 
 
+@case("a burst bigger than the send-queue cap does not drop readers that keep up")
+def _():
+    # One read from the sender can fan out more than -Q to every member within
+    # one batch; members whose sockets have room must get it all, not a drop.
+    with Server("-R", "0", "-Q", "8", "-H", "0") as s:
+        readers = [irc(s.port, "r%d" % i, join=("#b",)) for i in range(3)]
+        tx = irc(s.port, "burst", join=("#b",))
+        n, body = 200, "z" * 100
+        tx.send("".join("PRIVMSG #b :%d %s\r\n" % (j, body) for j in range(n)), end="")
+        for r in readers:
+            r.expect(r"PRIVMSG #b :%d z" % (n - 1), timeout=10)
+        T.check("every reader got all %d lines (%d KB, over the 8 KiB cap)" % (n, n * 130 // 1024),
+                all(sum(1 for l in r.lines if l.endswith(body)) == n for r in readers))
+        T.check("nobody was dropped", not any("SendQ" in l for r in readers for l in r.lines))
+
+
 @case("dead peers: registration and ping timeouts")
 def _():
     with Server("-T", "2") as s:
