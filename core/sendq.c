@@ -84,6 +84,8 @@ static int grow(struct sendq *q)
 
 int sendq_push(struct sendq *q, struct msgbuf *m, size_t limit)
 {
+	if (m->len == 0)
+		return 0; /* nothing to send; an empty buffer would stall sendq_flush */
 	if (q->bytes + (size_t)m->len > limit)
 		return -1;
 	if (q->n == q->cap && grow(q) != 0)
