@@ -23,7 +23,7 @@ testing "a hard link named chat-client dispatches to it" \
 	"chat-client\n" "" ""
 testing "a bad option value is a clear error, exit 1" \
 	"$CHATBOX chat-server -p 99999 2>&1 | head -n 1; $CHATBOX chat-server -p 99999 2>/dev/null; echo rc=\$?" \
-	"chat-server: -p: '99999' is not a number from 1 to 65535\nrc=1\n" "" ""
+	"chat-server: -p: '99999' is not a number from 0 to 65535\nrc=1\n" "" ""
 testing "an unknown option is a clear error" \
 	"$CHATBOX chat-discover -Z 2>&1 | head -n 1" "chat-discover: unknown option -Z\n" "" ""
 testing "a missing option value is a clear error" \
