@@ -52,6 +52,16 @@ for a in $applets; do
 		"$(($(echo "$applets" | wc -l) - 1))\n" "" ""
 done
 
+# The issue's case: a server-only router build holds no client or discovery
+# code at all, core libraries included (all are compiled, so none can hide).
+client_core="term lineedit utf8 screen"
+discovery_core="dns mdns mdns_browse mdns_net discover"
+objs=""
+for o in $client_core $discovery_core; do objs="$objs $cfg/only-chat-server/obj/core/$o.o"; done
+testing "chat-server alone contains no client or discovery core code" \
+	"for o in $objs; do test -f \$o || echo missing \$o; defined \$o; done | sort -u >theirs; grep -c . theirs >/dev/null && echo compiled; nm '$cfg/only-chat-server/chatbox_unstripped' | awk '{print \$NF}' | sort -u >mine; comm -12 theirs mine" \
+	"compiled\n" "" ""
+
 for seed in 1 2 3; do
 	testing "randconfig (seed $seed) builds" \
 		"(cd '$top' && $PY scripts/kconfig.py randconfig '$cfg/rand$seed.config' $seed && make -s --no-print-directory BOARD=x86_64 CONFIG='$cfg/rand$seed.config' O='$cfg/rand$seed' all >'$cfg/rand$seed.log' 2>&1) && echo ok || cat '$cfg/rand$seed.log'" \
