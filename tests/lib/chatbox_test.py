@@ -72,6 +72,18 @@ def free_port(family=socket.AF_INET):
         return s.getsockname()[1]
 
 
+def stop_process(proc, sig=signal.SIGTERM, timeout=10):
+    """Send SIG to a running PROC, wait up to TIMEOUT s, then SIGKILL; its exit code."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 def applet(name, *args, **kw):
     """subprocess.Popen of APPLET ARGS through a symlink named like the applet."""
     d = tempfile.mkdtemp(prefix="chatbox-")
@@ -127,14 +139,7 @@ class Server:
         return self.log.read().decode(errors="replace")
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout * SLOW)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode if self.proc else None
+        return stop_process(self.proc, sig, timeout * SLOW) if self.proc else None
 
     def __exit__(self, *exc):
         self.stop()

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import threading
 
-from chatbox_test import SLOW, Line, Server, free_port, wait_for
+from chatbox_test import SLOW, Line, Server, free_port, stop_process, wait_for
 
 
 def _accepting(port, proc=None, host="127.0.0.1"):
@@ -47,13 +47,8 @@ class Ngircd:
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc:
+            stop_process(self.proc)
 
     def __exit__(self, *exc):
         self.stop()
