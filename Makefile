@@ -34,7 +34,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CFLAGS  := -std=gnu11 -Os $(WARN) $(ARCH_CFLAGS) \
            -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
            -fno-unwind-tables -fno-stack-protector -D_GNU_SOURCE \
-           -I$(O)/gen -I$(GEN) -Icore $(EXTRA_CFLAGS)
+           -I$(O)/gen -I$(GEN) -Icore -Iapplets $(EXTRA_CFLAGS)
 LDFLAGS := -static -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,--build-id=none \
            $(EXTRA_LDFLAGS)
 # (clang's own warnings stay warnings here: the gcc builds are the -Werror gate)
@@ -46,12 +46,20 @@ LDFLAGS := $(filter-out -static,$(LDFLAGS)) -fsanitize=address,undefined
 endif
 
 CORE_SRCS   := $(sort $(wildcard core/*.c))
-APPLET_SRCS := $(sort $(wildcard applets/*.c))
+# A one-file applet is applets/NAME.c; a multi-file one has a folder of its
+# own (applets/server/, applets/client/), BusyBox's networking/udhcp/ way.
+APPLET_SRCS := $(sort $(wildcard applets/*.c applets/*/*.c))
 UNIT_SRCS   := $(sort $(wildcard tests/unit/*.c))
 SRCS        := $(CORE_SRCS) $(APPLET_SRCS)
 OBJS        := $(SRCS:%.c=$(O)/obj/%.o)
 UNIT_OBJS   := $(UNIT_SRCS:%.c=$(O)/obj/%.o)
 CORE_OBJS   := $(CORE_SRCS:%.c=$(O)/obj/%.o)
+# Unit tests may test an applet's own modules too: they link every object
+# but the dispatcher's main (gc-sections drops what a test does not use).
+UNIT_LINK   := $(filter-out $(O)/obj/applets/applets.o,$(OBJS))
+
+# One version for everything: IRC 002/004/351, mDNS TXT, packages, --version.
+CHATBOX_VERSION := $(shell cat VERSION)
 
 export KCONFIG_CONFIG := $(CONFIG)
 
@@ -64,6 +72,9 @@ all: $(O)/chatbox
 $(GEN)/.stamp: $(SRCS) scripts/gen.sh
 	@sh scripts/gen.sh $(GEN) $(SRCS) && touch $@
 $(GEN)/applets.h $(GEN)/usage.h $(GEN)/Kconfig.gen: $(GEN)/.stamp
+$(GEN)/version.h: VERSION
+	@mkdir -p $(GEN)
+	@printf '#define CHATBOX_VERSION "%s"\n' "$(CHATBOX_VERSION)" >$@
 
 $(CONFIG): | $(GEN)/.stamp
 	@echo "  CONFIG  $@ (defaults; change with make menuconfig)"
@@ -98,7 +109,7 @@ TOOLCHAIN_DEP := $(MUSL_DIR)/bin/musl-gcc
 endif
 
 # --- build ----------------------------------------------------------------
-$(O)/obj/%.o: %.c $(O)/gen/autoconf.h | $(GEN)/.stamp $(TOOLCHAIN_DEP)
+$(O)/obj/%.o: %.c $(O)/gen/autoconf.h $(GEN)/version.h | $(GEN)/.stamp $(TOOLCHAIN_DEP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $(BOARD) $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -111,10 +122,10 @@ $(O)/chatbox_unstripped: $(OBJS) $(TOOLCHAIN_DEP)
 $(O)/chatbox: $(O)/chatbox_unstripped
 	@$(STRIP) -s -R .comment -o $@ $<
 	@echo "  SIZE    $@ $$(wc -c <$@) bytes"
-$(O)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS) $(TOOLCHAIN_DEP)
+$(O)/unit-tests: $(UNIT_OBJS) $(UNIT_LINK) $(TOOLCHAIN_DEP)
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(CORE_OBJS) 2>/dev/null || \
-		$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(CORE_OBJS)
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_LINK) 2>/dev/null || \
+		$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_LINK)
 unit: $(O)/unit-tests
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

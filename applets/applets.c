@@ -41,13 +41,21 @@ static const struct applet *find_applet(const char *name)
 	return NULL;
 }
 
-/* --help is answered here, once, for every applet. */
+static int print_version(void)
+{
+	printf("chatbox %s\n", CHATBOX_VERSION);
+	return 0;
+}
+
+/* --help and --version are answered here, once, for every applet. */
 static int run_applet(const struct applet *a, int argc, char **argv)
 {
 	applet_name = a->name;
 	applet_usage = a->usage;
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
 		show_usage();
+	if (argc > 1 && strcmp(argv[1], "--version") == 0)
+		return print_version();
 	return a->main(argc, argv);
 }
 
@@ -55,7 +63,7 @@ static void print_banner(void)
 {
 	printf("chatbox: the Wi-Fi chat hub for OpenWrt routers and Raspberry Pis.\n\n"
 	       "Usage: chatbox APPLET [ARGS...]   or   ln -s chatbox APPLET; APPLET [ARGS...]\n"
-	       "       chatbox --list | --install [-s] [DIR] | --help\n\n"
+	       "       chatbox --list | --install [-s] [DIR] | --help | --version\n\n"
 	       "Applets:");
 	for (const struct applet *a = applets; a->name; a++)
 		printf(" %s", a->name);
@@ -106,6 +114,8 @@ static int multicall(int argc, char **argv)
 		print_banner();
 		return 0;
 	}
+	if (strcmp(argv[1], "--version") == 0)
+		return print_version();
 	if (strcmp(argv[1], "--list") == 0) {
 		for (const struct applet *p = applets; p->name; p++)
 			puts(p->name);

@@ -95,7 +95,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VERSION      "chatbox-1.0"
+#define VERSION      "chatbox-" CHATBOX_VERSION
 #define NICKLEN      16
 #define ROOMLEN      32
 #define TOPICLEN     300

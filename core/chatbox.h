@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "autoconf.h"
+#include "version.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))

@@ -8,9 +8,6 @@
 #include "net.h"
 
 #define DISCOVER_TYPE "_irc._tcp" /* IANA service name "irc" */
-#ifndef CHATBOX_VERSION
-#define CHATBOX_VERSION "0.1"
-#endif
 #define DISCOVER_FIELD_MAX 256
 #define DISCOVER_ADDRS 4
 

@@ -1,5 +1,6 @@
 /* util.c - messages, usage and number parsing shared by the applets. */
 #include "chatbox.h"
+#include "textsafe.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,15 +20,21 @@ void log_to_syslog(void)
 	use_syslog = true;
 }
 
+/* Log lines quote what peers sent (nicks, QUIT reasons, mDNS names): every
+ * one goes through the text-safety policy, so no log or terminal gets a
+ * control sequence from the network. */
 void vmsg(int prio, const char *fmt, va_list ap)
 {
-	if (use_syslog) {
-		vsyslog(prio, fmt, ap);
-		return;
-	}
-	fprintf(stderr, "%s: ", applet_name);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char raw[1024], line[1024];
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
+
+	if (n < 0)
+		n = 0;
+	text_safe(line, sizeof(line), raw, MIN((size_t)n, sizeof(raw) - 1), TS_TAB_TO_SPACE);
+	if (use_syslog)
+		syslog(prio, "%s", line);
+	else
+		fprintf(stderr, "%s: %s\n", applet_name, line);
 }
 
 void msg(const char *fmt, ...)

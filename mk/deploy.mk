@@ -12,7 +12,6 @@ TEST_PKGS += shellcheck dpkg-dev binutils tar gzip systemd init-system-helpers f
 
 PREFIX         ?= /usr/local
 INSTALL_ROOT    = $(if $(CONFIG_PREFIX),$(CONFIG_PREFIX),$(DESTDIR)$(PREFIX))
-CHATBOX_VERSION ?= 0.1.$(shell git rev-list --count HEAD 2>/dev/null || echo 0)
 IPK_RELEASE    ?= 1
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 PKG_DIR         = $(O)/pkg

@@ -191,7 +191,7 @@ EOT
 )
 FEEDOUT=$tmpd/feed/sdk
 testing "feed: version, and the menu symbols it rebuilds on" \
-	"fresh; mksdk; make -s -C '$FEED' TOPDIR=\$PWD/sdk sdk-info | sed 's/^chatbox 0\.1\.[0-9]*-1\$/chatbox VERSION/' | tr ' ' '\n' | sort" \
+	"fresh; mksdk; make -s -C '$FEED' TOPDIR=\$PWD/sdk sdk-info | sed 's/^chatbox $(cat VERSION)-1\$/chatbox VERSION/' | tr ' ' '\n' | sort" \
 	"$( (echo chatbox; echo VERSION; sed -n 's/^config \(CHATBOX_CONFIG_[A-Z0-9_]*\).*/CONFIG_\1/p' "$FEED/Config.in") | sort)\n" "" ""
 testing "feed: builds with TARGET_CC, installs the menu's applets, init and UCI config" \
 	"fresh; cd '$FEEDOUT/ipkg' && find . ! -type d | sort && ./usr/bin/chatbox --list && readlink usr/bin/chat-server" \
