@@ -1,13 +1,20 @@
 #!/usr/bin/python3
 """bench.py - chat-server against Debian's ngIRCd, same workloads, same run.
 
-    tests/bench/bench.py [--smoke] [--out FILE] [--chatbox BIN] [--ircload BIN]
+    tests/bench/bench.py [--smoke] [--runs N] [--out FILE] [--chatbox BIN]
+                         [--baseline BIN [--baseline-name NAME]] [--ircload BIN]
 
 Each workload starts a fresh server on a free loopback port (ngIRCd with a
 generated config: penalties off, no DNS/ident, limits raised, foreground),
 drives it with tests/bench/ircload (C, epoll) and reads the server's CPU time
 and RSS from /proc. Prints a side-by-side markdown table with ratios and
 writes it to --out. A workload that fails shows its reason in the table.
+
+Every figure is the median of --runs runs with the min-max range beside it,
+and every ratio is taken per run (so both servers share that run's machine
+load), then shown as median and min-max. --baseline adds an older chatbox
+binary as a third column, measured in the same runs: a regression shows as a
+ratio below 1 against it.
 """
 import argparse
 import os
@@ -99,8 +106,10 @@ class BenchServer:
 class ChatServer(BenchServer):
     name = "chat-server"
 
-    def __init__(self, tmp, binary):
+    def __init__(self, tmp, binary, name=None):
         self.binary = binary
+        if name:
+            self.name = name
         super().__init__(tmp)
 
     def argv(self):
@@ -110,8 +119,15 @@ class ChatServer(BenchServer):
         # Flood control off (-R 0), room for every client, no mDNS. The send
         # queue is raised to 4 MiB (-Q), as the README's table was measured;
         # the default 64 KiB no longer drops fast readers in fan-out bursts.
-        return [link, "-f", "-p", str(self.port), "-b", "127.0.0.1", "-R", "0", "-M",
+        argv = [link, "-f", "-p", str(self.port), "-b", "127.0.0.1", "-R", "0", "-M",
                 "-c", str(NOFILE - 100), "-C", str(NOFILE - 100), "-H", "0", "-Q", "4096"]
+        # A memory budget (-m, where the binary has one) large enough for the
+        # workloads: the bench measures speed and per-client cost, not refusals.
+        usage = subprocess.run([self.binary, "chat-server", "--help"], capture_output=True,
+                               text=True).stdout
+        if "-m KIB" in usage:
+            argv += ["-m", "1048576"]
+        return argv
 
 
 class NgIRCd(BenchServer):
@@ -177,8 +193,9 @@ def idle_rss(ircload_bin, make, n, per_room):
         return rss0, rss
 
 
-def run_all(sz, chatbox, ircload_bin, tmpbase):
-    """Return {row: {server: value or error string}} and row order."""
+def run_all(sz, servers, ircload_bin, tmpbase):
+    """SERVERS: [(name, binary or None for ngIRCd)]. Return row order and
+    {row: {server: value or error string}}."""
     results = {}
     rows = []
 
@@ -189,12 +206,12 @@ def run_all(sz, chatbox, ircload_bin, tmpbase):
         results[row][server] = value
 
     makers = []
-    for cls in (ChatServer, NgIRCd):
-        def make(cls=cls):
+    for sname, binary in servers:
+        def make(sname=sname, binary=binary):
             tmp = tempfile.mkdtemp(dir=tmpbase)
             os.chmod(tmp, 0o755)
-            return cls(tmp, chatbox) if cls is ChatServer else cls(tmp)
-        makers.append((cls.name, make))
+            return ChatServer(tmp, binary, sname) if binary else NgIRCd(tmp)
+        makers.append((sname, make))
 
     fan = "fan-out %d members, %d senders x %d x %d B" % (
         sz["fan_c"], sz["fan_s"], sz["fan_m"], sz["fan_b"])
@@ -247,17 +264,22 @@ def run_all(sz, chatbox, ircload_bin, tmpbase):
     return rows, results
 
 
-def median_of(every):
-    """Per row and server, the median of the runs that measured a number
-    (a failure shows only if no run measured one)."""
-    rows, results = every[0]
+def collect(every):
+    """Per row and server, the numbers every run measured; where no run
+    measured one, the first failure text instead."""
+    rows, first = every[0]
+    out = {}
     for row in rows:
-        for name in results[row]:
+        out[row] = {}
+        for name in first[row]:
             vals = sorted(r[row][name] for _, r in every
                           if isinstance(r.get(row, {}).get(name), float))
-            if vals:
-                results[row][name] = vals[len(vals) // 2]
-    return rows, results
+            out[row][name] = vals if vals else first[row][name]
+    return rows, out
+
+
+def median(vals):
+    return vals[len(vals) // 2]
 
 
 def fmt(v):
@@ -270,18 +292,44 @@ def fmt(v):
     return "%.2f" % v
 
 
-def table(rows, results):
-    out = ["| workload | chat-server | ngIRCd | chat-server vs ngIRCd |",
-           "|---|---:|---:|---:|"]
+def fmt_range(vals):
+    if isinstance(vals, str):
+        return fmt(vals)
+    if len(vals) == 1 or vals[0] == vals[-1]:
+        return fmt(median(vals))
+    return "%s (%s-%s)" % (fmt(median(vals)), fmt(vals[0]), fmt(vals[-1]))
+
+
+def ratios(every, row, a, b, better):
+    """chat-server A against B, run by run: sorted ratios, >1 is A better."""
+    out = []
+    for _, r in every:
+        x, y = r.get(row, {}).get(a), r.get(row, {}).get(b)
+        if isinstance(x, float) and isinstance(y, float) and x > 0 and y > 0:
+            out.append(x / y if better == "up" else y / x)
+    return sorted(out)
+
+
+def fmt_ratio(rs):
+    if not rs:
+        return "-"
+    m = median(rs)
+    text = "%.2fx" % m if len(rs) == 1 else "%.2fx (%.2f-%.2f)" % (m, rs[0], rs[-1])
+    return text + (" better" if m >= 1 else " worse")
+
+
+def table(every, names):
+    rows, vals = collect(every)
+    me, others = names[0], names[1:]
+    head = "| workload | " + " | ".join(names) + " | " + \
+        " | ".join("%s vs %s" % (me, o) for o in others) + " |"
+    out = [head, "|---|" + "---:|" * (len(names) + len(others))]
     for row, better in rows:
-        r = results[(row, better)]
-        a, b = r.get("chat-server", "-"), r.get("ngIRCd", "-")
-        ratio = "-"
-        if isinstance(a, float) and isinstance(b, float) and a > 0 and b > 0:
-            x = a / b if better == "up" else b / a
-            ratio = "%.2fx %s" % (x, "better" if x >= 1 else "worse")
-        out.append("| %s (%s is better) | %s | %s | %s |" % (
-            row, "higher" if better == "up" else "lower", fmt(a), fmt(b), ratio))
+        r = vals[(row, better)]
+        cells = [fmt_range(r.get(n, "-")) for n in names]
+        cells += [fmt_ratio(ratios(every, (row, better), me, o, better)) for o in others]
+        out.append("| %s (%s is better) | %s |" % (
+            row, "higher" if better == "up" else "lower", " | ".join(cells)))
     return "\n".join(out)
 
 
@@ -312,6 +360,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(TOP, "build/bench/results.md"))
     ap.add_argument("--chatbox", default=os.path.join(TOP, "build/x86_64/chatbox"))
     ap.add_argument("--ircload", default=os.path.join(TOP, "build/bench/ircload"))
+    ap.add_argument("--baseline", help="an older chatbox binary to measure alongside")
+    ap.add_argument("--baseline-name", default="baseline",
+                    help="its column's name (e.g. the git revision it was built from)")
     a = ap.parse_args()
     if not shutil.which("/usr/sbin/ngircd"):
         sys.exit("bench: /usr/sbin/ngircd is missing (apt-get install ngircd)")
@@ -319,15 +370,18 @@ def main():
     tmpbase = tempfile.mkdtemp(prefix="chatbox-bench-")
     os.chmod(tmpbase, 0o755)  # ngIRCd drops to nobody and reads its config here
     runs = a.runs or (1 if a.smoke else 3)
+    servers = [("chat-server", os.path.abspath(a.chatbox))]
+    if a.baseline:
+        servers.append(("chat-server " + a.baseline_name, os.path.abspath(a.baseline)))
+    servers.append(("ngIRCd", None))
     try:
-        every = [run_all(SMOKE if a.smoke else FULL, os.path.abspath(a.chatbox),
-                         os.path.abspath(a.ircload), tmpbase) for _ in range(runs)]
+        every = [run_all(SMOKE if a.smoke else FULL, servers, os.path.abspath(a.ircload),
+                         tmpbase) for _ in range(runs)]
     finally:
         shutil.rmtree(tmpbase, ignore_errors=True)
-    rows, results = median_of(every)
     text = "%s\n\n%s\n" % ("Measured on " + machine() + ("  (smoke sizes)" if a.smoke else "") +
-                           ("; median of %d runs" % runs if runs > 1 else ""),
-                           table(rows, results))
+                           ("; median (min-max) of %d runs" % runs if runs > 1 else ""),
+                           table(every, [n for n, _ in servers]))
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
         f.write(text)
