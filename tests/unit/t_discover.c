@@ -37,13 +37,13 @@ UNIT(discover_info_is_printable_and_prefers_ipv4)
 {
 	struct discover_info in;
 	discover_info(&b, fake_service(), &in);
-	CHECK_STR(in.name, "Ana's?box?[2J");
+	CHECK_STR(in.name, "Ana's box[2J");
 	CHECK_STR(in.host, "ana-chat.local");
 	CHECK(in.port == 6697);
 	CHECK_STR(in.connect, "192.168.1.2");
 	CHECK_STR(in.addrs, "192.168.1.2,fe80::1%lo");
-	CHECK_STR(in.txt, "txtvers=1\tplain=1\ta?b=c");
-	CHECK_STR(in.details, "plain=1 a?b=c");
+	CHECK_STR(in.txt, "txtvers=1\tplain=1\ta b=c");
+	CHECK_STR(in.details, "plain=1 a b=c");
 }
 
 UNIT(discover_info_without_ipv4_connects_over_scoped_ipv6)
@@ -59,12 +59,31 @@ UNIT(discover_info_without_ipv4_connects_over_scoped_ipv6)
 	CHECK_STR(in.addrs, "");
 }
 
-UNIT(discover_clean_cuts_and_masks)
+/* The one policy (core/textsafe.h) for names, hosts and TXT: C1 (raw or
+ * UTF-8), bidi controls and invalid UTF-8 never reach the terminal. */
+UNIT(discover_info_cleans_hostile_text)
 {
-	char out[DISCOVER_FIELD_MAX], big[400];
-	discover_clean(out, "a\nb\x7f", 4);
-	CHECK_STR(out, "a?b?");
-	memset(big, 'x', sizeof(big));
-	discover_clean(out, big, sizeof(big));
-	CHECK(strlen(out) == DISCOVER_FIELD_MAX - 1);
+	static const char hostile[] = "a\x1b[31m\x9b" "b\xc2\x9b" "c\xe2\x80\xae" "d\xe2\x81\xa6" "e\xff";
+	struct discover_info in;
+	const struct mdns_found *f = fake_service();
+	struct mdns_found *w = &b.found[0];
+
+	strcpy(w->instance, hostile);
+	w->txtlen = (uint16_t)(1 + sizeof(hostile) - 1);
+	w->txt[0] = (uint8_t)(sizeof(hostile) - 1);
+	memcpy(w->txt + 1, hostile, sizeof(hostile) - 1);
+	dns_name_from_str(&w->target, "h\x9b\x1b.local");
+	discover_info(&b, f, &in);
+	CHECK_STR(in.name, "a[31m\xef\xbf\xbd" "bcde\xef\xbf\xbd");
+	CHECK_STR(in.txt, in.name);
+	CHECK_STR(in.host, "h\xef\xbf\xbd.local");
+}
+
+UNIT(discover_name_cuts_whole_characters)
+{
+	char out[DISCOVER_FIELD_MAX], big[DNS_LABEL_MAX + 1];
+	memset(big, 0xff, DNS_LABEL_MAX); /* each one U+FFFD: 3 bytes */
+	big[DNS_LABEL_MAX] = '\0';
+	discover_name(out, big);
+	CHECK(strlen(out) == 3 * DNS_LABEL_MAX);
 }
