@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""t-discover-hostile.py - what chat-discover takes from a hostile mDNS
+responder on the LAN (a raw one in a network namespace: it can send any
+bytes from any source address):
+  - escape sequences, C0/C1 controls (raw and UTF-8), bidi controls and
+    invalid UTF-8 in names, hosts and TXT never reach the terminal: the
+    core/textsafe policy, with U+FFFD for invalid bytes;
+  - responses from a source outside the link (RFC 6762 11) are dropped,
+    IPv4 and IPv6, while the same response from an on-link source is taken
+    (the barrier that shows the answers were heard)."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from chatbox_test import SLOW, T, case, stop_process, wait_for  # noqa: E402
+from discovery_test import DISCOVER, Lines, RawResponder, service_response  # noqa: E402
+from netns import Lan  # noqa: E402
+
+why = Lan.unavailable()
+if why:
+    T.skip("hostile mDNS responders on a private LAN", why)
+    T.done()
+
+TAG = str(os.getpid())
+# Never on a terminal: C0 but TAB/LF, DEL, C1, bidi embeddings/overrides/isolates.
+UNSAFE = set(range(0x20)) - {9, 10} | {0x7f} | set(range(0x80, 0xa0)) | \
+    set(range(0x202a, 0x202f)) | set(range(0x2066, 0x206a))
+EVIL = (b"evil\x1b[2J\x07\x01" b"\x9b" b"c1\xc2\x9b" b"rlo\xe2\x80\xae" b"lri\xe2\x81\xa6"
+        b"bad\xff\xfe" b"\tend " + TAG.encode())
+EVIL_SHOWN = "evil[2J\ufffdc1rlolribad\ufffd\ufffd end " + TAG
+EVIL_TXT = [b"txtvers=1", b"version=\x1b]0;owned\x07\x9d", b"note=\xc2\x85\xe2\x80\xae\xc0\xaf\tx\xe2\x81\xa9"]
+
+
+def unsafe_in(raw):
+    """Why the bytes RAW could not go to a terminal as they are, or None."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return "invalid UTF-8: %r" % e
+    bad = sorted({"U+%04X" % ord(c) for c in text if ord(c) in UNSAFE})
+    return ", ".join(bad) or None
+
+
+class ByteLines(Lines):
+    """Lines as bytes, decoded with surrogateescape: no byte is hidden."""
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip(b"\n").decode("utf-8", "surrogateescape"))
+
+
+with Lan(2) as lan:
+    evil = RawResponder(lan.ns[0], [(service_response(EVIL, b"evil\x1b[1m\x9bhost", 6667, EVIL_TXT,
+                                                      lan.addr(0)), lan.addr(0))])
+
+    @case("chat-discover -m: no control, C1, bidi or invalid UTF-8 byte from a hostile responder")
+    def _():
+        p = lan.popen(1, DISCOVER + ["-w", "-m"])
+        lines = ByteLines(p)
+        got = wait_for(lambda: lines.find("+\tevil"), 10, what="the hostile server")
+        stop_process(p)
+        raw = "\n".join(lines.lines).encode("utf-8", "surrogateescape")
+        f = got[0].split("\t") if got else []
+        T.check("chat-discover -m: no control, C1, bidi or invalid UTF-8 byte from a hostile responder",
+                got and unsafe_in(raw) is None, (unsafe_in(raw), raw))
+        T.check("the hostile name is shown cleaned, invalid bytes as U+FFFD, a TAB as a space",
+                len(f) == 8 and f[1] == EVIL_SHOWN and f[2] == "evil[1m\ufffdhost.local" and
+                f[6].startswith("version=]0;owned") and f[7].startswith("note="), f)
+
+    @case("chat-discover's table: the same, cleaned")
+    def _():
+        r = subprocess.run(["ip", "netns", "exec", lan.ns[1]] + DISCOVER + ["-1", "-t", "10"],
+                           capture_output=True, timeout=30 * SLOW)
+        T.check("chat-discover's table: the same, cleaned",
+                r.returncode == 0 and r.stdout.startswith(EVIL_SHOWN.encode()) and
+                unsafe_in(r.stdout) is None, (r.stdout, r.stderr))
+    evil.close()
+
+T.done()
