@@ -77,4 +77,41 @@ with Lan(2) as lan:
                 unsafe_in(r.stdout) is None, (r.stdout, r.stderr))
     evil.close()
 
+
+def link_local(lan, i):
+    out = lan.exec_(lan.ns[i], ["ip", "-6", "-o", "addr", "show", "dev", "eth0", "scope", "link"])
+    return out.stdout.split()[3].split("/")[0]
+
+
+with Lan(2) as lan:
+    # The responder also holds addresses outside the LAN's subnet and
+    # prefix; the listener has a route there (through the responder, so
+    # reverse-path filtering lets them in): off the link, yet delivered.
+    off4, off6 = "10.99.%d.1" % lan.subnet, "fd99:%x::1" % lan.subnet
+    lan.exec_(lan.ns[0], ["ip", "addr", "add", off4 + "/32", "dev", "eth0"])
+    lan.exec_(lan.ns[0], ["ip", "-6", "addr", "add", off6 + "/128", "dev", "eth0", "nodad"])
+    lan.exec_(lan.ns[1], ["ip", "route", "add", "10.99.%d.0/24" % lan.subnet, "via", lan.addr(0)])
+
+    def svc(name):
+        return service_response(name.encode(), name.split()[0].encode(), 7000, [b"txtvers=1"],
+                                lan.addr(0))
+    # Off-link first, then the same from on-link sources, per family: what
+    # a socket receives keeps its order, so the second shows the first came.
+    peer = RawResponder(lan.ns[0], [(svc("off4 " + TAG), off4), (svc("off6 " + TAG), off6),
+                                    (svc("on4 " + TAG), lan.addr(0)),
+                                    (svc("on6 " + TAG), link_local(lan, 0))])
+
+    @case("responses from off-link sources are dropped (RFC 6762 11), on-link ones taken")
+    def _():
+        p = lan.popen(1, DISCOVER + ["-w", "-m"], text=True)
+        lines = Lines(p)
+        ok = wait_for(lambda: lines.find("+\ton4 ") and lines.find("+\ton6 "), 10,
+                      what="the on-link answers")
+        stop_process(p)
+        T.check("an IPv4 response from outside the interface's subnet is dropped",
+                ok and not lines.find("+\toff4 "), lines.lines)
+        T.check("an IPv6 response from neither fe80::/10 nor an on-link prefix is dropped",
+                ok and not lines.find("+\toff6 "), lines.lines)
+    peer.close()
+
 T.done()

@@ -2,6 +2,7 @@
 #include "discover.h"
 #include "unit.h"
 
+#include <arpa/inet.h>
 #include <net/if.h>
 
 static struct mdns_browser b;
@@ -86,4 +87,45 @@ UNIT(discover_name_cuts_whole_characters)
 	big[DNS_LABEL_MAX] = '\0';
 	discover_name(out, big);
 	CHECK(strlen(out) == 3 * DNS_LABEL_MAX);
+}
+
+static struct sockaddr_storage from(int family, const char *addr)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = (sa_family_t)family;
+	if (family == AF_INET)
+		inet_pton(AF_INET, addr, &((struct sockaddr_in *)(void *)&ss)->sin_addr);
+	else
+		inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)(void *)&ss)->sin6_addr);
+	return ss;
+}
+
+/* RFC 6762 11: responses count only from the link they came in on. */
+UNIT(mdns_on_link_is_the_subnet_link_local_or_loopback)
+{
+	struct mdns_iface f = { .n4 = 1, .n6 = 1, .plen6 = { 64 } };
+	struct sockaddr_storage ss;
+	inet_pton(AF_INET, "10.77.5.1", &f.v4[0]);
+	inet_pton(AF_INET, "255.255.255.0", &f.mask4[0]);
+	inet_pton(AF_INET6, "fd00:1:2:3::1", &f.v6[0]);
+	static const struct { int family; const char *addr; bool on; } cases[] = {
+		{ AF_INET, "10.77.5.200", true },   { AF_INET, "10.77.6.1", false },
+		{ AF_INET, "10.99.0.1", false },    { AF_INET, "169.254.7.7", true },
+		{ AF_INET, "127.0.0.1", true },     { AF_INET6, "fe80::1", true },
+		{ AF_INET6, "febf::1", true },      { AF_INET6, "fec0::1", false },
+		{ AF_INET6, "fd00:1:2:3::99", true }, { AF_INET6, "fd00:1:2:4::1", false },
+		{ AF_INET6, "fd99::1", false },     { AF_INET6, "::1", true },
+		{ AF_INET6, "2001:db8::1", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ss = from(cases[i].family, cases[i].addr);
+		if (mdns_net_on_link(&f, &ss) != cases[i].on)
+			CHECK_STR(cases[i].addr, cases[i].on ? "on-link" : "off-link");
+	}
+	f.plen6[0] = 60; /* a shorter prefix takes more */
+	ss = from(AF_INET6, "fd00:1:2:4::1");
+	CHECK(mdns_net_on_link(&f, &ss));
+	ss.ss_family = AF_UNIX;
+	CHECK(!mdns_net_on_link(&f, &ss));
 }
