@@ -13,8 +13,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, case, stop_process, wait_for  # noqa: E402
-from discovery_test import DISCOVER, Lines, RawResponder, service_response  # noqa: E402
+from chatbox_test import BIN, EMU, SLOW, T, case, stop_process, wait_for  # noqa: E402
+from discovery_test import DISCOVER, Lines, RawResponder, configured, service_response  # noqa: E402
 from netns import Lan  # noqa: E402
 
 why = Lan.unavailable()
@@ -76,6 +76,21 @@ with Lan(2) as lan:
                 r.returncode == 0 and r.stdout.startswith(EVIL_SHOWN.encode()) and
                 unsafe_in(r.stdout) is None, (r.stdout, r.stderr))
     evil.close()
+
+    @case("chat-client's list of found servers: the same, cleaned")
+    def _():
+        title = "chat-client's list of found servers: the same, cleaned"
+        if not configured("CLIENT_DISCOVERY"):
+            T.skip(title, "chat-client built without CLIENT_DISCOVERY")
+            return
+        two = RawResponder(lan.ns[0], [(service_response(EVIL + n, b"h" + n, 6667, EVIL_TXT,
+                                                         lan.addr(0)), lan.addr(0))
+                                       for n in (b" 1", b" 2")])
+        r = subprocess.run(["ip", "netns", "exec", lan.ns[1]] + EMU + [BIN, "chat-client", "-s"],
+                           capture_output=True, stdin=subprocess.DEVNULL, timeout=30 * SLOW)
+        two.close()
+        T.check(title, r.returncode == 1 and r.stderr.count(EVIL_SHOWN.encode()) == 2 and
+                unsafe_in(r.stderr) is None, r.stderr)
 
 
 def link_local(lan, i):

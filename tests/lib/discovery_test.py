@@ -11,13 +11,18 @@ DISCOVER = EMU + [BIN, "chat-discover"]
 ANNOUNCE_TOOL = EMU + [os.path.join(TOP, "build", BOARD, "mdns-announce")]
 
 
-def server_announces():
-    """Whether this build's chat-server announces itself (SERVER_MDNS)."""
+def configured(symbol):
+    """Whether this board's build has CONFIG_SYMBOL=y."""
     try:
         with open(os.path.join(TOP, "build", BOARD, ".config")) as f:
-            return "CONFIG_SERVER_MDNS=y\n" in f.read()
+            return "CONFIG_%s=y\n" % symbol in f.read()
     except OSError:
         return False
+
+
+def server_announces():
+    """Whether this build's chat-server announces itself (SERVER_MDNS)."""
+    return configured("SERVER_MDNS")
 
 
 def announcer(name, port, *server_args):
