@@ -4,6 +4,7 @@
 # make run builds for this host only; make check needs everything.
 . tests/lib/testing.sh
 top=$(pwd)
+unset MAKEFLAGS MFLAGS MAKELEVEL # run from make check: not its -j or its -s
 M="make -s --no-print-directory -C $top"
 # Packages no host build needs (cross toolchains, emulator, test peers),
 # one a line for grep -Fx.
