@@ -3,6 +3,7 @@
 #   make [BOARD=name]        build build/BOARD/chatbox (default BOARD=x86_64)
 #   make boards              build all eight boards
 #   make run                 build for this host and start a chat server on localhost
+#                            (installs only what that build needs)
 #   make check               install what is missing, build everything, run all tests
 #   make menuconfig | defconfig | allnoconfig | allyesconfig | randconfig |
 #        savedefconfig | oldconfig        edit .config (CONFIG=file for another)
@@ -63,7 +64,7 @@ CHATBOX_VERSION := $(shell cat VERSION)
 
 export KCONFIG_CONFIG := $(CONFIG)
 
-.PHONY: gen-only all boards run check deps help unit size bloatcheck baseline clean distclean \
+.PHONY: gen-only all boards run check deps deps-run help unit size bloatcheck baseline clean distclean \
         menuconfig defconfig allnoconfig allyesconfig randconfig savedefconfig oldconfig
 all: $(O)/chatbox
 
@@ -147,10 +148,17 @@ TEST_PKGS  := qemu-user-static iproute2 socat tmux ngircd irssi weechat-headless
 # targets and packages in mk/AREA.mk: TEST_PKGS += ..., CHECK_STEPS += ...
 include $(sort $(wildcard mk/*.mk))
 
-deps:
-	@scripts/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
+# make run builds for this host only: its compiler and musl, kconfiglib
+# for the configuration; no cross toolchains, emulators or test peers.
+RUN_PKGS   := make gcc python3-kconfiglib $(PKGS)
 
-run: deps all
+# DEPS_FLAGS=-n: print the packages instead (scripts/deps.sh -n).
+deps:
+	@scripts/deps.sh $(DEPS_FLAGS) $(BUILD_PKGS) $(TEST_PKGS)
+deps-run:
+	@scripts/deps.sh $(DEPS_FLAGS) $(RUN_PKGS)
+
+run: deps-run all
 	@echo "chat-server on localhost:6667 - join with: chat-client localhost, nc localhost 6667, or any IRC app"
 	@ln -sf chatbox $(O)/chat-server
 	$(O)/chat-server -f -p $(or $(PORT),6667)
@@ -175,7 +183,7 @@ bloatcheck: all
 	@scripts/bloat-o-meter.sh $(NM) $(O)/chatbox_old $(O)/chatbox_unstripped
 
 help:
-	@sed -n 's/^# \{0,1\}//; 3,9p' Makefile
+	@sed -n 's/^# \{0,1\}//; 3,10p' Makefile
 	@grep -h '^#   make' mk/*.mk | sed 's/^# \{0,1\}//'
 	@echo "Boards:"; for b in $(BOARDS); do printf '  %-16s ' $$b; sed -n 's/^BOARD_DESC *:= *//p' board/$$b/board.mk; done
 

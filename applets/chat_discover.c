@@ -18,7 +18,8 @@
 //usage:	-m	Machine-readable: one server per line, fields separated
 //usage:		by tabs: NAME HOST PORT ADDRESSES TXT... (ADDRESSES
 //usage:		comma-separated, IPv6 link-local with %IFACE; one field
-//usage:		per TXT string; control characters shown as '?').
+//usage:		per TXT string; control characters left out, tabs
+//usage:		shown as spaces, invalid UTF-8 as U+FFFD).
 //usage:		With -w each line starts with a field '+' or '-'.
 //usage:	-w	Watch: show servers as they come (+) and go (-)
 //usage:
@@ -78,7 +79,7 @@ static void on_found(struct mdns_browser *b, const struct mdns_found *f, bool up
 		print_server(d, f, d->machine ? "+\t" : "+ ");
 	} else if (d->watch) {
 		char name[DISCOVER_FIELD_MAX];
-		discover_clean(name, f->instance, strlen(f->instance));
+		discover_name(name, f->instance);
 		printf(d->machine ? "-\t%s\n" : "- %s\n", name);
 		fflush(stdout);
 	}

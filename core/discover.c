@@ -1,19 +1,21 @@
 /* discover.c - chat servers over mDNS/DNS-SD: announcing and listing. */
 #include "discover.h"
 #include "chatbox.h"
+#include "textsafe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void discover_clean(char *out, const char *in, size_t len)
+/* The policy for everything shown from an announcement (see discover.h). */
+static void clean(char out[DISCOVER_FIELD_MAX], const char *in, size_t len)
 {
-	size_t n = MIN(len, DISCOVER_FIELD_MAX - 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)in[i];
-		out[i] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
-	}
-	out[n] = '\0';
+	text_safe(out, DISCOVER_FIELD_MAX, in, len, TS_TAB_TO_SPACE);
+}
+
+void discover_name(char out[DISCOVER_FIELD_MAX], const char *instance)
+{
+	clean(out, instance, strlen(instance));
 }
 
 static void add_addr(struct discover_info *out, const struct mdns_addr *a)
@@ -46,7 +48,7 @@ static void add_txt(struct discover_info *out, const uint8_t *p, size_t len)
 		size_t l = MIN(p[i], len - i - 1);
 		if (l == 0)
 			continue;
-		discover_clean(s, (const char *)p + i + 1, l);
+		clean(s, (const char *)p + i + 1, l);
 		size_t t = strlen(out->txt), d = strlen(out->details);
 		snprintf(out->txt + t, sizeof(out->txt) - t, "%s%s", t ? "\t" : "", s);
 		if (strncmp(s, "txtvers=", 8) != 0)
@@ -61,11 +63,9 @@ void discover_info(const struct mdns_browser *b, const struct mdns_found *f,
 	const struct mdns_host *h = mdns_browser_host(b, f);
 
 	memset(out, 0, sizeof(*out));
-	discover_clean(out->name, f->instance, strlen(f->instance));
-	out->name[DNS_LABEL_MAX] = '\0';
+	discover_name(out->name, f->instance);
 	dns_name_str(&f->target, host);
-	host[strlen(host) - 1] = '\0'; /* the root's dot */
-	discover_clean(out->host, host, strlen(host));
+	clean(out->host, host, strlen(host) - 1); /* without the root's dot */
 	out->port = f->port;
 	/* IPv4 first: what people recognise and what connects everywhere */
 	for (int fam = 0; h && fam < 2; fam++)

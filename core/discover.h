@@ -11,10 +11,12 @@
 #define DISCOVER_FIELD_MAX 256
 #define DISCOVER_ADDRS 4
 
-/* A found server, every string safe to print: control characters and
- * tabs are shown as '?'. */
+/* A found server. Every string went through text_safe() (core/textsafe.h)
+ * with TS_TAB_TO_SPACE: anyone on the LAN can announce, and a TAB in a
+ * name would split chat-discover -m's fields. Room for a label of 63
+ * invalid bytes, each shown as the 3 bytes of U+FFFD. */
 struct discover_info {
-	char name[DNS_LABEL_MAX + 1];
+	char name[DISCOVER_FIELD_MAX];
 	char host[DISCOVER_FIELD_MAX]; /* SRV target, without the final dot */
 	unsigned port;
 	char addrs[DISCOVER_ADDRS * NET_ADDRSTR_MAX]; /* comma-separated */
@@ -25,8 +27,8 @@ struct discover_info {
 
 void discover_info(const struct mdns_browser *b, const struct mdns_found *f,
 		   struct discover_info *out);
-/* Copy LEN bytes of IN for printing into OUT (DISCOVER_FIELD_MAX). */
-void discover_clean(char *out, const char *in, size_t len);
+/* An instance name (a raw DNS label) in its printable form into OUT. */
+void discover_name(char out[DISCOVER_FIELD_MAX], const char *instance);
 
 /* Browse for up to SECS seconds, or SETTLE_MS after the first server is
  * found (0: the whole time); up to MAX servers into OUT. The count, or -1

@@ -248,9 +248,14 @@ const char *dns_name_str(const struct dns_name *n, char out[DNS_NAME_STR_MAX])
 		size_t l = n->wire[pos++];
 		for (size_t i = 0; i < l && pos < n->len; i++) {
 			uint8_t c = n->wire[pos++];
+			if (c == 0) { /* would end the string: RFC 1035's \DDD */
+				memcpy(out + o, "\\000", 4);
+				o += 4;
+				continue;
+			}
 			if (c == '.' || c == '\\')
 				out[o++] = '\\';
-			out[o++] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
+			out[o++] = (char)c;
 		}
 		out[o++] = '.';
 	}

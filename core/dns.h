@@ -95,8 +95,9 @@ bool dns_name_child_of(const struct dns_name *n, const struct dns_name *parent,
 		       char label[DNS_LABEL_MAX + 1]);
 /* The first label, raw (may hold any byte but NUL is kept as is). */
 size_t dns_name_label0(const struct dns_name *n, char out[DNS_LABEL_MAX + 1]);
-/* Dotted form for people: dots and backslashes in labels escaped with '\',
- * control characters shown as '?'. */
+/* Dotted form: dots and backslashes in labels escaped with '\', NUL as
+ * \000, other bytes as they came. Not yet fit for a terminal: whoever
+ * prints it passes it through text_safe() (core/textsafe.h). */
 const char *dns_name_str(const struct dns_name *n, char out[DNS_NAME_STR_MAX]);
 
 /* Whether A and B hold the same data (type, class and rdata; not TTL). */

@@ -36,6 +36,7 @@ struct mdns_iface {
 	int n4, n6;
 	struct in_addr v4[MDNS_MAX_ADDRS], mask4[MDNS_MAX_ADDRS];
 	struct in6_addr v6[MDNS_MAX_ADDRS];
+	uint8_t plen6[MDNS_MAX_ADDRS]; /* on-link prefix length of v6[i] */
 	bool joined4, joined6;
 };
 
@@ -75,7 +76,10 @@ void mdns_net_multicast(struct mdns_net *n, const struct mdns_iface *ifc, const 
 			size_t len);
 int mdns_net_unicast(struct mdns_net *n, const struct sockaddr_storage *to, const uint8_t *buf,
 		     size_t len);
-/* Whether FROM is on F's link (RFC 6762 11: unicast replies only there). */
+/* Whether FROM is on F's link (RFC 6762 11): inside one of F's IPv4
+ * subnets or IPv6 prefixes, link-local (169.254/16, fe80::/10), or
+ * loopback (only this host can send from there). Unicast replies go only
+ * there, and the browser takes responses only from there. */
 bool mdns_net_on_link(const struct mdns_iface *f, const struct sockaddr_storage *from);
 const struct mdns_iface *mdns_net_iface(const struct mdns_net *n, int ifindex);
 /* A random number in [lo, hi]. */
@@ -164,6 +168,7 @@ struct mdns_browser {
 	struct timer t_query, t_resolve, t_expire;
 	int64_t interval;              /* next query gap, ms */
 	int resolves;                  /* queries for missing records since a change */
+	unsigned offlink;              /* responses dropped: source not on the link */
 	mdns_found_fn *on_found;
 };
 

@@ -202,8 +202,14 @@ static void on_packet(struct mdns_net *n, const uint8_t *buf, size_t len,
 	struct mdns_browser *b = container_of(n, struct mdns_browser, net);
 	struct dns_reader rd;
 	struct dns_rr rr;
-	(void)from;
+	const struct mdns_iface *f = mdns_net_iface(n, ifindex);
 
+	/* RFC 6762 11: a response from beyond the link is a spoof, or a
+	 * misconfigured router's leak; either way not a neighbour's service. */
+	if (!f || !mdns_net_on_link(f, from)) {
+		b->offlink++;
+		return;
+	}
 	if (dns_reader_init(&rd, buf, len) != 0 || !(rd.h.flags & DNS_F_QR) ||
 	    DNS_OPCODE(rd.h.flags) || DNS_RCODE(rd.h.flags))
 		return;

@@ -134,9 +134,13 @@ static void scan_v6(int fd, struct mdns_iface *ifs, int *nifs)
 		unsigned long flags = strtoul(field[4], NULL, 16);
 		if (!ok || (flags & 0x48))
 			continue;
+		unsigned long plen = strtoul(field[2], NULL, 16);
 		struct mdns_iface *f = iface_get(fd, ifs, nifs, field[5]);
-		if (f && f->n6 < MDNS_MAX_ADDRS)
+		if (f && f->n6 < MDNS_MAX_ADDRS) {
+			/* 0 (unknown) would make every address on-link */
+			f->plen6[f->n6] = (uint8_t)(plen && plen <= 128 ? plen : 128);
 			f->v6[f->n6++] = a;
+		}
 	}
 	fclose(fp);
 }
@@ -448,20 +452,35 @@ void mdns_net_multicast(struct mdns_net *n, const struct mdns_iface *f, const ui
 	}
 }
 
+/* Whether the first PLEN bits of A and B are the same. */
+static bool same_prefix(const uint8_t *a, const uint8_t *b, unsigned plen)
+{
+	unsigned bytes = plen / 8, bits = plen % 8;
+	uint8_t mask = (uint8_t)(0xff00u >> bits);
+	return memcmp(a, b, bytes) == 0 && (bits == 0 || ((a[bytes] ^ b[bytes]) & mask) == 0);
+}
+
 bool mdns_net_on_link(const struct mdns_iface *f, const struct sockaddr_storage *from)
 {
+	static const uint8_t ll4[] = { 169, 254 }, lo4[] = { 127 }, ll6[] = { 0xfe, 0x80 };
+
 	if (from->ss_family == AF_INET) {
 		struct in_addr src = ((const struct sockaddr_in *)(const void *)from)->sin_addr;
+		const uint8_t *a = (const uint8_t *)&src.s_addr;
+		if (same_prefix(a, ll4, 16) || same_prefix(a, lo4, 8))
+			return true;
 		for (int k = 0; k < f->n4; k++)
 			if (((src.s_addr ^ f->v4[k].s_addr) & f->mask4[k].s_addr) == 0)
 				return true;
 		return false;
 	}
-	const uint8_t *a = ((const struct sockaddr_in6 *)(const void *)from)->sin6_addr.s6_addr;
-	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+	if (from->ss_family != AF_INET6)
+		return false;
+	const struct in6_addr *src = &((const struct sockaddr_in6 *)(const void *)from)->sin6_addr;
+	if (same_prefix(src->s6_addr, ll6, 10) || IN6_IS_ADDR_LOOPBACK(src))
 		return true;
-	for (int k = 0; k < f->n6; k++) /* the same /64 */
-		if (memcmp(a, f->v6[k].s6_addr, 8) == 0)
+	for (int k = 0; k < f->n6; k++)
+		if (same_prefix(src->s6_addr, f->v6[k].s6_addr, f->plen6[k]))
 			return true;
 	return false;
 }

@@ -1,8 +1,15 @@
 #!/bin/sh
 # Install the Debian 12 packages chatbox needs to build and test.
-# Usage: scripts/deps.sh PACKAGE...   (PACKAGE may carry an :arch suffix)
+# Usage: scripts/deps.sh [-n] PACKAGE...   (PACKAGE may carry an :arch suffix)
 # As root it installs what is missing; as anyone else it prints the command.
+# -n: only print the packages asked for, one a line, each once (what
+# "make run" or "make check" would install on a fresh machine).
 set -u
+if [ "${1:-}" = -n ]; then
+	shift
+	printf '%s\n' "$@" | awk 'NF && !seen[$0]++'
+	exit 0
+fi
 missing=""
 arches=""
 for p in "$@"; do

@@ -37,4 +37,10 @@ testing "--install DIR makes hard links, and again is harmless" \
 testing "--install leaves another program's file alone and says so" \
 	"mkdir o && echo other >o/chat-server && $CHATBOX --install -s o 2>&1 | grep -c 'chat-server: File exists'; cat o/chat-server" \
 	"1\nother\n" "" ""
+# One version (file VERSION) for the binary and every applet.
+V=$(cat VERSION)
+testing "--version prints chatbox and VERSION" "$CHATBOX --version" "chatbox $V\n" "" ""
+for a in chat-server chat-client chat-discover; do
+	testing "$a --version prints the same" "$CHATBOX $a --version" "chatbox $V\n" "" ""
+done
 exit $((FAILCOUNT > 0))

@@ -7,6 +7,7 @@
 top=$(pwd)
 HOST=$top/build/x86_64/chatbox
 MK="make -s --no-print-directory -C $top"
+VERSION=$(cat "$top/VERSION") # the packages' version too
 [ -x "$HOST" ] || $MK BOARD=x86_64 >/dev/null || exit 1
 APPLETS=$("$HOST" --list)
 # Each test runs in a directory of its own.
@@ -232,7 +233,7 @@ package() {
 	fi
 	pkg=$($MK "$1" BOARD="$2" | sed -n 's/^  \(IPK\|DEB\)  *//p')
 	testing "$1 $2: one command builds it, named for $arch, alone in its folder" \
-		"fresh; echo '$pkg' | sed 's/_0\.1\.[0-9][0-9]*/_0.1.N/'; ls '$top/build/$2/pkg/' | grep -c '\.$1\$'" "build/$2/pkg/chatbox_0.1.N$3_$arch.$1\n1\n" "" ""
+		"fresh; echo '$pkg'; ls '$top/build/$2/pkg/' | grep -c '\.$1\$'" "build/$2/pkg/chatbox_$VERSION$3_$arch.$1\n1\n" "" ""
 }
 for b in x86_64 openwrt-ath79 openwrt-ramips openwrt-ipq40xx openwrt-filogic; do
 	arch=$(ipk_arch $b)
@@ -242,8 +243,8 @@ for b in x86_64 openwrt-ath79 openwrt-ramips openwrt-ipq40xx openwrt-filogic; do
 		"fresh; ar t '$top/$ipk' && ar p '$top/$ipk' debian-binary" \
 		"debian-binary\ncontrol.tar.gz\ndata.tar.gz\n2.0\n" "" ""
 	testing "ipk $b: control fields" \
-		"fresh; ar p '$top/$ipk' control.tar.gz | tar xzOf - ./control | sed -n 's/^\(Package\|Architecture\|Require-User\|Section\): //p; s/^Version: 0\.1\.[0-9]*-r1\$/version ok/p; s/^Installed-Size: [1-9][0-9]*\$/size ok/p'" \
-		"chatbox\nversion ok\nnet\n$arch\nsize ok\nchatbox:chatbox\n" "" ""
+		"fresh; ar p '$top/$ipk' control.tar.gz | tar xzOf - ./control | sed -n 's/^\(Package\|Version\|Architecture\|Require-User\|Section\): //p; s/^Installed-Size: [1-9][0-9]*\$/size ok/p'" \
+		"chatbox\n$VERSION-r1\nnet\n$arch\nsize ok\nchatbox:chatbox\n" "" ""
 	testing "ipk $b: control archive: conffiles and opkg's scripts" \
 		"fresh; ar p '$top/$ipk' control.tar.gz | tar tzvf - | awk '{print \$1, \$2, \$6}'; ar p '$top/$ipk' control.tar.gz | tar xzOf - ./conffiles" \
 		"drwxr-xr-x 0/0 ./\n-rw-r--r-- 0/0 ./conffiles\n-rw-r--r-- 0/0 ./control\n-rwxr-xr-x 0/0 ./postinst\n-rwxr-xr-x 0/0 ./prerm\n/etc/config/chatbox\n" "" ""
@@ -295,8 +296,8 @@ for b in x86_64 rpi-aarch64 rpi-armv7 rpi-armv6; do
 	package deb $b "" || continue
 	deb=$pkg
 	testing "deb $b: control fields" \
-		"fresh; dpkg-deb -f '$top/$deb' Package Architecture Section Priority | sed 's/^[A-Za-z]*: //'; dpkg-deb -f '$top/$deb' Version | grep -c '^0\.1\.[0-9]*\$'" \
-		"chatbox\n$arch\nnet\noptional\n1\n" "" ""
+		"fresh; dpkg-deb -f '$top/$deb' Package Architecture Section Priority | sed 's/^[A-Za-z]*: //'; dpkg-deb -f '$top/$deb' Version" \
+		"chatbox\n$arch\nnet\noptional\n$VERSION\n" "" ""
 	testing "deb $b: files: binary, links, unit, defaults, wrapper, README" \
 		"fresh; dpkg-deb -c '$top/$deb' | awk '{print \$6}'" "$DEB_FILES" "" ""
 	testing "deb $b: conffiles and maintainer scripts" \

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, case, wait_for  # noqa: E402
+from chatbox_test import SLOW, TOP, T, case, wait_for  # noqa: E402
 from discovery_test import DISCOVER, Lines, announcer, by_name, discover, server_announces  # noqa: E402
 from netns import Lan, socket_in  # noqa: E402
 
@@ -21,6 +21,8 @@ if why:
     T.done()
 
 TAG = str(os.getpid())
+with open(os.path.join(TOP, "VERSION")) as vf:
+    VERSION = vf.read().strip()
 
 
 with Lan(3) as lan:
@@ -35,6 +37,8 @@ with Lan(3) as lan:
                 r.returncode == 0 and f is not None and f[1].endswith("-chat.local") and
                 f[2] == "6667" and lan.addr(0) in f[3].split(",") and
                 f[4] == "txtvers=1" and "plain=1" in f[5:], r.stdout + r.stderr)
+        T.check("the TXT version= is the file VERSION's",
+                f is not None and "version=" + VERSION in f[5:], f)
         T.check("IPv6 link-local addresses carry the interface scope",
                 f is not None and any(x.startswith("fe80:") and x.endswith("%eth0")
                                       for x in f[3].split(",")), f)

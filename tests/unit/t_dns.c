@@ -114,10 +114,11 @@ UNIT(dns_instance_labels_keep_dots_and_spaces)
 	CHECK(dns_name_from_str(&upper, "_IRC._TCP.Local"));
 	CHECK(dns_name_eq(&upper, &type));
 	CHECK(dns_name_child_of(&n, &upper, NULL));
-	/* control characters are never printed raw */
+	/* bytes stay as they came (text_safe() is the printing policy), but
+	 * a NUL, which would end the string early, is escaped */
 	n = type;
-	CHECK(dns_name_prepend(&n, "a\033[2Jb", 6));
-	CHECK_STR(dns_name_str(&n, s), "a?[2Jb._irc._tcp.local.");
+	CHECK(dns_name_prepend(&n, "a\033[2J\0b", 7));
+	CHECK_STR(dns_name_str(&n, s), "a\033[2J\\000b._irc._tcp.local.");
 }
 
 UNIT(dns_name_limits)
