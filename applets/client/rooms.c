@@ -83,6 +83,10 @@ void cl_room_del(struct room *r)
 	free(r->names);
 	memmove(r, r + 1, (size_t)(client.rooms.n - i - 1) * sizeof(*r));
 	client.rooms.n--;
+	/* The rooms after it moved down one: the current one with them, so
+	 * what is typed next still goes where the user is looking. */
+	if (i < client.rooms.cur)
+		client.rooms.cur--;
 	if (client.rooms.cur >= client.rooms.n)
 		client.rooms.cur = client.rooms.n ? client.rooms.n - 1 : 0;
 }
