@@ -84,6 +84,17 @@ def _():
             and len(nicks) <= 6 and "not allowed, using " in err, (rc, nicks[:8], err[-400:]))
 
 
+@case("after ISUPPORT NICKLEN=9, a reconnect asks for a nick that fits at once")
+def _():
+    # the long nick is let in the first time; the link is cut after the line
+    srv = FakeIrc(isupport="NICKLEN=9 CHANTYPES=#", hangup_on="PRIVMSG")
+    rc, out, err = client("-n", LONG, "127.0.0.1:%d" % srv.port, stdin_text="again\n")
+    srv.close()
+    first, again = ([l.split()[1] for l in c if l.startswith("NICK ")] for c in (srv.conns + [[], []])[:2])
+    T.check("after ISUPPORT NICKLEN=9, a reconnect asks for a nick that fits at once",
+            rc == 0 and first == [LONG] and again == [LONG[:9]], (rc, first, again, err[-300:]))
+
+
 @case("chat-server: a 20-character nick gets in as its first 16 (NICKLEN=16)")
 def _():
     with Server() as srv:

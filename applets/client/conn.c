@@ -181,7 +181,7 @@ static void connected(void)
 	client.id.nick_tries = 0;
 	client.net.last_rx = loop_now_ms();
 	loop_timer(&client.loop, &client.net.watchdog, IDLE_PING_MS / 2);
-	strlcpy_ok(client.id.nick, client.id.want_nick, sizeof(client.id.nick));
+	cl_first_nick();
 	loop_mod(&client.loop, &client.net.watch, EPOLLIN);
 	client.net.want_out = false;
 	if (ENABLE_CLIENT_TTY && !client.script.on && !ui_on())

@@ -21,23 +21,64 @@ static const char *nick_of(const char *prefix)
 
 /* ---- incoming IRC --------------------------------------------------------- */
 
-static void pick_other_nick(const char *why)
+/* Nick lengths servers commonly allow, longest first, down to RFC 1459's. */
+static size_t shorter_nicklen(size_t tried)
 {
-	char base[NICK_MAX + 1];
-	size_t n = strlen(client.id.want_nick);
-	if (n > NICK_MAX - 3)
-		n = NICK_MAX - 3;
-	memcpy(base, client.id.want_nick, n);
-	base[n] = '\0';
-	if (++client.id.nick_tries > 50)
+	static const uint8_t common[] = { 30, 20, 16, 15, 12, NICK_SAFE };
+	for (size_t i = 0; i < ARRAY_LEN(common); i++)
+		if (common[i] < tried)
+			return common[i];
+	return 0;
+}
+
+/* The nick we want, cut to the server's NICKLEN less room for SUFFIX:
+ * "alexandra-the-great" on a NICKLEN=16 server is "alexandra-the-gr",
+ * taken it is "alexandra-the-g2". */
+static void nick_with(const char *suffix)
+{
+	size_t limit = client.id.nicklen ? client.id.nicklen : NICK_MAX;
+	size_t n = MIN(strlen(client.id.want_nick), limit - strlen(suffix));
+	snprintf(client.id.nick, sizeof(client.id.nick), "%.*s%s", (int)n, client.id.want_nick, suffix);
+}
+
+void cl_first_nick(void)
+{
+	nick_with("");
+}
+
+/* Registration refused our nick (REFUSED: 432, else taken): a 432 for a
+ * long nick may mean it is too long for this server, which says its
+ * NICKLEN only after the welcome, so the next common length is tried;
+ * otherwise a number goes on the end. */
+static void pick_other_nick(bool refused)
+{
+	char old[NICK_MAX + 1], suffix[4] = "";
+	size_t shorter = refused ? shorter_nicklen(strlen(client.id.nick)) : 0;
+	bool plain = strncmp(client.id.nick, client.id.want_nick, strlen(client.id.nick)) == 0;
+
+	if (++client.id.nick_tries > 50) {
 		cl_conn_lost("no free nick found");
-	else {
-		char old[NICK_MAX + 1];
-		strlcpy_ok(old, client.id.nick, sizeof(old));
-		snprintf(client.id.nick, sizeof(client.id.nick), "%.27s%u", base, (unsigned)(client.id.nick_tries + 1) % 100);
-		cl_alert("nick %s %s, using %s", old, why, client.id.nick);
-		cl_send_raw("NICK %s", client.id.nick);
+		return;
 	}
+	strlcpy_ok(old, client.id.nick, sizeof(old));
+	if (shorter)
+		client.id.nicklen = shorter;
+	if (!shorter || !plain) /* a taken one keeps a number on the end */
+		snprintf(suffix, sizeof(suffix), "%u", (unsigned)(client.id.nick_tries + 1) % 100);
+	nick_with(suffix);
+	cl_alert("nick %s %s, using %s", old, refused ? "is not allowed" : "is taken", client.id.nick);
+	cl_send_raw("NICK %s", client.id.nick);
+}
+
+/* RPL_ISUPPORT: "<me> TOKEN[=value]... :are supported". Only NICKLEN
+ * matters here: the nicks we pick on later connections fit it. */
+static void on_isupport(const struct irc_msg *m)
+{
+	unsigned long len;
+	for (int i = 1; i < m->nparams - 1; i++)
+		if (!strncmp(m->params[i], "NICKLEN=", 8) &&
+		    parse_uint(m->params[i] + 8, 1, 1000, &len))
+			client.id.nicklen = MAX(NICK_SAFE, MIN((size_t)len, NICK_MAX));
 }
 
 static void on_cap(struct irc_msg *m)
@@ -192,9 +233,10 @@ static void on_numeric(struct irc_msg *m, int num)
 	const char *last = m->params[m->nparams - 1];
 	switch (num) {
 	case 1: on_welcome(m); return;
+	case 5: on_isupport(m); return;
 	case 433: case 432: case 436:
 		if (client.net.state != ONLINE) {
-			pick_other_nick(num == 432 ? "is not allowed" : "is taken");
+			pick_other_nick(num == 432);
 			return;
 		}
 		break;
