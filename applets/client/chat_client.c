@@ -80,8 +80,12 @@ void cl_fail(const char *fmt, ...)
 	exit(1);
 }
 
+/* Leave now (a signal, Ctrl-C, /quit). Lines the server has not confirmed
+ * may be lost with us: said on stderr, and the exit status is 1, as for
+ * any other line that did not make it. */
 _Noreturn void cl_quit(int code, const char *why)
 {
+	int unsure = client.q.len;
 	if (client.net.state >= REGISTERING) {
 		cl_send_raw("QUIT :%s", why ? why : "bye");
 		shutdown(client.net.fd, SHUT_WR);
@@ -89,6 +93,11 @@ _Noreturn void cl_quit(int code, const char *why)
 	if (ENABLE_CLIENT_TTY)
 		term_restore();
 	cl_out_flush();
+	if (unsure) {
+		msg("%d line%s not confirmed by the server: %s may not have arrived", unsure,
+		    unsure == 1 ? "" : "s", unsure == 1 ? "it" : "they");
+		code = 1;
+	}
 	exit(code);
 }
 

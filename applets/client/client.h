@@ -167,6 +167,7 @@ void cl_first_nick(void);
 void cl_say(const char *target, const char *text, bool action);
 void cl_queue_send(void);
 void cl_queue_ack(const char *token);
+void cl_queue_confirm(unsigned long seq);
 void cl_queue_unsend(void);
 void cl_ack_fire(struct loop *l, struct timer *t);
 

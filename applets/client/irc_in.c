@@ -296,6 +296,8 @@ void cl_handle_line(char *line)
 			if (client.script.on)
 				cl_stdin_update();
 		} else if (!strcmp(tok, DRAIN_TOKEN) && client.script.draining) {
+			/* The server has handled all we sent before the PING. */
+			cl_queue_confirm(client.q.seq);
 			cl_quit(client.q.lost, NULL); /* a script learns that lines were lost */
 		} else if (!strncmp(tok, ACK_TOKEN, strlen(ACK_TOKEN))) {
 			cl_queue_ack(tok + strlen(ACK_TOKEN));

@@ -88,16 +88,22 @@ void cl_queue_send(void)
 	}
 }
 
-void cl_queue_ack(const char *token)
+/* The server has every line sent up to SEQ: forget them. */
+void cl_queue_confirm(unsigned long seq)
 {
-	unsigned long seq;
-	if (!parse_uint(token, 1, 0xFFFFFFFFul, &seq))
-		return;
 	while (client.q.len && queue_at(0)->seq && queue_at(0)->seq <= seq) {
 		free(queue_at(0)->target);
 		client.q.head = (client.q.head + 1) % QUEUE_MAX;
 		client.q.len--;
 	}
+}
+
+/* The PONG to "PING :chatbox-ack-SEQ". */
+void cl_queue_ack(const char *token)
+{
+	unsigned long seq;
+	if (parse_uint(token, 1, 0xFFFFFFFFul, &seq))
+		cl_queue_confirm(seq);
 }
 
 /* The connection is gone: whatever it did not confirm goes again. */
