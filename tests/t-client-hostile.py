@@ -49,8 +49,10 @@ def hostile_lines(nick):
         b":to" + BAD + b"!u@h TOPIC #lobby :newtopic" + BAD,
         b":irc.test 353 " + n + b" = #lobby :comp" + BAD + b"lete @op",
         b":jo" + BAD + b"!u@h JOIN #lobby",
-        b":jo" + BAD + b"!u@h NICK :re" + BAD,
-        b":re" + BAD + b"!u@h QUIT :quitreason" + BAD,
+        b":na!u@h JOIN #lobby",
+        b":na!u@h NICK :re" + BAD,
+        b":qu!u@h JOIN #lobby",
+        b":qu!u@h QUIT :quitreason" + BAD,
         b":pa!u@h JOIN #lobby",
         b":pa!u@h PART #lobby :partreason" + BAD,
         b":ki" + BAD + b"!u@h KICK #lobby op :kickreason" + BAD,
@@ -147,7 +149,7 @@ def terminal_cases():
             wait_for(lambda: screen_has("Tab completes nicks"), TIMEOUT, what="/help shown")
             data, own = terminal_bytes(raw)
             shown = ["topic of #lobby: topic" + LEFT, "in #lobby: comp%slete" % LEFT,
-                     "quit (quitreason%s)" % LEFT, "[%s]" % LEFT_ROOM, "| %s " % LEFT_ROOM,
+                     "qu quit (quitreason%s)" % LEFT, "na is now re" + LEFT, "[%s]" % LEFT_ROOM, "| %s " % LEFT_ROOM,
                      "op was kicked from #lobby by ki%s (kickreason%s)" % (LEFT, LEFT),
                      "pa left #lobby (partreason%s)" % LEFT]
             text = own.decode(errors="replace")

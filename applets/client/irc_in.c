@@ -139,18 +139,27 @@ static void on_join(struct irc_msg *m, const char *from)
 	cl_draw_bottom();
 }
 
-static void on_part(struct irc_msg *m, const char *who, const char *by)
+/* WHO left the room of PART or KICK (then BY someone), for WHY or NULL. */
+static void on_part(struct irc_msg *m, const char *who, const char *by, const char *why)
 {
 	struct room *r = cl_find_room(m->params[0]);
+	char reason[IRC_MAX_LINE + 4] = "";
 	if (!r)
 		return;
-	if (cl_is_me(who)) {
-		cl_show("you left %s%s%s", r->name, by ? " - kicked by " : "", by ? by : "");
+	if (why && why[0])
+		snprintf(reason, sizeof(reason), " (%s)", why);
+	if (cl_is_me(who) && by)
+		cl_show("you were kicked from %s by %s%s", r->name, by, reason);
+	else if (cl_is_me(who))
+		cl_show("you left %s%s", r->name, reason);
+	else if (by)
+		cl_show("%s was kicked from %s by %s%s", who, r->name, by, reason);
+	else
+		cl_show("%s left %s%s", who, r->name, reason);
+	if (cl_is_me(who))
 		cl_room_del(r);
-	} else {
+	else
 		cl_name_del(r, who);
-		cl_show("%s left %s", who, r->name);
-	}
 	cl_draw_bottom();
 }
 
@@ -160,7 +169,7 @@ static void on_quit(const char *from, const char *why)
 	for (int i = 0; i < client.rooms.n; i++)
 		seen |= cl_name_del(&client.rooms.list[i], from);
 	if (seen)
-		cl_show("%s cl_quit (%s)", from, why);
+		cl_show("%s quit (%s)", from, why);
 	cl_draw_bottom();
 }
 
@@ -312,9 +321,9 @@ void cl_handle_line(char *line)
 	} else if (irc_cmd_is(&m, "JOIN")) {
 		on_join(&m, fromc);
 	} else if (irc_cmd_is(&m, "PART")) {
-		on_part(&m, fromc, NULL);
+		on_part(&m, fromc, NULL, m.nparams > 1 ? m.params[1] : NULL);
 	} else if (irc_cmd_is(&m, "KICK") && m.nparams > 1) {
-		on_part(&m, m.params[1], fromc);
+		on_part(&m, m.params[1], fromc, m.nparams > 2 ? m.params[2] : NULL);
 	} else if (irc_cmd_is(&m, "QUIT")) {
 		on_quit(fromc, m.params[0]);
 	} else if (irc_cmd_is(&m, "NICK")) {

@@ -53,7 +53,7 @@ static bool queue_line(const char *target, const char *text, bool action)
 	memcpy(mem, target, tn);
 	memcpy(mem + tn, text, n);
 	struct qline *q = queue_at(client.q.len++);
-	q->target = mem; /* freed by cl_queue_ack() */
+	q->target = mem; /* freed by cl_queue_confirm() */
 	q->text = mem + tn;
 	q->seq = 0;
 	q->action = action;

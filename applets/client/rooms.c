@@ -38,10 +38,12 @@ static int name_index(const struct room *r, const char *nick)
 	return -1;
 }
 
+/* A nick with controls in it is not one anybody types: it is not kept
+ * (so completion never puts it on the input line). */
 void cl_name_add(struct room *r, const char *nick)
 {
 	char *copy;
-	if (r->nnames == MAX_NAMES || name_index(r, nick) >= 0)
+	if (!text_is_safe(nick, strlen(nick)) || r->nnames == MAX_NAMES || name_index(r, nick) >= 0)
 		return;
 	if (r->nnames == r->cap) {
 		int cap = r->cap ? MIN(r->cap * 2, MAX_NAMES) : 16;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The status line: where, who, and whether we are connected. */
 static void status_text(char *s, size_t size)
 {
 	static const char *const states[] = { "offline, reconnecting", "connecting",
@@ -17,19 +18,22 @@ static void status_text(char *s, size_t size)
 	char users[24] = "";
 	if (r && r->nnames)
 		snprintf(users, sizeof(users), " (%d user%s)", r->nnames, r->nnames == 1 ? "" : "s");
-	snprintf(s, size, " %s:%u | %s%s | %s | %s%s", client.net.host, client.net.port, r ? r->name : "(no room)",
-		 users, client.id.nick, states[client.net.state],
+	char raw[512];
+	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s | %s%s", client.net.host, client.net.port,
+		 r ? r->name : "(no room)", users, client.id.nick, states[client.net.state],
 		 client.tty.scr.scroll_off ? " | -- more below (PgDn) --" : "");
+	cl_clean(s, size, raw); /* the room and the nick came from the server */
 }
 
 void cl_draw_bottom(void)
 {
-	char status[512], prompt[ROOM_MAX + 4];
+	char status[512], room[ROOM_MAX * 2 + 1], prompt[sizeof(room) + 4];
 	struct room *r = cl_cur_room();
 	if (!ui_on())
 		return;
 	status_text(status, sizeof(status));
-	snprintf(prompt, sizeof(prompt), "[%s] ", r ? r->name : "");
+	cl_clean(room, sizeof(room), r ? r->name : "");
+	snprintf(prompt, sizeof(prompt), "[%s] ", room);
 	screen_bottom(&client.tty.scr, status, prompt, &client.tty.le);
 	cl_out_flush();
 }
@@ -42,9 +46,16 @@ void cl_draw_all(void)
 	cl_draw_bottom();
 }
 
-
+/* A line for the screen, which draws what it is given: a line that is
+ * not safe text (a caller forgot cl_clean()) is cleaned, uncoloured. */
 void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite)
 {
+	char clean[IRC_MAX_LINE * 3];
+	if (!text_is_safe(text, strlen(text))) {
+		cl_clean(clean, sizeof(clean), text);
+		text = clean;
+		nick_at = nick_len = 0;
+	}
 	screen_add(&client.tty.scr, text, nick_at, nick_len, colour, hilite);
 	cl_draw_bottom();
 }
