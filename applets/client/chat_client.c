@@ -163,8 +163,10 @@ static void parse_args(int argc, char **argv)
 			usage_error("'%s' is not HOST, HOST:PORT or [IPv6]:PORT", argv[optind]);
 		if (port_set && client.net.port != port)
 			usage_error("two ports given: -p %lu and %s", port, argv[optind]);
-	} else {
+	} else if (ENABLE_CLIENT_DISCOVERY) {
 		cl_pick_server(client.net.host, &client.net.port, !client.script.on);
+	} else {
+		strcpy(client.net.host, "localhost");
 	}
 	cl_room_add(r);
 }

@@ -198,11 +198,26 @@ void cl_script_finish(void);
 void cl_stdin_update(void);
 void cl_stdin_timer_fire(struct loop *l, struct timer *t);
 
-/* tty.c */
+/* tty.c. Called through the inlines below, which the compiler drops, and
+ * tty.c with them, when built without CLIENT_TTY. */
 void cl_ui_start(void);
-void cl_draw_bottom(void);
-void cl_draw_all(void);
+void cl_tty_draw_bottom(void);
+void cl_tty_draw_all(void);
 void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite);
 
-/* pick.c */
+/* pick.c (CLIENT_DISCOVERY) */
 void cl_pick_server(char host[NET_HOST_MAX], unsigned *port, bool interactive);
+
+/* The status and input lines again, when the terminal interface is up. */
+static inline void cl_draw_bottom(void)
+{
+	if (ui_on())
+		cl_tty_draw_bottom();
+}
+
+/* Everything again (Ctrl-L, a resize). */
+static inline void cl_draw_all(void)
+{
+	if (ui_on())
+		cl_tty_draw_all();
+}

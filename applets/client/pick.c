@@ -47,17 +47,11 @@ static int ask_which(const struct discover_info *s, int n)
 /* Where to connect when no HOST was given: the chat server of this
  * network (mDNS/DNS-SD, see chat-discover): the only one; with several, ask
  * which (INTERACTIVE) or exit listing them; with none, exit saying how to
- * start one. Without discovery in the build: localhost. */
+ * start one. */
 void cl_pick_server(char host[NET_HOST_MAX], unsigned *port, bool interactive)
 {
 	static struct discover_info found[PICK_MAX];
-	int n, i = 0;
-
-	if (!ENABLE_CLIENT_DISCOVERY) {
-		strcpy(host, "localhost");
-		return;
-	}
-	n = discover_servers(PICK_SECS, PICK_SETTLE_MS, found, PICK_MAX);
+	int i = 0, n = discover_servers(PICK_SECS, PICK_SETTLE_MS, found, PICK_MAX);
 	/* only servers we can reach: an address came with them */
 	for (int k = 0; k < n; k++)
 		if (found[k].connect[0])

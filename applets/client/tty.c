@@ -25,12 +25,10 @@ static void status_text(char *s, size_t size)
 	cl_clean(s, size, raw); /* the room and the nick came from the server */
 }
 
-void cl_draw_bottom(void)
+void cl_tty_draw_bottom(void)
 {
 	char status[512], room[ROOM_MAX * 2 + 1], prompt[sizeof(room) + 4];
 	struct room *r = cl_cur_room();
-	if (!ui_on())
-		return;
 	status_text(status, sizeof(status));
 	cl_clean(room, sizeof(room), r ? r->name : "");
 	snprintf(prompt, sizeof(prompt), "[%s] ", room);
@@ -38,10 +36,8 @@ void cl_draw_bottom(void)
 	cl_out_flush();
 }
 
-void cl_draw_all(void)
+void cl_tty_draw_all(void)
 {
-	if (!ui_on())
-		return;
 	screen_redraw(&client.tty.scr);
 	cl_draw_bottom();
 }
