@@ -15,7 +15,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import BIN, EMU, SLOW, T, applet, case, wait_for  # noqa: E402
-from client_test import FakeIrc  # noqa: E402
+from client_test import FakeIrc, Tmux  # noqa: E402
 
 TIMEOUT = 20 * SLOW
 # ESC sequences (SGR blink, an OSC title with BEL), raw C1 CSI, UTF-8 C1 CSI,
@@ -106,27 +106,17 @@ def _():
 
 def terminal_cases():
     tmp = tempfile.mkdtemp(prefix="chatbox-hostile-")
-    sock = os.path.join(tmp, "tmux.sock")
+    tmux = Tmux(tmp)
     link = os.path.join(tmp, "chat-client")
     os.symlink(BIN, link)
-
-    def tmux(*args):
-        return subprocess.run(["tmux", "-S", sock] + list(args), check=True,
-                              capture_output=True, text=True).stdout
 
     def screen_has(s):
         return s in tmux("capture-pane", "-p", "-t", "t")
 
     def session(port, raw):
         """The client in tmux under script(1), which records its bytes in RAW."""
-        # A session that stays keeps the tmux server up between the test's own.
-        if subprocess.run(["tmux", "-S", sock, "has-session", "-t", "keep"],
-                          capture_output=True).returncode != 0:
-            tmux("new-session", "-d", "-s", "keep", "sleep 900")
-        subprocess.run(["tmux", "-S", sock, "kill-session", "-t", "t"], capture_output=True)
         cmd = "%s -n safe 127.0.0.1:%d" % (" ".join(EMU + [link]), port)
-        tmux("new-session", "-d", "-s", "t", "-x", "100", "-y", "40",
-             "script -qfec '%s' %s; sleep 600" % (cmd, raw))
+        tmux.new_session("script -qfec '%s' %s; sleep 600" % (cmd, raw), 100, 40)
 
     def terminal_bytes(raw):
         with open(raw, "rb") as f:
@@ -173,7 +163,7 @@ def terminal_cases():
             tmux("send-keys", "-t", "t", "C-c")
             srv.close()
     finally:
-        subprocess.run(["tmux", "-S", sock, "kill-server"], capture_output=True)
+        tmux.kill_server()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -55,6 +55,29 @@ class Ngircd:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class Tmux:
+    """A tmux server of the test's own (a socket in DIR) to drive the
+    interactive client; a session "keep" holds it up between the test's."""
+
+    def __init__(self, dir):
+        self.sock = os.path.join(dir, "tmux.sock")
+
+    def __call__(self, *args):
+        return subprocess.run(["tmux", "-S", self.sock] + list(args), check=True,
+                              capture_output=True, text=True).stdout
+
+    def new_session(self, cmd, x=80, y=24, name="t"):
+        """Session NAME running CMD, replacing one of that name."""
+        if subprocess.run(["tmux", "-S", self.sock, "has-session", "-t", "keep"],
+                          capture_output=True).returncode != 0:
+            self("new-session", "-d", "-s", "keep", "sleep 900")
+        subprocess.run(["tmux", "-S", self.sock, "kill-session", "-t", name], capture_output=True)
+        self("new-session", "-d", "-s", name, "-x", str(x), "-y", str(y), cmd)
+
+    def kill_server(self):
+        subprocess.run(["tmux", "-S", self.sock, "kill-server"], capture_output=True)
+
+
 def watcher(port, nick, room="#lobby", host="127.0.0.1"):
     """A raw IRC peer in ROOM that sees what the client sends."""
     w = Line(port, host=host)
