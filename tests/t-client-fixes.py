@@ -5,13 +5,15 @@ before it, the server's NICKLEN is respected, and SIGTERM with lines the
 server never confirmed says so and exits 1. Runs on every board."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, Server, T, applet, case, wait_for  # noqa: E402
-from client_test import FakeIrc, watcher  # noqa: E402
+from chatbox_test import BIN, EMU, SLOW, Server, T, applet, case, wait_for  # noqa: E402
+from client_test import FakeIrc, Tmux, watcher  # noqa: E402
 
 TIMEOUT = 20 * SLOW
 
@@ -159,4 +161,39 @@ def _():
             p.wait()
         srv.close()
 
+
+def terminal_sigterm():
+    """The same in a terminal: said on the restored screen."""
+    title = "a terminal: SIGTERM with an unconfirmed line says so there, exit 1"
+    tmp = tempfile.mkdtemp(prefix="chatbox-fixes-")
+    tmux = Tmux(tmp)
+    link = os.path.join(tmp, "chat-client")
+    os.symlink(BIN, link)
+    srv = FakeIrc(no_pong="chatbox-ack-")
+
+    def screen():
+        return tmux("capture-pane", "-p", "-t", "t")
+    try:
+        tmux.new_session("%s -n tt 127.0.0.1:%d; echo EXIT=$?; sleep 600" % (link, srv.port))
+        wait_for(lambda: "| tt | online" in screen(), TIMEOUT, what="online")
+        tmux("send-keys", "-t", "t", "-l", "unsure")
+        tmux("send-keys", "-t", "t", "Enter")
+        wait_for(lambda: any(l.startswith("PING :chatbox-ack-") for l in srv.got), TIMEOUT,
+                 what="the line and its PING")
+        pid = subprocess.run(["pgrep", "-n", "-f", link + " -n tt"], capture_output=True,
+                             text=True).stdout.split()
+        subprocess.run(["kill", "-TERM"] + pid, check=True)
+        wait_for(lambda: "EXIT=" in screen(), TIMEOUT, what="the exit")
+        T.check(title, "EXIT=1" in screen() and "1 line not confirmed by the server" in screen(),
+                screen())
+    finally:
+        tmux.kill_server()
+        srv.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if shutil.which("tmux") and not EMU:
+    case("a terminal: SIGTERM with an unconfirmed line")(terminal_sigterm)
+else:
+    T.skip("a terminal: SIGTERM with an unconfirmed line", "needs tmux; host only")
 T.done()
