@@ -123,7 +123,8 @@ static void default_nick(char *nick, size_t size)
 		strlcpy_ok(nick, user, size);
 		return;
 	}
-	snprintf(nick, size, "guest-%04u", (unsigned)((unsigned)getpid() * 7919u + (unsigned)time(NULL)) % 10000);
+	snprintf(nick, size, "guest-%04u",
+		 (unsigned)((unsigned)getpid() * 7919u + (unsigned)time(NULL)) % 10000);
 }
 
 static void parse_args(int argc, char **argv)
@@ -139,7 +140,8 @@ static void parse_args(int argc, char **argv)
 		case 's': client.script.on = true; break;
 		case 'n':
 			if (!irc_nick_valid(optarg, NICK_MAX))
-				usage_error("-n: '%s' is not a nick: a letter first, then letters, digits, - or _, at most %d", optarg, NICK_MAX);
+				usage_error("-n: '%s' is not a nick: a letter first, then letters, "
+					    "digits, - or _, at most %d", optarg, NICK_MAX);
 			strlcpy_ok(client.id.want_nick, optarg, sizeof(client.id.want_nick));
 			break;
 		case 'r': room = optarg; break;
@@ -189,9 +191,11 @@ int chat_client_main(int argc, char **argv)
 	if (loop_signals(&client.loop, &client.sig, signal_event, sigs) != 0)
 		cl_fail("signals: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
-	client.net.naddrs = net_resolve(client.net.host, client.net.port, client.net.addrs, MAX_ADDRS, &why);
+	struct cl_net *net = &client.net;
+	net->naddrs = net_resolve(net->host, net->port, net->addrs, MAX_ADDRS, &why);
 	if (client.net.naddrs < 0)
-		cl_fail("cannot find %s: %s \xe2\x80\x94 check the name, or try chat-discover", client.net.host, why);
+		cl_fail("cannot find %s: %s \xe2\x80\x94 check the name, or try chat-discover",
+			net->host, why);
 	if (client.script.on)
 		cl_script_start();
 	cl_start_connect();

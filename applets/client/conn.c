@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- connection ----------------------------------------------------------- */
-
 static void out_write(void)
 {
 	while (client.net.outlen && !client.net.write_err) {
@@ -194,8 +192,9 @@ static void connected(void)
 
 static void conn_read(void)
 {
+	struct cl_net *net = &client.net;
 	for (;;) {
-		ssize_t n = recv(client.net.fd, client.net.inbuf + client.net.inlen, sizeof(client.net.inbuf) - client.net.inlen, 0);
+		ssize_t n = recv(net->fd, net->inbuf + net->inlen, sizeof(net->inbuf) - net->inlen, 0);
 		if (n == 0) {
 			cl_conn_lost("the server closed the connection");
 			return;
@@ -207,25 +206,25 @@ static void conn_read(void)
 				cl_conn_lost(strerror(errno));
 			return;
 		}
-		client.net.inlen += (size_t)n;
-		client.net.last_rx = loop_now_ms();
-		char *start = client.net.inbuf, *nl;
-		while ((nl = memchr(start, '\n', client.net.inlen - (size_t)(start - client.net.inbuf)))) {
+		net->inlen += (size_t)n;
+		net->last_rx = loop_now_ms();
+		char *start = net->inbuf, *nl;
+		while ((nl = memchr(start, '\n', net->inlen - (size_t)(start - net->inbuf)))) {
 			*nl = '\0';
 			if (nl > start && nl[-1] == '\r')
 				nl[-1] = '\0';
-			if (!client.net.skipping)
+			if (!net->skipping)
 				cl_handle_line(start);
-			client.net.skipping = false;
-			if (client.net.fd < 0)
+			net->skipping = false;
+			if (net->fd < 0)
 				return; /* the line ended the connection */
 			start = nl + 1;
 		}
-		client.net.inlen -= (size_t)(start - client.net.inbuf);
-		memmove(client.net.inbuf, start, client.net.inlen);
-		if (client.net.inlen == sizeof(client.net.inbuf)) { /* an overlong line: drop it */
-			client.net.inlen = 0;
-			client.net.skipping = true;
+		net->inlen -= (size_t)(start - net->inbuf);
+		memmove(net->inbuf, start, net->inlen);
+		if (net->inlen == sizeof(net->inbuf)) { /* an overlong line: drop it */
+			net->inlen = 0;
+			net->skipping = true;
 		}
 	}
 }

@@ -19,8 +19,6 @@ static const char *nick_of(const char *prefix)
 	return nick;
 }
 
-/* ---- incoming IRC --------------------------------------------------------- */
-
 /* Nick lengths servers commonly allow, longest first, down to RFC 1459's. */
 static size_t shorter_nicklen(size_t tried)
 {

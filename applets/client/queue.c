@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- sending what the user typed ----------------------------------------- */
-
 /* Send TEXT to TARGET in pieces that fit a relayed IRC line. */
 static void send_text(const char *target, const char *text, bool action)
 {

@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- rooms and names ---------------------------------------------------- */
-
 struct room *cl_find_room(const char *name)
 {
 	for (int i = 0; i < client.rooms.n; i++)

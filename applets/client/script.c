@@ -8,11 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- script mode: stdin lines --------------------------------------------- */
-
 static bool stdin_wanted(void)
 {
-	return client.net.ready && !client.script.stdin_eof && client.net.outlen < OUTQ_MAX / 2 && client.q.len < QUEUE_MAX / 2;
+	return client.net.ready && !client.script.stdin_eof && client.net.outlen < OUTQ_MAX / 2 &&
+	       client.q.len < QUEUE_MAX / 2;
 }
 
 static void stdin_event(struct loop *l, struct watch *w, uint32_t ev);
@@ -27,7 +26,8 @@ void cl_stdin_update(void)
 	/* Paused means out of epoll: a closed pipe reports EPOLLHUP even with
 	 * no events asked for, and would spin the loop until we are ready. */
 	bool want = stdin_wanted();
-	if (want && !client.in.added && loop_add(&client.loop, &client.in, STDIN_FILENO, stdin_event, EPOLLIN) != 0)
+	if (want && !client.in.added &&
+	    loop_add(&client.loop, &client.in, STDIN_FILENO, stdin_event, EPOLLIN) != 0)
 		cl_fail("cannot watch stdin: %s", strerror(errno));
 	if (!want && client.in.added)
 		loop_del(&client.loop, &client.in);
@@ -66,7 +66,8 @@ static void script_eof(void)
 
 static void stdin_pump(void)
 {
-	ssize_t n = read(STDIN_FILENO, client.script.buf + client.script.len, STDIN_MAX - 1 - client.script.len);
+	struct cl_script *s = &client.script;
+	ssize_t n = read(STDIN_FILENO, s->buf + s->len, STDIN_MAX - 1 - s->len);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			cl_fail("reading stdin: %s", strerror(errno));
@@ -76,19 +77,19 @@ static void stdin_pump(void)
 		script_eof();
 		return;
 	}
-	client.script.len += (size_t)n;
-	char *start = client.script.buf, *nl;
-	while (!client.script.stdin_eof && (nl = memchr(start, '\n', client.script.len - (size_t)(start - client.script.buf)))) {
+	s->len += (size_t)n;
+	char *start = s->buf, *nl;
+	while (!s->stdin_eof && (nl = memchr(start, '\n', s->len - (size_t)(start - s->buf)))) {
 		script_line(start, (size_t)(nl - start));
 		start = nl + 1;
 	}
-	if (client.script.stdin_eof)
+	if (s->stdin_eof)
 		return; /* a /quit line: the rest is not read */
-	client.script.len -= (size_t)(start - client.script.buf);
-	memmove(client.script.buf, start, client.script.len);
-	if (client.script.len == STDIN_MAX - 1) { /* a long line goes in pieces */
-		script_line(client.script.buf, client.script.len);
-		client.script.len = 0;
+	s->len -= (size_t)(start - s->buf);
+	memmove(s->buf, start, s->len);
+	if (s->len == STDIN_MAX - 1) { /* a long line goes in pieces */
+		script_line(s->buf, s->len);
+		s->len = 0;
 	}
 	cl_stdin_update();
 }

@@ -148,7 +148,8 @@ static void keys_event(struct loop *l, struct watch *w, uint32_t ev)
 	(void)l;
 	(void)w;
 	(void)ev;
-	ssize_t n = read(STDIN_FILENO, client.tty.keys + client.tty.nkeys, sizeof(client.tty.keys) - client.tty.nkeys);
+	struct cl_tty *t = &client.tty;
+	ssize_t n = read(STDIN_FILENO, t->keys + t->nkeys, sizeof(t->keys) - t->nkeys);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 		cl_quit(0, NULL); /* the terminal went away */
 	if (n < 0)
