@@ -121,57 +121,6 @@ int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, in
 	return n;
 }
 
-#define PICK_SECS 3
-#define PICK_SETTLE_MS 1000
-#define PICK_MAX 9 /* one digit to pick with */
-
-static void list_servers(FILE *f, const struct discover_info *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		fprintf(f, "  %d) %s  %s:%u  %s\n", i + 1, s[i].name, s[i].host, s[i].port, s[i].addrs);
-}
-
-/* Ask on the terminal which one; its index. */
-static int ask_which(const struct discover_info *s, int n)
-{
-	char line[32];
-	unsigned long pick;
-
-	printf("chat servers on this network:\n");
-	list_servers(stdout, s, n);
-	for (;;) {
-		printf("which one? [1-%d] ", n);
-		fflush(stdout);
-		if (!fgets(line, sizeof(line), stdin))
-			die("no server picked");
-		line[strcspn(line, "\r\n")] = '\0';
-		if (parse_uint(line, 1, (unsigned long)n, &pick))
-			return (int)pick - 1;
-	}
-}
-
-void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive)
-{
-	static struct discover_info found[PICK_MAX];
-	int n = discover_servers(PICK_SECS, PICK_SETTLE_MS, found, PICK_MAX), i = 0;
-
-	/* only servers we can reach: an address came with them */
-	for (int k = 0; k < n; k++)
-		if (found[k].connect[0])
-			found[i++] = found[k];
-	n = i;
-	if (n <= 0)
-		die("no chat server found on this network; start one with chat-server, or give an address");
-	if (n > 1 && !interactive) {
-		msg("%d chat servers on this network; give one as HOST[:PORT]:", n);
-		list_servers(stderr, found, n);
-		exit(1);
-	}
-	i = n > 1 ? ask_which(found, n) : 0;
-	strlcpy_ok(host, found[i].connect, NET_HOST_MAX);
-	*port = found[i].port;
-}
-
 int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,
 		      unsigned port, const char *const *bound)
 {

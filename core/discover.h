@@ -35,11 +35,6 @@ void discover_name(char out[DISCOVER_FIELD_MAX], const char *instance);
  * if mDNS could not be used. */
 int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, int max);
 
-/* chat-client without an address: find the servers; with one, its address
- * and port into HOST and *PORT; with several, ask which (INTERACTIVE) or
- * exit listing them; with none, exit saying how to start one. */
-void discover_pick(char host[NET_HOST_MAX], unsigned *port, bool interactive);
-
 /* chat-server: announce NAME on PORT (TXT: txtvers=1, version, plain=1),
  * on the interfaces with one of the addresses in BOUND (NULL-terminated;
  * NULL or a wildcard: all). */

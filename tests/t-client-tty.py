@@ -12,21 +12,17 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import BIN, EMU, T, case, wait_for  # noqa: E402
-from client_test import FakeIrc, Ngircd, watcher  # noqa: E402
+from client_test import FakeIrc, Ngircd, Tmux, watcher  # noqa: E402
 
 if not shutil.which("tmux"):
     T.check("tmux is installed (make deps)", False)
     T.done()
 
 TMP = tempfile.mkdtemp(prefix="chatbox-tty-")
-SOCK = os.path.join(TMP, "tmux.sock")
+tmux = Tmux(TMP)
+SOCK = tmux.sock
 LINK = os.path.join(TMP, "chat-client")
 os.symlink(BIN, LINK)
-
-
-def tmux(*args):
-    return subprocess.run(["tmux", "-S", SOCK] + list(args), check=True,
-                          capture_output=True, text=True).stdout
 
 
 def screen():
@@ -74,12 +70,7 @@ def typed(text):
 
 
 def new_session(cmd):
-    # A session that stays keeps the tmux server up between the test's own.
-    if subprocess.run(["tmux", "-S", SOCK, "has-session", "-t", "keep"],
-                      capture_output=True).returncode != 0:
-        tmux("new-session", "-d", "-s", "keep", "sleep 900")
-    subprocess.run(["tmux", "-S", SOCK, "kill-session", "-t", "t"], capture_output=True)
-    tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", cmd)
+    tmux.new_session(cmd)
 
 
 def start(port, nick, env="", ready=None):

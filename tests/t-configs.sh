@@ -55,7 +55,7 @@ for a in $applets; do
 	others=""
 	for b in $applets; do
 		[ "$b" = "$a" ] && continue
-		others="$others $(applet_objs "${b%%:*}" "$cfg/only-$name")"
+		others="$others $(applet_objs "${b%%:*}" "$cfg/only-$name" | tr "\n" " ")"
 	done
 	# (their objects are compiled - and so type-checked - but not linked in)
 	testing "$name alone contains no code of the other applets" \
@@ -66,7 +66,8 @@ done
 # The issue's case: a server-only router build holds no client or discovery
 # code at all, core libraries included (all are compiled, so none can hide).
 # (utf8 is not here: the text-safety policy every applet uses decodes UTF-8.)
-client_core="term lineedit screen"
+# (screen.c is the client's own now: applets/client/, with its other objects)
+client_core="term lineedit"
 discovery_core="dns mdns mdns_browse mdns_net discover"
 objs=""
 for o in $client_core $discovery_core; do
@@ -74,6 +75,18 @@ for o in $client_core $discovery_core; do
 done
 testing "chat-server alone contains no client or discovery core code" \
 	"for o in $objs; do test -f \$o || echo missing \$o; defined \$o; done | sort -u >theirs; grep -c . theirs >/dev/null && echo compiled; nm '$cfg/only-chat-server/chatbox_unstripped' | awk '{print \$NF}' | sort -u >mine; comm -12 theirs mine" \
+	"compiled\n" "" ""
+
+# chat-client for cron jobs: without CLIENT_TTY and CLIENT_DISCOVERY none of
+# the terminal interface (applets/client/tty.c, screen.c; core term,
+# lineedit) nor of the server pick and mDNS is linked in.
+tty_objs=""
+for o in applets/client/tty applets/client/screen applets/client/pick core/term core/lineedit \
+	core/dns core/mdns core/mdns_browse core/mdns_net core/discover; do
+	[ -f "$o.c" ] && tty_objs="$tty_objs $cfg/client-script/obj/$o.o"
+done
+testing "chat-client without CLIENT_TTY and CLIENT_DISCOVERY holds none of their code" \
+	"build client-script allnoconfig 'CONFIG_CHAT_CLIENT=y\n' && for o in $tty_objs; do test -f \$o || echo missing \$o; defined \$o; done | sort -u >theirs; grep -c . theirs >/dev/null && echo compiled; nm '$cfg/client-script/chatbox_unstripped' | awk '{print \$NF}' | sort -u >mine; comm -12 theirs mine" \
 	"compiled\n" "" ""
 
 for seed in 1 2 3; do

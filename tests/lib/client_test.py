@@ -55,6 +55,29 @@ class Ngircd:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class Tmux:
+    """A tmux server of the test's own (a socket in DIR) to drive the
+    interactive client; a session "keep" holds it up between the test's."""
+
+    def __init__(self, dir):
+        self.sock = os.path.join(dir, "tmux.sock")
+
+    def __call__(self, *args):
+        return subprocess.run(["tmux", "-S", self.sock] + list(args), check=True,
+                              capture_output=True, text=True).stdout
+
+    def new_session(self, cmd, x=80, y=24, name="t"):
+        """Session NAME running CMD, replacing one of that name."""
+        if subprocess.run(["tmux", "-S", self.sock, "has-session", "-t", "keep"],
+                          capture_output=True).returncode != 0:
+            self("new-session", "-d", "-s", "keep", "sleep 900")
+        subprocess.run(["tmux", "-S", self.sock, "kill-session", "-t", name], capture_output=True)
+        self("new-session", "-d", "-s", name, "-x", str(x), "-y", str(y), cmd)
+
+    def kill_server(self):
+        subprocess.run(["tmux", "-S", self.sock, "kill-server"], capture_output=True)
+
+
 def watcher(port, nick, room="#lobby", host="127.0.0.1"):
     """A raw IRC peer in ROOM that sees what the client sends."""
     w = Line(port, host=host)
@@ -77,14 +100,22 @@ class FakeIrc:
     if it returns true), then calls ON_JOIN(send) when the client joins; PINGs
     are answered. Everything received is kept in .got (and per connection
     in .conns). With HANGUP_ON, the first connection is cut without a word
-    when a line starting so arrives; a second connection is then served."""
+    when a line starting so arrives; a second connection is then served.
+    NICKLEN: NICKs longer are refused with 432 (registration waits for a
+    good one); ISUPPORT: a 005 line's tokens sent after the welcome.
+    NO_PONG: PINGs whose token starts so get no answer. .send(line) sends
+    on the current connection from the test itself."""
 
     def __init__(self, caps="server-time echo-message", on_join=None, on_register=None,
-                 hangup_on=None):
+                 hangup_on=None, nicklen=None, isupport=None, no_pong=None):
         self.port = free_port()
         self.caps = caps
         self.on_join = on_join
         self.on_register = on_register
+        self.nicklen = nicklen
+        self.isupport = isupport
+        self.no_pong = no_pong
+        self.send = None
         self.got = []
         self.conns = []
         self.hangup_on = hangup_on
@@ -110,9 +141,18 @@ class FakeIrc:
         buf = b""
         nick = "?"
         joined = False
+        user_seen = False
 
         def send(line):
-            conn.sendall((line + "\r\n").encode())
+            conn.sendall((line + "\r\n").encode() if isinstance(line, str) else line + b"\r\n")
+        self.send = send
+
+        def welcome():
+            if self.on_register:
+                return self.on_register(send, nick)
+            send(":irc.test 001 %s :Welcome" % nick)
+            if self.isupport:
+                send(":irc.test 005 %s %s :are supported by this server" % (nick, self.isupport))
         try:
             while True:
                 data = conn.recv(4096)
@@ -132,19 +172,25 @@ class FakeIrc:
                     elif word[0] == "CAP" and word[1] == "REQ":
                         send(":irc.test CAP * ACK " + " ".join(word[2:]))
                     elif word[0] == "NICK":
-                        nick = word[1]
-                    elif word[0] == "USER":
-                        if self.on_register:
-                            if self.on_register(send, nick):
-                                return  # hang up, as after an ERROR
+                        if self.nicklen and len(word[1]) > self.nicklen:
+                            send(":irc.test 432 %s %s :Erroneous nickname" % (nick, word[1]))
                             continue
-                        send(":irc.test 001 %s :Welcome" % nick)
+                        first = nick == "?"
+                        nick = word[1]
+                        if user_seen and first and welcome():
+                            return
+                    elif word[0] == "USER":
+                        user_seen = True
+                        if nick != "?" and welcome():
+                            return  # hang up, as after an ERROR
                     elif word[0] == "JOIN":
                         send(":%s!u@h JOIN %s" % (nick, word[1]))
                         if self.on_join and not joined:
                             joined = True  # once: a rejoin must not loop
                             self.on_join(send, nick, word[1])
                     elif word[0] == "PING":
+                        if self.no_pong and word[-1].lstrip(":").startswith(self.no_pong):
+                            continue
                         send(":irc.test PONG irc.test " + word[-1])
                     elif word[0] == "QUIT":
                         return

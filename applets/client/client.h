@@ -1,0 +1,223 @@
+/* client.h - chat-client's shared types and state, and what its files
+ * offer one another. Every function here starts with cl_: the client shares
+ * one binary (and one symbol table) with the other applets.
+ *
+ *   chat_client.c  options, start, signals, quitting
+ *   conn.c         the connection: connect, reconnect, send, receive
+ *   irc_in.c       incoming IRC: what the server and the others say
+ *   queue.c        lines typed, kept until the server confirmed them
+ *   commands.c     /commands and chat lines the user typed
+ *   rooms.c        joined rooms and who is in them
+ *   show.c         what is shown: the one way to the screen or stdout
+ *   script.c       script mode: stdin lines
+ *   tty.c          the terminal interface (CLIENT_TTY); screen.c draws it
+ *   pick.c         which server, when no HOST is given (CLIENT_DISCOVERY) */
+#pragma once
+
+#include "applet.h"
+#include "irc.h"
+#include "lineedit.h"
+#include "loop.h"
+#include "net.h"
+#include "screen.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NICK_MAX     30
+#define NICK_SAFE    9      /* RFC 1459's nick length: every server takes it */
+#define ROOM_MAX     50
+#define MAX_ROOMS    16
+#define MAX_NAMES    256    /* nicks remembered per room, for completion */
+#define MAX_ADDRS    8
+#define INBUF_MAX    (IRC_MAX_TAGS + IRC_MAX_LINE)
+#define OUTQ_MAX     8192
+#define QUEUE_MAX    256    /* lines not yet confirmed by the server */
+#define STDIN_MAX    4096   /* a script-mode line longer than this is split */
+#define TEXT_MAX     400    /* bytes of text per PRIVMSG: the relayed line fits 512 */
+#define BACKOFF_MAX  30000
+#define SCRIPT_RETRIES 10
+#define DRAIN_TOKEN  "chatbox-drain"
+#define READY_TOKEN  "chatbox-ready"
+#define ACK_TOKEN    "chatbox-ack-"
+#define CONNECT_TIMEOUT_MS 10000
+#define IDLE_PING_MS 60000  /* silence before we ask the server */
+#define DEAD_MS      150000 /* silence before we give up on it */
+/* Network text on a terminal: one line, no IRC formatting (not rendered). */
+#define CL_TEXT_FLAGS (TS_TAB_TO_SPACE | TS_NO_IRC_FORMAT)
+
+enum conn_state { OFFLINE, CONNECTING, REGISTERING, ONLINE };
+
+struct room {
+	char name[ROOM_MAX + 1];
+	char **names;    /* malloc'd, grows to at most MAX_NAMES */
+	int cap;
+	int nnames;
+	bool names_done; /* a new NAMES reply replaces the list */
+};
+
+/* A line the user typed: kept until the server confirmed it (a PONG that
+ * came after it), so a lost connection loses nothing typed. */
+struct qline {
+	char *target, *text; /* one allocation: "target\0text" */
+	unsigned seq;        /* 0: not sent on this connection yet */
+	bool action;
+};
+
+/* The connection to the server (conn.c). */
+struct cl_net {
+	struct watch watch;
+	struct timer retry, watchdog;
+	int64_t last_rx;
+	enum conn_state state;
+	int fd;
+	struct net_addr addrs[MAX_ADDRS];
+	int naddrs, addr_i, last_err;
+	char host[NET_HOST_MAX];
+	unsigned port;
+	bool ready;       /* logged in and the rooms joined: lines may go */
+	bool ever_online, cap_echo;
+	int retries, backoff_ms;
+	char inbuf[INBUF_MAX];
+	size_t inlen;
+	bool skipping;    /* dropping the rest of an overlong line */
+	char outq[OUTQ_MAX];
+	size_t outlen;
+	int write_err;    /* sending failed: read the server's last words first */
+	bool want_out;    /* EPOLLOUT asked for */
+};
+
+/* Who we are (irc_in.c). */
+struct cl_id {
+	char nick[NICK_MAX + 1], want_nick[NICK_MAX + 1];
+	int nick_tries;
+	size_t nicklen;   /* the server's NICKLEN, or our guess after a 432; 0: unknown */
+};
+
+struct cl_rooms {
+	struct room list[MAX_ROOMS];
+	int n, cur;
+};
+
+/* Lines not yet confirmed (queue.c). */
+struct cl_queue {
+	struct qline lines[QUEUE_MAX];
+	int head, len;
+	unsigned seq;
+	struct timer ack_timer;
+	bool lost;        /* a line could not be sent: exit 1 */
+};
+
+/* Script mode (script.c). */
+struct cl_script {
+	bool on;
+	bool stdin_file, stdin_eof, draining;
+	struct timer stdin_timer;
+	char *buf;        /* STDIN_MAX bytes, allocated in script mode */
+	size_t len;
+};
+
+/* The terminal interface (tty.c). */
+struct cl_tty {
+	bool on, colour;
+	struct screen scr;
+	struct lineedit le;
+	char keys[32];
+	size_t nkeys;
+};
+
+struct cl_state {
+	struct loop loop;
+	struct watch in, sig;
+	struct cl_net net;
+	struct cl_id id;
+	struct cl_rooms rooms;
+	struct cl_queue q;
+	struct cl_script script;
+	struct cl_tty tty;
+};
+extern struct cl_state client;
+
+/* The terminal interface is up (never, when built without it: then the
+ * compiler drops all of it). */
+static inline bool ui_on(void)
+{
+	return ENABLE_CLIENT_TTY && client.tty.on;
+}
+
+/* chat_client.c */
+_Noreturn void cl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void cl_quit(int code, const char *why);
+
+/* conn.c */
+void cl_send_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cl_conn_lost(const char *why);
+void cl_conn_close(void);
+void cl_start_connect(void);
+void cl_retry_fire(struct loop *l, struct timer *t);
+void cl_watchdog_fire(struct loop *l, struct timer *t);
+
+/* irc_in.c */
+void cl_handle_line(char *line);
+void cl_first_nick(void);
+
+/* queue.c */
+void cl_say(const char *target, const char *text, bool action);
+void cl_queue_send(void);
+void cl_queue_ack(const char *token);
+void cl_queue_confirm(unsigned long seq);
+void cl_queue_unsend(void);
+void cl_ack_fire(struct loop *l, struct timer *t);
+
+/* commands.c */
+void cl_submit(const char *line);
+
+/* rooms.c */
+struct room *cl_find_room(const char *name);
+struct room *cl_cur_room(void);
+struct room *cl_room_add(const char *name);
+void cl_room_del(struct room *r);
+void cl_names_clear(struct room *r);
+void cl_name_add(struct room *r, const char *nick);
+bool cl_name_del(struct room *r, const char *nick);
+bool cl_is_me(const char *nick);
+
+/* show.c: everything from the network shown goes through text_safe() */
+void cl_out_flush(void);
+void cl_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cl_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cl_show_message(const char *tags, const char *room, const char *from, const char *text,
+		     bool action, bool notice);
+void cl_clean(char *dst, size_t size, const char *src);
+
+/* script.c */
+void cl_script_start(void);
+void cl_script_finish(void);
+void cl_stdin_update(void);
+void cl_stdin_timer_fire(struct loop *l, struct timer *t);
+
+/* tty.c. Called through the inlines below, which the compiler drops, and
+ * tty.c with them, when built without CLIENT_TTY. */
+void cl_ui_start(void);
+void cl_tty_draw_bottom(void);
+void cl_tty_draw_all(void);
+void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite);
+
+/* pick.c (CLIENT_DISCOVERY) */
+void cl_pick_server(char host[NET_HOST_MAX], unsigned *port, bool interactive);
+
+/* The status and input lines again, when the terminal interface is up. */
+static inline void cl_draw_bottom(void)
+{
+	if (ui_on())
+		cl_tty_draw_bottom();
+}
+
+/* Everything again (Ctrl-L, a resize). */
+static inline void cl_draw_all(void)
+{
+	if (ui_on())
+		cl_tty_draw_all();
+}

@@ -1,0 +1,336 @@
+/* irc_in.c - incoming IRC: what the server and the others say. */
+#include "client.h"
+#include "textsafe.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *nick_of(const char *prefix)
+{
+	static char nick[NICK_MAX + 1];
+	size_t n = prefix ? strcspn(prefix, "!@") : 0;
+	if (n > NICK_MAX)
+		n = NICK_MAX;
+	memcpy(nick, prefix ? prefix : "", n);
+	nick[n] = '\0';
+	return nick;
+}
+
+/* Nick lengths servers commonly allow, longest first, down to RFC 1459's. */
+static size_t shorter_nicklen(size_t tried)
+{
+	static const uint8_t common[] = { 30, 20, 16, 15, 12, NICK_SAFE };
+	for (size_t i = 0; i < ARRAY_LEN(common); i++)
+		if (common[i] < tried)
+			return common[i];
+	return 0;
+}
+
+/* The nick we want, cut to the server's NICKLEN less room for SUFFIX:
+ * "alexandra-the-great" on a NICKLEN=16 server is "alexandra-the-gr",
+ * taken it is "alexandra-the-g2". */
+static void nick_with(const char *suffix)
+{
+	size_t limit = client.id.nicklen ? client.id.nicklen : NICK_MAX;
+	size_t n = MIN(strlen(client.id.want_nick), limit - strlen(suffix));
+	snprintf(client.id.nick, sizeof(client.id.nick), "%.*s%s", (int)n, client.id.want_nick, suffix);
+}
+
+void cl_first_nick(void)
+{
+	nick_with("");
+}
+
+/* Registration refused our nick (REFUSED: 432, else taken): a 432 for a
+ * long nick may mean it is too long for this server, which says its
+ * NICKLEN only after the welcome, so the next common length is tried;
+ * otherwise a number goes on the end. */
+static void pick_other_nick(bool refused)
+{
+	char old[NICK_MAX + 1], suffix[4] = "";
+	size_t shorter = refused ? shorter_nicklen(strlen(client.id.nick)) : 0;
+	bool plain = strncmp(client.id.nick, client.id.want_nick, strlen(client.id.nick)) == 0;
+
+	if (++client.id.nick_tries > 50) {
+		cl_conn_lost("no free nick found");
+		return;
+	}
+	strlcpy_ok(old, client.id.nick, sizeof(old));
+	if (shorter)
+		client.id.nicklen = shorter;
+	if (!shorter || !plain) /* a taken one keeps a number on the end */
+		snprintf(suffix, sizeof(suffix), "%u", (unsigned)(client.id.nick_tries + 1) % 100);
+	nick_with(suffix);
+	cl_alert("nick %s %s, using %s", old, refused ? "is not allowed" : "is taken", client.id.nick);
+	cl_send_raw("NICK %s", client.id.nick);
+}
+
+/* RPL_ISUPPORT: "<me> TOKEN[=value]... :are supported". Only NICKLEN
+ * matters here: the nicks we pick on later connections fit it. */
+static void on_isupport(const struct irc_msg *m)
+{
+	unsigned long len;
+	for (int i = 1; i < m->nparams - 1; i++)
+		if (!strncmp(m->params[i], "NICKLEN=", 8) &&
+		    parse_uint(m->params[i] + 8, 1, 1000, &len))
+			client.id.nicklen = MAX(NICK_SAFE, MIN((size_t)len, NICK_MAX));
+}
+
+static void on_cap(struct irc_msg *m)
+{
+	const char *sub = m->nparams > 1 ? m->params[1] : "";
+	const char *list = m->params[m->nparams - 1];
+	if (!strcmp(sub, "LS")) {
+		char copy[IRC_MAX_LINE];
+		strlcpy_ok(copy, list, sizeof(copy));
+		for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
+			tok[strcspn(tok, "=")] = '\0';
+			if (!strcmp(tok, "server-time") || !strcmp(tok, "echo-message"))
+				cl_send_raw("CAP REQ :%s", tok);
+		}
+		if (m->nparams > 3 && !strcmp(m->params[2], "*"))
+			return; /* more LS lines follow */
+		cl_send_raw("CAP END");
+	} else if (!strcmp(sub, "ACK")) {
+		if (strstr(list, "echo-message") && !strstr(list, "-echo-message"))
+			client.net.cap_echo = true;
+	}
+}
+
+static void on_welcome(struct irc_msg *m)
+{
+	strlcpy_ok(client.id.nick, m->params[0], sizeof(client.id.nick));
+	client.net.state = ONLINE;
+	client.net.ever_online = true;
+	client.net.backoff_ms = 0;
+	client.net.retries = 0;
+	cl_show("connected to %s:%u as %s", client.net.host, client.net.port, client.id.nick);
+	for (int i = 0; i < client.rooms.n; i++)
+		cl_send_raw("JOIN %s", client.rooms.list[i].name);
+	/* The PONG comes back after the JOINs were handled: then we are in. */
+	cl_send_raw("PING :" READY_TOKEN);
+}
+
+static void on_join(struct irc_msg *m, const char *from)
+{
+	const char *room = m->params[0];
+	struct room *r;
+	if (cl_is_me(from)) {
+		bool rejoin = cl_find_room(room) != NULL;
+		if (!irc_room_valid(room, ROOM_MAX))
+			return;
+		r = cl_room_add(room);
+		if (!r)
+			return;
+		if (!rejoin) /* a new room becomes the current one; rejoins keep it */
+			client.rooms.cur = (int)(r - client.rooms.list);
+		cl_names_clear(r);
+		cl_show("you joined %s", r->name);
+	} else if ((r = cl_find_room(room))) {
+		cl_show("%s joined %s", from, r->name);
+	}
+	if (r)
+		cl_name_add(r, from);
+	cl_draw_bottom();
+}
+
+/* WHO left the room of PART or KICK (then BY someone), for WHY or NULL. */
+static void on_part(struct irc_msg *m, const char *who, const char *by, const char *why)
+{
+	struct room *r = cl_find_room(m->params[0]);
+	char reason[IRC_MAX_LINE + 4] = "";
+	if (!r)
+		return;
+	if (why && why[0])
+		snprintf(reason, sizeof(reason), " (%s)", why);
+	if (cl_is_me(who) && by)
+		cl_show("you were kicked from %s by %s%s", r->name, by, reason);
+	else if (cl_is_me(who))
+		cl_show("you left %s%s", r->name, reason);
+	else if (by)
+		cl_show("%s was kicked from %s by %s%s", who, r->name, by, reason);
+	else
+		cl_show("%s left %s%s", who, r->name, reason);
+	if (cl_is_me(who))
+		cl_room_del(r);
+	else
+		cl_name_del(r, who);
+	cl_draw_bottom();
+}
+
+static void on_quit(const char *from, const char *why)
+{
+	bool seen = false;
+	for (int i = 0; i < client.rooms.n; i++)
+		seen |= cl_name_del(&client.rooms.list[i], from);
+	if (seen)
+		cl_show("%s quit (%s)", from, why);
+	cl_draw_bottom();
+}
+
+static void on_nick(const char *from, const char *to)
+{
+	bool seen = false;
+	for (int i = 0; i < client.rooms.n; i++)
+		if (cl_name_del(&client.rooms.list[i], from)) {
+			cl_name_add(&client.rooms.list[i], to);
+			seen = true;
+		}
+	if (cl_is_me(from)) {
+		strlcpy_ok(client.id.nick, to, sizeof(client.id.nick));
+		strlcpy_ok(client.id.want_nick, to, sizeof(client.id.want_nick));
+		cl_show("you are now %s", to);
+	} else if (seen) {
+		cl_show("%s is now %s", from, to);
+	}
+	cl_draw_bottom();
+}
+
+static void on_names(struct irc_msg *m)
+{
+	struct room *r;
+	if (m->nparams < 4 || !(r = cl_find_room(m->params[2])))
+		return;
+	if (r->names_done) {
+		cl_names_clear(r);
+		r->names_done = false;
+	}
+	char copy[IRC_MAX_LINE];
+	strlcpy_ok(copy, m->params[3], sizeof(copy));
+	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
+		cl_name_add(r, tok + strspn(tok, "@+%~&"));
+	if (ui_on())
+		cl_show("in %s: %s", r->name, m->params[3]);
+}
+
+static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
+{
+	const char *target = m->params[0];
+	char *text = m->params[1];
+	bool action = false;
+	size_t n = strlen(text);
+
+	if (text[0] == '\001') { /* CTCP: only ACTION is shown */
+		if (strncmp(text, "\001ACTION ", 8) != 0)
+			return;
+		text += 8;
+		if (n > 8 && text[n - 9] == '\001')
+			text[n - 9] = '\0';
+		action = true;
+	}
+	if (!strchr(m->prefix ? m->prefix : "", '!') || target[0] == '*') {
+		cl_show("-%s- %s", from[0] ? from : "server", text); /* a server notice */
+		return;
+	}
+	if (target[0] != '#') {
+		/* Private: labelled with the other person's name. */
+		char label[NICK_MAX + 4];
+		snprintf(label, sizeof(label), "@%.*s", NICK_MAX, cl_is_me(from) ? target : from);
+		cl_show_message(m->tags, label, from, text, action, notice);
+		return;
+	}
+	cl_show_message(m->tags, target, from, text, action, notice);
+}
+
+static void on_numeric(struct irc_msg *m, int num)
+{
+	const char *last = m->params[m->nparams - 1];
+	switch (num) {
+	case 1: on_welcome(m); return;
+	case 5: on_isupport(m); return;
+	case 433: case 432: case 436:
+		if (client.net.state != ONLINE) {
+			pick_other_nick(num == 432);
+			return;
+		}
+		break;
+	case 353: on_names(m); return;
+	case 332: /* topic */
+		if (m->nparams > 2)
+			cl_show("topic of %s: %s", m->params[1], last);
+		return;
+	case 322: /* a room in the LIST */
+		if (m->nparams > 2)
+			cl_show("%s (%s user%s) %s", m->params[1], m->params[2],
+			     strcmp(m->params[2], "1") ? "s" : "", m->nparams > 3 ? last : "");
+		return;
+	case 301: /* away */
+		if (m->nparams > 2)
+			cl_show("%s is away: %s", m->params[1], last);
+		return;
+	case 305: case 306: case 323: case 331: cl_show("%s", last); return;
+	default: break;
+	}
+	if (num >= 400 && num < 600) {
+		/* "<me> [subject] :text": say what failed and why. */
+		if (m->nparams > 2)
+			cl_alert("%s: %s", m->params[1], last);
+		else
+			cl_alert("%s", last);
+		if (!client.net.ever_online && (num == 465 || num == 464))
+			cl_conn_lost(last);
+	}
+}
+
+void cl_handle_line(char *line)
+{
+	struct irc_msg m;
+	if (irc_parse(line, &m) != 0)
+		return;
+	const char *from = nick_of(m.prefix);
+	char fromc[NICK_MAX + 1];
+	strlcpy_ok(fromc, from, sizeof(fromc));
+	const char *c = m.cmd;
+
+	if (c[0] >= '0' && c[0] <= '9') {
+		unsigned long num;
+		if (parse_uint(c, 0, 999, &num) && m.nparams > 0)
+			on_numeric(&m, (int)num);
+	} else if (irc_cmd_is(&m, "PING")) {
+		cl_send_raw("PONG :%s", m.nparams ? m.params[m.nparams - 1] : "");
+	} else if (irc_cmd_is(&m, "PONG") && m.nparams) {
+		const char *tok = m.params[m.nparams - 1];
+		if (!strcmp(tok, READY_TOKEN)) {
+			client.net.ready = true;
+			cl_queue_send();
+			if (client.script.on && client.script.stdin_eof) { /* stdin ended while we were away */
+				client.script.draining = true;
+				cl_send_raw("PING :" DRAIN_TOKEN);
+			}
+			if (client.script.on)
+				cl_stdin_update();
+		} else if (!strcmp(tok, DRAIN_TOKEN) && client.script.draining) {
+			/* The server has handled all we sent before the PING. */
+			cl_queue_confirm(client.q.seq);
+			cl_quit(client.q.lost, NULL); /* a script learns that lines were lost */
+		} else if (!strncmp(tok, ACK_TOKEN, strlen(ACK_TOKEN))) {
+			cl_queue_ack(tok + strlen(ACK_TOKEN));
+			if (client.script.on)
+				cl_stdin_update();
+		}
+	} else if (m.nparams < 1) {
+		return;
+	} else if (irc_cmd_is(&m, "PRIVMSG") || irc_cmd_is(&m, "NOTICE")) {
+		if (m.nparams > 1)
+			on_privmsg(&m, fromc, irc_cmd_is(&m, "NOTICE"));
+	} else if (irc_cmd_is(&m, "JOIN")) {
+		on_join(&m, fromc);
+	} else if (irc_cmd_is(&m, "PART")) {
+		on_part(&m, fromc, NULL, m.nparams > 1 ? m.params[1] : NULL);
+	} else if (irc_cmd_is(&m, "KICK") && m.nparams > 1) {
+		on_part(&m, m.params[1], fromc, m.nparams > 2 ? m.params[2] : NULL);
+	} else if (irc_cmd_is(&m, "QUIT")) {
+		on_quit(fromc, m.params[0]);
+	} else if (irc_cmd_is(&m, "NICK")) {
+		on_nick(fromc, m.params[0]);
+	} else if (irc_cmd_is(&m, "TOPIC") && m.nparams > 1) {
+		cl_show("%s set the topic of %s: %s", fromc, m.params[0], m.params[1]);
+	} else if (irc_cmd_is(&m, "CAP")) {
+		on_cap(&m);
+	} else if (irc_cmd_is(&m, "ERROR")) {
+		cl_conn_lost(m.params[0]); /* the server closes the link after it */
+	}
+}

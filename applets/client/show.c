@@ -1,0 +1,135 @@
+/* show.c - what chat-client shows: lines on the screen, or on stdout in script mode. */
+#include "client.h"
+#include "textsafe.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static bool digits(const char **p, int n, int *out)
+{
+	*out = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return false;
+		*out = *out * 10 + (**p - '0');
+	}
+	return true;
+}
+
+/* The UTC time of an IRCv3 "time" tag, "2021-03-04T05:06:07.000Z". */
+static bool tag_time(const char *v, time_t *t)
+{
+	struct tm tm = { 0 };
+	if (!digits(&v, 4, &tm.tm_year) || *v++ != '-' || !digits(&v, 2, &tm.tm_mon) ||
+	    *v++ != '-' || !digits(&v, 2, &tm.tm_mday) || *v++ != 'T' ||
+	    !digits(&v, 2, &tm.tm_hour) || *v++ != ':' || !digits(&v, 2, &tm.tm_min))
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*t = timegm(&tm);
+	return *t != (time_t)-1;
+}
+
+/* "HH:MM" (local time) of the message: its server-time tag, else now. */
+static void msg_time(const char *tags, char out[8])
+{
+	char v[40];
+	struct tm tm;
+	time_t t;
+
+	if (!irc_tag_get(tags, "time", v, sizeof(v)) || !tag_time(v, &t))
+		t = time(NULL);
+	if (localtime_r(&t, &tm))
+		snprintf(out, 8, "%02d:%02d", tm.tm_hour % 24, tm.tm_min % 60);
+	else
+		strcpy(out, "--:--");
+}
+
+/* A stable colour per nick: the same nick looks the same everywhere. */
+static uint8_t nick_colour(const char *nick)
+{
+	static const uint8_t palette[] = { 31, 32, 33, 35, 36, 91, 92, 93, 95, 96 };
+	unsigned h = 5381;
+	for (; *nick; nick++)
+		h = h * 33 + (unsigned)irc_tolower((unsigned char)*nick);
+	return palette[h % sizeof(palette)];
+}
+
+/* ---- output: screen or stdout ------------------------------------------- */
+
+void cl_out_flush(void)
+{
+	if (fflush(stdout) != 0 && !ui_on())
+		exit(1); /* nobody reads our output any more */
+}
+
+/* Text from the network (or quoting it), safe to show: the one policy. */
+void cl_clean(char *dst, size_t size, const char *src)
+{
+	text_safe_str(dst, size, src, CL_TEXT_FLAGS);
+}
+
+/* An informational line on screen; scripts stay quiet unless ALWAYS. */
+static void vshow(bool always, const char *fmt, va_list ap)
+{
+	char raw[1024], clean[1024], line[1100], hm[8];
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	cl_clean(clean, sizeof(clean), raw); /* it may quote what peers sent */
+	if (!ui_on()) {
+		if (always)
+			msg("%s", clean);
+		return;
+	}
+	msg_time(NULL, hm);
+	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
+	cl_add_line(line, 0, 0, 0, false);
+}
+
+void cl_show(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(false, fmt, ap);
+	va_end(ap);
+}
+
+/* What went wrong or changed behind the user's back: also on stderr. */
+void cl_alert(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(true, fmt, ap);
+	va_end(ap);
+}
+
+/* A chat message: "HH:MM #room <nick> text" in script mode. */
+void cl_show_message(const char *tags, const char *room, const char *from,
+		     const char *text, bool action, bool notice)
+{
+	char clean[IRC_MAX_LINE * 2], hm[8], line[IRC_MAX_LINE * 3];
+	char where[ROOM_MAX * 2 + 8], who[NICK_MAX * 2 + 8];
+	const char *open = action ? "* " : notice ? "-" : "<", *close = action ? "" : notice ? "-" : ">";
+	bool mine = cl_is_me(from);
+
+	if (client.script.on && mine && !ui_on())
+		return; /* scripts see what others say */
+	cl_clean(clean, sizeof(clean), text);
+	cl_clean(where, sizeof(where), room);
+	cl_clean(who, sizeof(who), from);
+	msg_time(tags, hm);
+	if (!ui_on()) {
+		printf("%s %s %s%s%s %s\n", hm, where, open, who, close, clean);
+		cl_out_flush();
+		return;
+	}
+	/* On screen the room is shown only when several are joined. */
+	bool other = client.rooms.n > 1 || (room[0] != '#');
+	int at = snprintf(line, sizeof(line), "%s %s%s%s", hm, other ? where : "", other ? " " : "", open);
+	snprintf(line + at, sizeof(line) - (size_t)at, "%s%s %s", who, close, clean);
+	bool hilite = !mine && client.id.nick[0] && strcasestr(clean, client.id.nick) != NULL;
+	cl_add_line(line, (size_t)at, strlen(who), nick_colour(from), hilite);
+}

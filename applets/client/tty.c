@@ -1,0 +1,190 @@
+/* tty.c - the terminal interface (CLIENT_TTY): status and input lines, keys, completion. */
+#include "client.h"
+#include "term.h"
+#include "textsafe.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The status line: where, who, and whether we are connected. */
+static void status_text(char *s, size_t size)
+{
+	static const char *const states[] = { "offline, reconnecting", "connecting",
+					      "logging in", "online" };
+	struct room *r = cl_cur_room();
+	char users[24] = "";
+	if (r && r->nnames)
+		snprintf(users, sizeof(users), " (%d user%s)", r->nnames, r->nnames == 1 ? "" : "s");
+	char raw[512];
+	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s | %s%s", client.net.host, client.net.port,
+		 r ? r->name : "(no room)", users, client.id.nick, states[client.net.state],
+		 client.tty.scr.scroll_off ? " | -- more below (PgDn) --" : "");
+	cl_clean(s, size, raw); /* the room and the nick came from the server */
+}
+
+void cl_tty_draw_bottom(void)
+{
+	char status[512], room[ROOM_MAX * 2 + 1], prompt[sizeof(room) + 4];
+	struct room *r = cl_cur_room();
+	status_text(status, sizeof(status));
+	cl_clean(room, sizeof(room), r ? r->name : "");
+	snprintf(prompt, sizeof(prompt), "[%s] ", room);
+	screen_bottom(&client.tty.scr, status, prompt, &client.tty.le);
+	cl_out_flush();
+}
+
+void cl_tty_draw_all(void)
+{
+	screen_redraw(&client.tty.scr);
+	cl_draw_bottom();
+}
+
+/* A line for the screen, which draws what it is given: a line that is
+ * not safe text (a caller forgot cl_clean()) is cleaned, uncoloured. */
+void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite)
+{
+	char clean[IRC_MAX_LINE * 3];
+	if (!text_is_safe(text, strlen(text))) {
+		cl_clean(clean, sizeof(clean), text);
+		text = clean;
+		nick_at = nick_len = 0;
+	}
+	screen_add(&client.tty.scr, text, nick_at, nick_len, colour, hilite);
+	cl_draw_bottom();
+}
+
+/* ---- interactive mode: keys ------------------------------------------------- */
+
+/* Tab completes the word before the cursor to a nick of the room; Tab
+ * again offers the next one that fits. */
+static struct {
+	bool on;
+	size_t from;
+	char prefix[NICK_MAX + 1];
+	int next;
+} comp;
+
+static bool nick_has_prefix(const char *nick, const char *prefix)
+{
+	char head[NICK_MAX + 1];
+	size_t n = strlen(prefix);
+	if (strlen(nick) < n || cl_is_me(nick))
+		return false;
+	snprintf(head, sizeof(head), "%.*s", (int)n, nick);
+	return irc_casecmp(head, prefix) == 0;
+}
+
+static void complete_nick(void)
+{
+	struct room *r = cl_cur_room();
+	if (!r || !r->nnames)
+		return;
+	if (!comp.on) {
+		size_t from = le_word_start(&client.tty.le), n = client.tty.le.cur - from;
+		if (n == 0 || n > NICK_MAX)
+			return;
+		snprintf(comp.prefix, sizeof(comp.prefix), "%.*s", (int)n, client.tty.le.buf + from);
+		comp.from = from;
+		comp.next = 0;
+		comp.on = true;
+	}
+	for (int k = 0; k < r->nnames; k++) {
+		int i = (comp.next + k) % r->nnames;
+		if (nick_has_prefix(r->names[i], comp.prefix)) {
+			char with[NICK_MAX + 3];
+			snprintf(with, sizeof(with), "%s%s", r->names[i], comp.from == 0 ? ": " : " ");
+			le_replace_before(&client.tty.le, comp.from, with);
+			comp.next = i + 1;
+			return;
+		}
+	}
+}
+
+static void scroll_by(int delta)
+{
+	screen_scroll(&client.tty.scr, delta);
+	cl_draw_bottom();
+}
+
+static void on_key(int key)
+{
+	if (key != '\t')
+		comp.on = false;
+	switch (key) {
+	case KEY_CTRL('C'):
+		cl_quit(0, NULL);
+	case KEY_CTRL('D'):
+		if (client.tty.le.len == 0)
+			cl_quit(0, NULL);
+		le_key(&client.tty.le, KEY_DELETE);
+		return;
+	case KEY_CTRL('L'): cl_draw_all(); return;
+	case KEY_CTRL('X'):
+		if (client.rooms.n)
+			client.rooms.cur = (client.rooms.cur + 1) % client.rooms.n;
+		return;
+	case '\t': complete_nick(); return;
+	case KEY_PGUP: scroll_by(screen_page(&client.tty.scr)); return;
+	case KEY_PGDN: scroll_by(-screen_page(&client.tty.scr)); return;
+	default: break;
+	}
+	if (le_key(&client.tty.le, key) != LE_ENTER)
+		return;
+	char line[LE_MAX + 1];
+	memcpy(line, client.tty.le.buf, client.tty.le.len + 1);
+	le_accept(&client.tty.le);
+	if (!strcmp(line, "exit"))
+		cl_quit(0, NULL);
+	if (client.tty.scr.scroll_off)
+		scroll_by(-client.tty.scr.scroll_off);
+	cl_submit(line);
+}
+
+static void keys_event(struct loop *l, struct watch *w, uint32_t ev)
+{
+	(void)l;
+	(void)w;
+	(void)ev;
+	struct cl_tty *t = &client.tty;
+	ssize_t n = read(STDIN_FILENO, t->keys + t->nkeys, sizeof(t->keys) - t->nkeys);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		cl_quit(0, NULL); /* the terminal went away */
+	if (n < 0)
+		return;
+	client.tty.nkeys += (size_t)n;
+	size_t at = 0;
+	while (at < client.tty.nkeys) {
+		size_t used;
+		int key = term_key(client.tty.keys + at, client.tty.nkeys - at, &used);
+		if (key < 0)
+			break;
+		on_key(key);
+		at += used;
+	}
+	client.tty.nkeys -= at;
+	memmove(client.tty.keys, client.tty.keys + at, client.tty.nkeys);
+	if (client.tty.nkeys == 1 && client.tty.keys[0] == '\033')
+		client.tty.nkeys = 0; /* a lone Esc */
+	cl_draw_bottom();
+}
+
+void cl_ui_start(void)
+{
+	if (term_raw(STDIN_FILENO) != 0)
+		cl_fail("cannot set up the terminal: %s", strerror(errno));
+	client.tty.on = true;
+	/* Whole screen updates at once, flushed after each event: no flicker. */
+	setvbuf(stdout, NULL, _IOFBF, 8192);
+	if (screen_init(&client.tty.scr, STDIN_FILENO, client.tty.colour) != 0)
+		cl_fail("out of memory");
+	le_init(&client.tty.le);
+	/* stdin stays blocking: its flags are shared with the shell, and we
+	 * read once per readiness event. */
+	if (loop_add(&client.loop, &client.in, STDIN_FILENO, keys_event, EPOLLIN) != 0)
+		cl_fail("cannot watch the terminal: %s", strerror(errno));
+	cl_draw_all();
+	cl_show("type /help for the commands; Ctrl-C quits");
+}
