@@ -63,10 +63,10 @@ for col in 3 4; do
 	fi
 	[ $col -eq 3 ] && lo=100 hi=1024 || lo=1000 hi=16384
 	for n in $idle_ns; do
-		sane "$who RSS per idle joined client, $n clients, bytes" "idle joined client ($n clients" $col $lo $hi
+		sane "$who RSS per idle joined client, $n clients, bytes" "idle joined client ($n clients" $col "$lo" "$hi"
 	done
 	[ $col -eq 3 ] && lo=64 hi=512 || lo=1024 hi=32768
-	sane "$who RSS with 0 clients, KiB" "RSS with 0 clients" $col $lo $hi
+	sane "$who RSS with 0 clients, KiB" "RSS with 0 clients" $col "$lo" "$hi"
 done
 grep -q 'failed' "$out/smoke.md" && echo "FAIL: a workload failed: $(grep failed "$out/smoke.md")"
 exit 0
