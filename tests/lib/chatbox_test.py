@@ -4,18 +4,19 @@ Run with /usr/bin/python3 (Debian's, which sees python3-* packages). The
 runner exports CHATBOX (the binary, behind qemu on cross boards), CHATBOX_BIN,
 CHATBOX_EMU and BOARD. Every wait is bounded and waits on a condition.
 
-    from chatbox_test import T, Server, Line
+    from chatbox_test import T, Server, Line, case
     @case("registration")
     def _():
         with Server("-R", "0") as srv:
             a = Line(srv.port); a.send("NICK ana"); a.send("USER ana 0 * :a")
             T.check("welcome arrives", lambda: a.expect(r" 001 ana "))  # a step
-            T.check("no error before it", a.absent(r" 4\d\d "))  # behind a PING
+            T.check("no error before it", lambda: a.absent(r" 4\d\d "))  # behind a PING
     T.done()
 
-A step (a callable given to T.check) that raises FAILs under its own name,
-with the pattern it waited for and the last lines received, and ends its
-case; the case's other steps each PASS or FAIL on their own.
+Each assertion is a T.check of its own. A step (a callable given to
+T.check) runs inside it: if it raises, that step FAILs under its own name,
+with the pattern it waited for and the last lines received, and its case
+ends there (the rest would wait on a stream gone astray).
 """
 import os
 import re
