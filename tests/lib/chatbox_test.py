@@ -4,11 +4,19 @@ Run with /usr/bin/python3 (Debian's, which sees python3-* packages). The
 runner exports CHATBOX (the binary, behind qemu on cross boards), CHATBOX_BIN,
 CHATBOX_EMU and BOARD. Every wait is bounded and waits on a condition.
 
-    from chatbox_test import T, Server, Line
-    with Server("-R", "0") as srv:
-        a = Line(srv.port); a.send("NICK ana"); a.expect(r" 001 ana ")
-        T.check("welcome arrives", True)
+    from chatbox_test import T, Server, Line, case
+    @case("registration")
+    def _():
+        with Server("-R", "0") as srv:
+            a = Line(srv.port); a.send("NICK ana"); a.send("USER ana 0 * :a")
+            T.check("welcome arrives", lambda: a.expect(r" 001 ana "))  # a step
+            T.check("no error before it", lambda: a.absent(r" 4\d\d "))  # behind a PING
     T.done()
+
+Each assertion is a T.check of its own. A step (a callable given to
+T.check) runs inside it: if it raises, that step FAILs under its own name,
+with the pattern it waited for and the last lines received, and its case
+ends there (the rest would wait on a stream gone astray).
 """
 import os
 import re
@@ -30,14 +38,37 @@ BOARD = os.environ.get("BOARD", "x86_64")
 SLOW = 4.0 if EMU else 1.0
 
 
+class _CaseStop(Exception):
+    """A step of the running case failed (and said so): the case ends here."""
+
+
 class _Results:
     def __init__(self):
         self.failed = 0
         self.count = 0
+        self.case = None       # the running case's name, inside @case
+        self.last_step = None  # the last step of it that passed
 
     def check(self, name, ok, detail=""):
+        """PASS or FAIL NAME on OK. OK may be a step, a callable such as
+        lambda: c.expect(...): it runs here, and if it raises (a line that
+        never came, a closed connection) this step FAILs with what it waited
+        for and the last lines received, and inside a @case the case stops
+        there: its later steps would only wait on a stream gone astray."""
+        if callable(ok):
+            try:
+                ok = ok()
+            except Exception as e:
+                self._report(name, False, "%s: %s" % (type(e).__name__, e))
+                if self.case is not None:
+                    raise _CaseStop(name)
+                return False
+        return self._report(name, ok, detail)
+
+    def _report(self, name, ok, detail):
         self.count += 1
         if ok:
+            self.last_step = name
             print("PASS: " + name, flush=True)
         else:
             self.failed += 1
@@ -146,7 +177,10 @@ class Server:
 
 
 class Line:
-    """A line-oriented TCP client: send() lines, expect() regexes on lines."""
+    """A line-oriented TCP client: send() lines, expect() regexes on lines,
+    absent() for what must not come (behind a barrier())."""
+
+    barriers = 0  # barrier tokens handed out, for unique ones
 
     def __init__(self, port, host="127.0.0.1", timeout=5.0, source=None, sock=None):
         """Connect to HOST:PORT (from address SOURCE if given), or wrap SOCK."""
@@ -156,9 +190,14 @@ class Line:
         self.buf = b""
         self.lines = []   # every line received, for assertions after the fact
         self.pending = []  # received but not yet consumed by expect()
+        self.kind = None  # "irc" or "plain", from the first line sent, as the server decides
 
     def send(self, text, end="\r\n"):
         data = text if isinstance(text, bytes) else (text + end).encode()
+        if self.kind is None and data.strip():
+            # chat-server's classify(): IRC if the first word is one of these
+            word = data.lstrip().split(None, 1)[0].upper()
+            self.kind = "irc" if word in (b"CAP", b"PASS", b"NICK", b"USER") else "plain"
         self.sock.sendall(data)
 
     def _read_more(self, deadline):
@@ -189,19 +228,52 @@ class Line:
                     return m
             self.pending.clear()
             if time.monotonic() > deadline:
-                raise TimeoutError("no line matching %r; last lines: %r" % (pattern, self.lines[-8:]))
+                raise TimeoutError("expected a line matching %r within %g s; last lines received: %r"
+                                   % (pattern, timeout * SLOW, self.lines[-8:]))
             self._read_more(deadline)
 
-    def absent(self, pattern, wait=0.3):
-        """True if no line matching PATTERN arrives within WAIT s (lines stay pending)."""
+    def barrier(self, timeout=5.0):
+        """Send a request whose one-line reply is known and unique, and read
+        up to that reply: the server answers in order, so whatever it sent
+        us because of earlier lines has arrived by then. The reply is
+        consumed; the lines pending before it are returned and stay pending.
+        IRC: PING :TOKEN, answered PONG. Plain text: /who #TOKEN ("-- #TOKEN:
+        no such room"), or before the nickname is taken the nickname 9TOKEN
+        ("-- '9TOKEN' cannot be a nickname")."""
+        Line.barriers += 1
+        tok = "barrier%dx%d" % (os.getpid(), Line.barriers)
+        if self.kind == "irc":
+            self.send("PING :" + tok)
+            rx = re.compile(r"^(@\S+ )?:\S+ PONG \S+ :%s$" % tok)
+        elif self.kind == "plain" and any(l.startswith("-- Hello ") for l in self.lines):
+            self.send("/who #" + tok)
+            rx = re.compile(r"^-- #%s: no such room$" % tok)
+        elif self.kind == "plain" or any(l.startswith("Welcome to ") for l in self.lines):
+            self.send("9" + tok)
+            rx = re.compile(r"^-- '9%s' cannot be a nickname" % tok)
+        else:
+            raise ValueError("barrier: nothing sent or received yet, so IRC or plain text is undecided")
+        deadline = time.monotonic() + timeout * SLOW
+        seen = 0
+        while True:
+            for i in range(seen, len(self.pending)):
+                if rx.search(self.pending[i]):
+                    before = self.pending[:i]
+                    del self.pending[i]
+                    return before
+            seen = len(self.pending)
+            if time.monotonic() > deadline:
+                raise TimeoutError("no reply to the barrier %r within %g s; last lines received: %r"
+                                   % (tok, timeout * SLOW, self.lines[-8:]))
+            self._read_more(deadline)
+
+    def absent(self, pattern, wait=None, timeout=5.0):
+        """True if no line matching PATTERN is pending when a barrier() comes
+        back: the server had every chance to send it. Lines stay pending.
+        WAIT is ignored: old calls absent(pattern, 0.3) still run, no
+        longer on a timer."""
         rx = re.compile(pattern)
-        deadline = time.monotonic() + wait * SLOW
-        try:
-            while time.monotonic() < deadline:
-                self._read_more(deadline)
-        except (EOFError, ConnectionResetError):
-            pass
-        return not any(rx.search(l) for l in self.pending)
+        return not any(rx.search(l) for l in self.barrier(timeout))
 
     def closed(self, timeout=5.0):
         """True once the server closes the connection (lines before it kept)."""
@@ -248,11 +320,20 @@ def plain(port, nick):
 
 
 def case(name):
-    """Decorator: run a test function, turning exceptions into a FAIL line."""
+    """Decorator: run a test function as case NAME. A step that fails (see
+    T.check) ends it; any other exception is a FAIL of NAME that says after
+    which step it came."""
     def wrap(fn):
+        outer = T.case, T.last_step
+        T.case, T.last_step = name, None
         try:
             fn()
+        except _CaseStop:
+            pass  # the step reported itself
         except Exception as e:  # report, keep going with the next case
-            T.check(name, False, "%s: %s" % (type(e).__name__, e))
+            where = " (after step %r)" % T.last_step if T.last_step else " (before its first step)"
+            T._report(name + where, False, "%s: %s" % (type(e).__name__, e))
+        finally:
+            T.case, T.last_step = outer
         return fn
     return wrap
