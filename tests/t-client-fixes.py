@@ -192,8 +192,56 @@ def terminal_sigterm():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def terminal_quit(confirm):
+    """/quit right after a line waits (bounded) for the server to confirm it:
+    confirmed, the client leaves at once with status 0; never confirmed, it
+    leaves after the wait, says so and exits 1."""
+    tmp = tempfile.mkdtemp(prefix="chatbox-fixes-")
+    tmux = Tmux(tmp)
+    link = os.path.join(tmp, "chat-client")
+    os.symlink(BIN, link)
+    srv = FakeIrc(no_pong="chatbox-ack-")
+    what = "confirmed" if confirm else "never confirmed"
+
+    def screen():
+        return tmux("capture-pane", "-p", "-t", "t")
+    try:
+        tmux.new_session("%s -n tq 127.0.0.1:%d; echo EXIT=$?; sleep 600" % (link, srv.port))
+        wait_for(lambda: "| tq | online" in screen(), TIMEOUT, what="online")
+        tmux("send-keys", "-t", "t", "-l", "last words")
+        tmux("send-keys", "-t", "t", "Enter")
+        ping = wait_for(lambda: [l for l in srv.got if l.startswith("PING :chatbox-ack-")],
+                        TIMEOUT, what="the line and its PING")[-1]
+        tmux("send-keys", "-t", "t", "-l", "/quit gone")
+        tmux("send-keys", "-t", "t", "Enter")
+        T.check("/quit with a line %s: it waits for the server" % what,
+                lambda: wait_for(lambda: "waiting up to 5 s" in screen(), TIMEOUT,
+                                 what="the waiting note"))
+        T.check("/quit with a line %s: the client is still there while it waits" % what,
+                "EXIT=" not in screen(), screen())
+        if confirm:
+            srv.send(":irc.test PONG irc.test :" + ping.split(":", 1)[1])
+        wait_for(lambda: "EXIT=" in screen(), TIMEOUT, what="the exit")
+        out = screen()
+        if confirm:
+            T.check("/quit, the line confirmed: exit 0, nothing said lost", "EXIT=0" in out and
+                    "not confirmed" not in out, out)
+        else:
+            T.check("/quit, the line never confirmed: exit 1 after the wait, and it says so",
+                    "EXIT=1" in out and "1 line not confirmed by the server" in out, out)
+        T.check("/quit %s: QUIT carries the reason" % what,
+                lambda: wait_for(lambda: "QUIT :gone" in srv.got, TIMEOUT, what="QUIT"))
+    finally:
+        tmux.kill_server()
+        srv.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 if shutil.which("tmux") and not EMU:
     case("a terminal: SIGTERM with an unconfirmed line")(terminal_sigterm)
+    case("a terminal: /quit right after a line, confirmed")(lambda: terminal_quit(True))
+    case("a terminal: /quit right after a line, never confirmed")(lambda: terminal_quit(False))
 else:
-    T.skip("a terminal: SIGTERM with an unconfirmed line", "needs tmux; host only")
+    for name in ("SIGTERM with an unconfirmed line", "/quit right after a line"):
+        T.skip("a terminal: " + name, "needs tmux; host only")
 T.done()

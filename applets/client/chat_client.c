@@ -101,6 +101,27 @@ _Noreturn void cl_quit(int code, const char *why)
 	exit(code);
 }
 
+static void leave_timer_fire(struct loop *l, struct timer *t)
+{
+	(void)l;
+	(void)t;
+	cl_quit(0, client.q.leave_why[0] ? client.q.leave_why : NULL);
+}
+
+/* Leave when asked to in a terminal (/quit, exit, Ctrl-D): a line typed just
+ * before is usually confirmed within milliseconds, so wait for that rather
+ * than lose it, but never more than LEAVE_WAIT_MS; Ctrl-C leaves at once. */
+void cl_leave(const char *why)
+{
+	if (!client.q.len || !client.net.ready || client.q.leaving)
+		cl_quit(0, why);
+	client.q.leaving = true;
+	strlcpy_ok(client.q.leave_why, why ? why : "", sizeof(client.q.leave_why));
+	cl_show("-- waiting up to %d s for the server to confirm %d line%s (Ctrl-C leaves now)",
+		LEAVE_WAIT_MS / 1000, client.q.len, client.q.len == 1 ? "" : "s");
+	loop_timer(&client.loop, &client.q.leave_timer, LEAVE_WAIT_MS);
+}
+
 static void signal_event(struct loop *l, struct watch *w, uint32_t ev)
 {
 	struct signalfd_siginfo si;
@@ -188,6 +209,7 @@ int chat_client_main(int argc, char **argv)
 	timer_init(&client.script.stdin_timer, cl_stdin_timer_fire);
 	timer_init(&client.net.watchdog, cl_watchdog_fire);
 	timer_init(&client.q.ack_timer, cl_ack_fire);
+	timer_init(&client.q.leave_timer, leave_timer_fire);
 	if (loop_signals(&client.loop, &client.sig, signal_event, sigs) != 0)
 		cl_fail("signals: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);

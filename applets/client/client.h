@@ -35,6 +35,7 @@
 #define INBUF_MAX    (IRC_MAX_TAGS + IRC_MAX_LINE)
 #define OUTQ_MAX     8192
 #define QUEUE_MAX    256    /* lines not yet confirmed by the server */
+#define LEAVE_WAIT_MS 5000  /* /quit waits this long for confirmations at most */
 #define STDIN_MAX    4096   /* a script-mode line longer than this is split */
 #define TEXT_MAX     400    /* bytes of text per PRIVMSG: the relayed line fits 512 */
 #define BACKOFF_MAX  30000
@@ -108,6 +109,11 @@ struct cl_queue {
 	unsigned seq;
 	struct timer ack_timer;
 	bool lost;        /* a line could not be sent: exit 1 */
+	/* /quit, exit or Ctrl-D with lines unconfirmed: leave once the server
+	 * has them, or after LEAVE_WAIT_MS, whichever comes first. */
+	struct timer leave_timer;
+	bool leaving;
+	char leave_why[128];
 };
 
 /* Script mode (script.c). */
@@ -150,6 +156,7 @@ static inline bool ui_on(void)
 /* chat_client.c */
 _Noreturn void cl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void cl_quit(int code, const char *why);
+void cl_leave(const char *why);
 
 /* conn.c */
 void cl_send_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

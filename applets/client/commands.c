@@ -60,7 +60,8 @@ static void run_command(char *line)
 			cl_script_finish(); /* what came before it still goes */
 			return;
 		}
-		cl_quit(0, *arg ? arg : NULL);
+		cl_leave(*arg ? arg : NULL);
+		return;
 	}
 	if (!strcmp(cmd, "help")) {
 		show_help();

@@ -46,8 +46,11 @@ static bool queue_line(const char *target, const char *text, bool action)
 		client.q.lost = true;
 		return false;
 	}
-	if (!(mem = malloc(tn + n)))
+	if (!(mem = malloc(tn + n))) {
+		cl_alert("out of memory: not sent: %s", text);
+		client.q.lost = true;
 		return false;
+	}
 	memcpy(mem, target, tn);
 	memcpy(mem + tn, text, n);
 	struct qline *q = queue_at(client.q.len++);
@@ -94,6 +97,8 @@ void cl_queue_confirm(unsigned long seq)
 		client.q.head = (client.q.head + 1) % QUEUE_MAX;
 		client.q.len--;
 	}
+	if (client.q.leaving && !client.q.len)
+		cl_quit(0, client.q.leave_why[0] ? client.q.leave_why : NULL);
 }
 
 /* The PONG to "PING :chatbox-ack-SEQ". */

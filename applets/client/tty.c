@@ -117,8 +117,10 @@ static void on_key(int key)
 	case KEY_CTRL('C'):
 		cl_quit(0, NULL);
 	case KEY_CTRL('D'):
-		if (client.tty.le.len == 0)
-			cl_quit(0, NULL);
+		if (client.tty.le.len == 0) {
+			cl_leave(NULL);
+			return;
+		}
 		le_key(&client.tty.le, KEY_DELETE);
 		return;
 	case KEY_CTRL('L'): cl_draw_all(); return;
@@ -136,8 +138,10 @@ static void on_key(int key)
 	char line[LE_MAX + 1];
 	memcpy(line, client.tty.le.buf, client.tty.le.len + 1);
 	le_accept(&client.tty.le);
-	if (!strcmp(line, "exit"))
-		cl_quit(0, NULL);
+	if (!strcmp(line, "exit")) {
+		cl_leave(NULL);
+		return;
+	}
 	if (client.tty.scr.scroll_off)
 		scroll_by(-client.tty.scr.scroll_off);
 	cl_submit(line);
