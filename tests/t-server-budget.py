@@ -10,7 +10,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from chatbox_test import T, Server, case, EMU  # noqa: E402
-from hostile import Raw, sync, psync, irc_raw, plain_raw  # noqa: E402
+from hostile import sync, psync, irc_raw, plain_raw  # noqa: E402
 from netns import Lan, socket_in  # noqa: E402
 
 OUT_OF_MEMORY = rb" 405 (\S+) (#\S+) :Server is out of room memory \(-m\)"

@@ -57,7 +57,8 @@ def _():
     from_irc("CTCP ACTION", b"PRIVMSG #lobby :\x01ACTION F03 " + HOSTILE + b"\x01", b"F03")
     from_irc("notice to the room", b"NOTICE #lobby :F04 " + HOSTILE, b"F04")
     from_irc("private notice", b"NOTICE pl :F05 " + HOSTILE, b"F05")
-    from_irc("other CTCP", b"PRIVMSG pl :\x01VERSION F06 \x1b[2J\x01", b"F06")
+    # A plain user may or may not be shown other CTCPs; if shown, clean.
+    from_irc("other CTCP", b"PRIVMSG pl :\x01VERSION F06 \x1b[2J\x01", None)
     from_irc("topic changed live", b"TOPIC #hroom :F07 " + HOSTILE, b"F07")
 
     hx.send("JOIN #htopic")

@@ -118,6 +118,7 @@ def _():
         got = sync(late)
         T.check("another IRC user can still join #lobby", has(got, rb" 366 late #lobby "), short(got))
         T.check("'other' was not kicked", "other" in [n.lstrip("@+") for n in names_of(late, "#lobby")])
+        other.close()
         p = Raw(s.port)
         p.until(rb"nickname")
         p.send("lplain")
@@ -307,29 +308,31 @@ def _():
                     talker.send("AWAY :x" + "\u20ac" * 80), ob.send("WHOIS Lnick90123456789"),
                     ob.send("PRIVMSG Lnick90123456789 :hi"))), need=rb" 301 lobs ")
     talker.send("AWAY")
-    for k in range(18):  # 20 rooms of 32 bytes: a long 319
-        talker.send("JOIN #%s%02d" % ("w" * 29, k))
+    for k in range(18):  # 20 rooms of 31 bytes, multibyte: a long 319
+        talker.send("JOIN #%s%02d" % ("\u00e9" * 14, k))
     sync(talker)
     line_checks("WHOIS of a user in 20 long rooms",
                 window([(ob, "irc")], lambda: ob.send("WHOIS Lnick90123456789")), need=rb" 319 ")
-    far = "n" * 480
 
     def targets():
-        ob.send("PRIVMSG %s :x" % far)
-        ob.send("JOIN #%s" % far)
-        ob.send("WHOIS %s" % far)
-        ob.send("NICK %s" % far)
-        ob.send("MODE #%s" % far)
-        ob.send("TOPIC #%s" % far)
-        ob.send("NAMES #%s" % far)
-        ob.send("PRIVMSG #%s :x" % far)
-        ob.send("%s x" % far.upper())
-    line_checks("numerics for long targets", window([(ob, "irc")], targets), need=rb" 401 lobs n")
-    q = irc_raw(P, "quitter", join=(troom,))
-    q.send("QUIT :" + "q" * 490)
-    q.closed()
-    line_checks("ERROR for QUIT with a long reason", [l for l in q.wire if l.startswith(b"ERROR")],
-                need=rb"^ERROR :")
+        for far in ("\u00e9" * 240, "x" + "\u00e9" * 240):  # both parities of the cut
+            ob.send("PRIVMSG %s :x" % far)
+            ob.send("JOIN #%s" % far)
+            ob.send("WHOIS %s" % far)
+            ob.send("NICK %s" % far)
+            ob.send("MODE #%s" % far)
+            ob.send("TOPIC #%s" % far)
+            ob.send("NAMES #%s" % far)
+            ob.send("PRIVMSG #%s :x" % far)
+            ob.send("%s x" % far)
+    line_checks("numerics for long multibyte targets", window([(ob, "irc")], targets),
+                need=rb" 401 lobs [x\xc3]")
+    for pad in range(2):
+        q = irc_raw(P, "quitter%d" % pad, join=(troom,))
+        q.send("QUIT :" + "x" * pad + "\u00e9" * 245)
+        q.closed()
+        line_checks("ERROR for QUIT with a long multibyte reason (%d)" % pad,
+                    [l for l in q.wire if l.startswith(b"ERROR")], need=rb"^ERROR :")
     q = irc_raw(P, "quitter2", join=(troom,))
     pl.send("/join " + troom)
     psync(pl)
