@@ -214,8 +214,12 @@ def _():
 
 
 def log_bytes():
-    srv.log.seek(0)
-    return srv.log.read()
+    """The server's log as bytes: raw if Server keeps its log file (.log),
+    else its decoded output (invalid UTF-8 then shows as U+FFFD, unseen)."""
+    if hasattr(srv.log, "seek"):
+        srv.log.seek(0)
+        return srv.log.read()
+    return srv.output().encode()
 
 
 @case("log lines hold no ESC, C0, C1 or bidi bytes")
