@@ -1,0 +1,82 @@
+/* budget.c - the memory budget (-m) of the chat server (see budget.h). */
+#include "budget.h"
+#include "history.h"
+#include "sendq.h"
+
+size_t budget_used(const struct budget *b, enum budget_kind k)
+{
+	switch (k) {
+	case BUDGET_ROOMS:
+	case BUDGET_TOPICS:
+		return b->held[k];
+	case BUDGET_HISTORY:
+		return history_bytes();
+	case BUDGET_QUEUES:
+		return sendq_total();
+	default:
+		return 0;
+	}
+}
+
+size_t budget_total(const struct budget *b)
+{
+	size_t n = 0;
+	for (int k = 0; k < BUDGET_KINDS; k++)
+		n += budget_used(b, (enum budget_kind)k);
+	return n;
+}
+
+/* What queues may hold: whatever rooms, topics and history leave. The
+ * cap is re-derived at each change the budget sees; a change it does not
+ * see (a room's own history ring turning over) only frees bytes, so the
+ * cap errs on the safe side until the next one. */
+static void set_queue_cap(const struct budget *b)
+{
+	size_t held = b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + history_bytes();
+	sendq_set_total_max(held < b->limit ? b->limit - held : 0);
+}
+
+void budget_init(struct budget *b, size_t limit)
+{
+	b->limit = limit;
+	b->held[BUDGET_ROOMS] = b->held[BUDGET_TOPICS] = 0;
+	set_queue_cap(b);
+}
+
+/* Drop the oldest history until N more bytes fit in ROOM; true if they do. */
+static bool make_room(const struct budget *b, size_t n, size_t room)
+{
+	while (n > room || budget_total(b) > room - n)
+		if (!history_drop_oldest())
+			return false;
+	return true;
+}
+
+bool budget_charge(struct budget *b, enum budget_kind k, size_t n)
+{
+	bool ok = k < BUDGET_HISTORY && make_room(b, n, b->limit - b->limit / BUDGET_QUEUE_SHARE);
+	if (ok)
+		b->held[k] += n;
+	set_queue_cap(b);
+	return ok;
+}
+
+void budget_release(struct budget *b, enum budget_kind k, size_t n)
+{
+	if (k < BUDGET_HISTORY)
+		b->held[k] -= n < b->held[k] ? n : b->held[k];
+	set_queue_cap(b);
+}
+
+void budget_settle(struct budget *b)
+{
+	make_room(b, 0, b->limit);
+	set_queue_cap(b);
+}
+
+bool budget_queue_room(struct budget *b, size_t n)
+{
+	bool ok = make_room(b, n, b->limit);
+	set_queue_cap(b);
+	return ok;
+}
