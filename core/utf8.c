@@ -159,3 +159,18 @@ size_t utf8_fit(const char *s, size_t n, size_t cols)
 	}
 	return p;
 }
+
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+	size_t lead = max;
+	uint32_t cp;
+
+	if (n <= max)
+		return n;
+	/* Back from the first byte left out to the start of its character. */
+	while (lead > 0 && max - lead < 3 && ((unsigned char)s[lead] & 0xc0) == 0x80)
+		lead--;
+	if (lead < max && lead + utf8_decode(s + lead, n - lead, &cp) > max)
+		return lead;
+	return max;
+}
