@@ -26,14 +26,20 @@ size_t budget_total(const struct budget *b)
 	return n;
 }
 
+/* Rooms, topics and history: all but queues. */
+static size_t held(const struct budget *b)
+{
+	return b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + history_bytes();
+}
+
 /* What queues may hold: whatever rooms, topics and history leave. The
  * cap is re-derived at each change the budget sees; a change it does not
  * see (a room's own history ring turning over) only frees bytes, so the
  * cap errs on the safe side until the next one. */
 static void set_queue_cap(const struct budget *b)
 {
-	size_t held = b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + history_bytes();
-	sendq_set_total_max(held < b->limit ? b->limit - held : 0);
+	size_t h = held(b);
+	sendq_set_total_max(h < b->limit ? b->limit - h : 0);
 }
 
 void budget_init(struct budget *b, size_t limit)
@@ -43,18 +49,32 @@ void budget_init(struct budget *b, size_t limit)
 	set_queue_cap(b);
 }
 
-/* Drop the oldest history until N more bytes fit in ROOM; true if they do. */
-static bool make_room(const struct budget *b, size_t n, size_t room)
+/* Drop the oldest history until HELD more bytes of rooms or topics and
+ * QUEUED more bytes of queues fit: what is held within its share of the
+ * budget, and everything within the budget. True if they do. */
+static size_t share(const struct budget *b)
 {
-	while (n > room || budget_total(b) > room - n)
+	return b->limit - b->limit / BUDGET_QUEUE_SHARE;
+}
+
+static bool make_room(const struct budget *b, size_t more_held, size_t queued)
+{
+	for (;;) {
+		size_t h = held(b) + more_held, all = h + sendq_total() + queued;
+		if (h <= share(b) && all <= b->limit && all >= h) /* (and no wrap) */
+			return true;
 		if (!history_drop_oldest())
 			return false;
-	return true;
+	}
 }
 
 bool budget_charge(struct budget *b, enum budget_kind k, size_t n)
 {
-	bool ok = k < BUDGET_HISTORY && make_room(b, n, b->limit - b->limit / BUDGET_QUEUE_SHARE);
+	bool ok;
+	/* History makes room for all of it; the verdict is on what is held
+	 * only, so it does not come and go with the queues. */
+	make_room(b, n, 0);
+	ok = k < BUDGET_HISTORY && held(b) + n <= share(b);
 	if (ok)
 		b->held[k] += n;
 	set_queue_cap(b);
@@ -70,13 +90,13 @@ void budget_release(struct budget *b, enum budget_kind k, size_t n)
 
 void budget_settle(struct budget *b)
 {
-	make_room(b, 0, b->limit);
+	make_room(b, 0, 0);
 	set_queue_cap(b);
 }
 
 bool budget_queue_room(struct budget *b, size_t n)
 {
-	bool ok = make_room(b, n, b->limit);
+	bool ok = make_room(b, 0, n);
 	set_queue_cap(b);
 	return ok;
 }

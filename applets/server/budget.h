@@ -6,8 +6,11 @@
  * the budget reads their totals. Who gives way when it is reached:
  *   - history first, always: its oldest message of all goes, so history
  *     never makes anything fail, it yields to live use;
- *   - a new room or topic is refused (budget_charge() is false), and may
- *     never take the last BUDGET_QUEUE_SHARE of the budget, kept for queues;
+ *   - a new room or topic is refused (budget_charge() is false) when
+ *     rooms, topics and history could not be kept within all but the last
+ *     1/BUDGET_QUEUE_SHARE of the budget, kept for queues - whatever the
+ *     queues hold at that moment, so a refusal does not come and go with
+ *     them;
  *   - a send queue past the budget: the caller overflows the slowest
  *     reader, as a queue past its own -Q cap does. */
 #pragma once
