@@ -55,7 +55,7 @@ for a in $applets; do
 	others=""
 	for b in $applets; do
 		[ "$b" = "$a" ] && continue
-		others="$others $(applet_objs "${b%%:*}" "$cfg/only-$name")"
+		others="$others $(applet_objs "${b%%:*}" "$cfg/only-$name" | tr "\n" " ")"
 	done
 	# (their objects are compiled - and so type-checked - but not linked in)
 	testing "$name alone contains no code of the other applets" \

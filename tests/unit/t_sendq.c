@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "history.h"
+#include "server/history.h"
 #include "nametab.h"
 #include "sendq.h"
 #include "telnet.h"

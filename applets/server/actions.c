@@ -1,0 +1,265 @@
+/* actions.c - what a client does, the same for IRC and plain users: join,
+ * part, talk, topic, nick, kick, away, quit. Each builds an event, hands it
+ * to the rooms, and answers through render.c, never asking which kind of
+ * client it serves. */
+#include "server.h"
+#include "sendq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct event *client_event(struct client *c, enum event_kind kind, const char *target,
+			   const char *arg, const char *text)
+{
+	char uh[USERLEN + NET_ADDRSTR_MAX + 2];
+	snprintf(uh, sizeof(uh), "%s@%s", c->user[0] ? c->user : "~u", c->host);
+	return event_new(kind, c->nick, uh, target, arg, text);
+}
+
+/* Leave every room and the nick table, tell the neighbours (REASON), send
+ * ERROR (if not NULL) and close once it is written. */
+void client_drop(struct client *c, const char *reason, const char *error)
+{
+	if (c->flags & (F_CLOSING | F_FREED))
+		return;
+	c->flags |= F_CLOSING;
+	if (c->flags & F_REG) {
+		struct event *e = client_event(c, EV_QUIT, "", "", reason);
+		if (e) {
+			neighbours_send(c, e, false);
+			event_unref(e);
+		}
+		srv.nreg--;
+	}
+	while (c->nrooms)
+		room_remove(c->rooms[c->nrooms - 1], c);
+	if (c->nick[0])
+		nametab_del(&srv.nicks, &c->node);
+	addr_release(c->host);
+	srv.nclients--;
+	msg("%s (%s) left: %s", nick_or_star(c), c->host, reason);
+	if (c->flags & F_OVERFLOW) {
+		sendq_drop_unsent(&c->conn.sq);
+		c->flags &= (uint16_t)~F_OVERFLOW;
+	}
+	if (error)
+		send_farewell(c, error);
+	conn_pause(&srv.loop, &c->conn);
+	c->last_rx = srv.now; /* the linger starts */
+	if (c->conn.w.fd >= 0 && conn_flush(&srv.loop, &c->conn) != 1)
+		client_bury(c);
+}
+
+void join_room(struct client *c, const char *name, const char *key)
+{
+	struct room *r;
+	struct event *e;
+
+	if (!irc_room_valid(name, ROOMLEN)) {
+		numeric(c, "403", "%s :No such channel", name);
+		return;
+	}
+	r = room_find(name);
+	if (r && in_room(c, r))
+		return;
+	if (c->nrooms >= MAXROOMS) {
+		numeric(c, "405", "%s :You have joined too many channels", name);
+		return;
+	}
+	if (r && r->key && (!key || strcmp(key, r->key) != 0)) {
+		numeric(c, "475", "%s :Cannot join channel (+k)", name);
+		return;
+	}
+	if (r && r->limit && r->n >= r->limit) {
+		numeric(c, "471", "%s :Cannot join channel (+l)", name);
+		return;
+	}
+	if (!r && !(r = room_new(name)))
+		return;
+	if (room_enter(r, c) != 0) {
+		room_free_if_empty(r);
+		return;
+	}
+	e = client_event(c, EV_JOIN, r->name, "", NULL);
+	if (e) {
+		room_send(r, e, NULL);
+		event_unref(e);
+	}
+	send_topic(c, r, false);
+	send_names(c, r);
+	if (ENABLE_SERVER_HISTORY)
+		replay_history(c, r);
+}
+
+void part_room(struct client *c, const char *name, const char *reason)
+{
+	struct room *r = room_find(name);
+	struct event *e;
+
+	if (!r) {
+		numeric(c, "403", "%s :No such channel", name);
+		return;
+	}
+	if (!in_room(c, r)) {
+		numeric(c, "442", "%s :You're not on that channel", name);
+		return;
+	}
+	e = client_event(c, EV_PART, r->name, "", reason ? reason : c->nick);
+	if (e) {
+		room_send(r, e, NULL);
+		event_unref(e);
+	}
+	room_remove(r, c);
+}
+
+/* PRIVMSG/NOTICE from C to one TARGET. NOTICE never gets error replies. */
+void talk(struct client *c, enum event_kind kind, const char *target, const char *text)
+{
+	bool notice = kind == EV_NOTICE;
+	struct event *e;
+
+	if (target[0] == '#') {
+		struct room *r = room_find(target);
+		if (!r) {
+			if (!notice)
+				numeric(c, "403", "%s :No such channel", target);
+			return;
+		}
+		if ((r->modes & RM_N) && !in_room(c, r)) {
+			if (!notice)
+				numeric(c, "404", "%s :Cannot send to channel", r->name);
+			return;
+		}
+		e = client_event(c, kind, r->name, "", text);
+		if (!e)
+			return;
+		room_send(r, e, c->caps & CAP_ECHO ? NULL : c);
+		if (ENABLE_SERVER_HISTORY)
+			history_add(&r->hist, e);
+		event_unref(e);
+		return;
+	}
+	struct client *to = nick_find(target);
+	if (!to) {
+		if (!notice)
+			numeric(c, "401", "%s :No such nick/channel", target);
+		return;
+	}
+	e = client_event(c, kind, to->nick, "", text);
+	if (!e)
+		return;
+	push_event(to, e);
+	echo_private(c, to, e);
+	event_unref(e);
+	if (!notice && to->away)
+		numeric(c, "301", "%s :%s", to->nick, to->away);
+}
+
+void set_topic(struct client *c, struct room *r, const char *text)
+{
+	struct member *m = member_of(r, c);
+	struct event *e;
+	char *t;
+
+	if (!m) {
+		numeric(c, "442", "%s :You're not on that channel", r->name);
+		return;
+	}
+	if ((r->modes & RM_T) && !(m->modes & M_OP)) {
+		numeric(c, "482", "%s :You're not channel operator", r->name);
+		return;
+	}
+	t = text[0] ? strndup(text, TOPICLEN) : NULL;
+	if (text[0] && !t)
+		return;
+	free(r->topic);
+	r->topic = t;
+	r->topic_time = time(NULL);
+	strlcpy_ok(r->topic_who, c->nick, sizeof(r->topic_who));
+	e = client_event(c, EV_TOPIC, r->name, "", t ? t : "");
+	if (e) {
+		room_send(r, e, NULL);
+		event_unref(e);
+	}
+}
+
+/* A free, valid nick for C, or a numeric saying why not. */
+bool nick_ok(struct client *c, const char *nick)
+{
+	struct client *other;
+	if (!irc_nick_valid(nick, NICKLEN)) {
+		numeric(c, "432", "%s :Erroneous nickname", nick);
+		return false;
+	}
+	other = nick_find(nick);
+	if (other && other != c) {
+		numeric(c, "433", "%s :Nickname is already in use", nick);
+		return false;
+	}
+	return true;
+}
+
+void set_nick(struct client *c, const char *nick)
+{
+	if (c->flags & F_REG) {
+		struct event *e = client_event(c, EV_NICK, "", nick, NULL);
+		if (e) {
+			neighbours_send(c, e, true);
+			event_unref(e);
+		}
+	}
+	if (c->nick[0])
+		nametab_del(&srv.nicks, &c->node);
+	strlcpy_ok(c->nick, nick, sizeof(c->nick));
+	nametab_add(&srv.nicks, &c->node, c->nick);
+}
+/* C may run room R: a member and an operator; if not, a numeric says why. */
+bool room_op_ok(struct client *c, struct room *r)
+{
+	struct member *me = member_of(r, c);
+	if (!me || !(me->modes & M_OP)) {
+		numeric(c, me ? "482" : "442", "%s :%s", r->name,
+			me ? "You're not channel operator" : "You're not on that channel");
+		return false;
+	}
+	return true;
+}
+
+void kick(struct client *c, struct room *r, const char *nick, const char *reason)
+{
+	struct client *victim;
+	struct event *e;
+
+	if (!room_op_ok(c, r))
+		return;
+	victim = nick_find(nick);
+	if (!victim || !in_room(victim, r)) {
+		numeric(c, "441", "%s %s :They aren't on that channel", nick, r->name);
+		return;
+	}
+	e = client_event(c, EV_KICK, r->name, victim->nick, reason ? reason : c->nick);
+	if (e) {
+		room_send(r, e, NULL);
+		event_unref(e);
+	}
+	room_remove(r, victim);
+}
+
+/* TEXT: the away message; NULL or "": back. */
+void set_away(struct client *c, const char *text)
+{
+	bool away = text && text[0];
+	struct event *e;
+
+	free(c->away);
+	c->away = away ? strndup(text, AWAYLEN) : NULL;
+	numeric(c, away ? "306" : "305", away ? ":You have been marked as being away" :
+						":You are no longer marked as being away");
+	e = client_event(c, EV_AWAY, "", "", c->away);
+	if (e) {
+		neighbours_send(c, e, false);
+		event_unref(e);
+	}
+}

@@ -1,0 +1,469 @@
+/* irc_cmds.c - the IRC front end: registration, then a command table
+ * whose commands parse their parameters and call the actions. */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const cap_names[] = {
+	"multi-prefix", "server-time", "echo-message", "away-notify", "userhost-in-names",
+};
+
+static void welcome(struct client *c)
+{
+	c->flags |= F_REG;
+	srv.nreg++;
+	numeric(c, "001", ":Welcome to %s, %s!%s@%s", srv.name, c->nick, c->user, c->host);
+	numeric(c, "002", ":Your host is %s, running version %s", srv.host, SERVER_VERSION);
+	numeric(c, "003", ":This server was created %s", srv.created);
+	numeric(c, "004", "%s %s i klmnotv klov", srv.host, SERVER_VERSION);
+	numeric(c, "005", "CASEMAPPING=rfc1459 CHANTYPES=# NICKLEN=%d CHANNELLEN=%d TOPICLEN=%d "
+		"PREFIX=(ov)@+ CHANMODES=,k,l,nt CHANLIMIT=#:%d MAXTARGETS=%d MODES=4 "
+		"AWAYLEN=%d KICKLEN=%d NETWORK=%s :are supported by this server",
+		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, AWAYLEN, TOPICLEN, srv.network);
+}
+
+static void send_lusers(struct client *c)
+{
+	numeric(c, "251", ":There are %u users and 0 invisible on 1 servers", srv.nreg);
+	numeric(c, "252", "0 :operator(s) online");
+	numeric(c, "253", "%u :unknown connection(s)", srv.nclients - srv.nreg);
+	numeric(c, "254", "%u :channels formed", srv.nrooms);
+	numeric(c, "255", ":I have %u clients and 0 servers", srv.nclients);
+}
+
+static void send_motd(struct client *c)
+{
+	numeric(c, "375", ":- %s Message of the day -", srv.host);
+	numeric(c, "372", ":- Welcome to %s. Everyone meets in %s.", srv.name, srv.lobby);
+	numeric(c, "376", ":End of /MOTD command.");
+}
+
+static void try_register(struct client *c)
+{
+	if ((c->flags & (F_REG | F_CAPNEG)) || !c->nick[0] || !(c->flags & F_USER))
+		return;
+	if (srv.password && !(c->flags & F_PASSOK)) {
+		numeric(c, "464", ":Password incorrect");
+		client_drop(c, "Bad password", "Closing Link: Bad password");
+		return;
+	}
+	welcome(c);
+	send_lusers(c);
+	send_motd(c);
+	msg("%s (%s) joined", c->nick, c->host);
+}
+
+struct irc_cmd {
+	const char *name;
+	void (*fn)(struct client *c, struct irc_msg *m);
+	uint8_t min_params;
+	bool before_reg; /* allowed before registration */
+};
+
+static void cmd_cap(struct client *c, struct irc_msg *m)
+{
+	const char *sub = m->params[0];
+	char list[128] = "";
+
+	if (!strcasecmp(sub, "LS") || !strcasecmp(sub, "LIST")) {
+		bool ls = !strcasecmp(sub, "LS");
+		for (unsigned i = 0; i < ARRAY_LEN(cap_names); i++)
+			if (ls || (c->caps & (1u << i)))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+					 list[0] ? " " : "", cap_names[i]);
+		if (ls && !(c->flags & F_REG))
+			c->flags |= F_CAPNEG;
+		send_line(c, ":%s CAP %s %s :%s", srv.host, nick_or_star(c), ls ? "LS" : "LIST", list);
+	} else if (!strcasecmp(sub, "REQ")) {
+		char req[LINE_MAX_IRC], *tok, *save;
+		uint8_t add = 0, del = 0;
+		bool ok = m->nparams > 1;
+		if (!(c->flags & F_REG))
+			c->flags |= F_CAPNEG;
+		strlcpy_ok(req, ok ? m->params[1] : "", sizeof(req));
+		for (tok = strtok_r(req, " ", &save); tok && ok; tok = strtok_r(NULL, " ", &save)) {
+			bool minus = *tok == '-';
+			unsigned i = 0;
+			while (i < ARRAY_LEN(cap_names) && strcmp(tok + minus, cap_names[i]))
+				i++;
+			if (i == ARRAY_LEN(cap_names))
+				ok = false;
+			else if (minus)
+				del |= (uint8_t)(1u << i);
+			else
+				add |= (uint8_t)(1u << i);
+		}
+		if (ok)
+			c->caps = (uint8_t)((c->caps | add) & ~del);
+		send_line(c, ":%s CAP %s %s :%s", srv.host, nick_or_star(c), ok ? "ACK" : "NAK",
+			  m->nparams > 1 ? m->params[1] : "");
+	} else if (!strcasecmp(sub, "END")) {
+		c->flags &= (uint16_t)~F_CAPNEG;
+		try_register(c);
+	} else {
+		numeric(c, "410", "%s :Invalid CAP command", sub);
+	}
+}
+
+static void cmd_pass(struct client *c, struct irc_msg *m)
+{
+	if (c->flags & F_REG) {
+		numeric(c, "462", ":You may not reregister");
+		return;
+	}
+	if (srv.password && strcmp(m->params[0], srv.password) == 0)
+		c->flags |= F_PASSOK;
+}
+
+static void cmd_nick(struct client *c, struct irc_msg *m)
+{
+	if (m->nparams < 1 || !m->params[0][0]) {
+		numeric(c, "431", ":No nickname given");
+		return;
+	}
+	if (strcmp(c->nick, m->params[0]) == 0 || !nick_ok(c, m->params[0]))
+		return;
+	set_nick(c, m->params[0]);
+	try_register(c);
+}
+
+static void cmd_user(struct client *c, struct irc_msg *m)
+{
+	char user[USERLEN + 1];
+	size_t n = 0;
+
+	if (c->flags & (F_REG | F_USER)) {
+		numeric(c, "462", ":You may not reregister");
+		return;
+	}
+	/* ident: printable, no '@' or '!' that would confuse the prefix */
+	for (const char *s = m->params[0]; *s && n < USERLEN; s++)
+		if ((unsigned char)*s > ' ' && *s != '@' && *s != '!')
+			user[n++] = *s;
+	user[n] = '\0';
+	memcpy(c->user, n ? user : "user", n ? n + 1 : 5);
+	free(c->realname);
+	c->realname = strndup(m->params[3], REALLEN);
+	c->flags |= F_USER;
+	try_register(c);
+}
+
+static void cmd_ping(struct client *c, struct irc_msg *m)
+{
+	if (m->nparams < 1) {
+		numeric(c, "409", ":No origin specified");
+		return;
+	}
+	send_line(c, ":%s PONG %s :%s", srv.host, srv.host, m->params[0]);
+}
+
+static void cmd_pong(struct client *c, struct irc_msg *m)
+{
+	(void)m;
+	c->flags &= (uint16_t)~F_PINGED;
+}
+
+static void cmd_quit(struct client *c, struct irc_msg *m)
+{
+	char reason[LINE_MAX_IRC], error[LINE_MAX_IRC + NET_ADDRSTR_MAX + 32];
+	snprintf(reason, sizeof(reason), "Quit: %s", m->nparams ? m->params[0] : "");
+	snprintf(error, sizeof(error), "Closing Link: %s (%s)", c->host, reason);
+	client_drop(c, reason, error);
+}
+
+/* Call FN for each comma-separated item of LIST (modified in place). */
+#define FOR_EACH_ITEM(item, list, save) \
+	for (char *item = strtok_r((list), ",", &(save)); item; item = strtok_r(NULL, ",", &(save)))
+
+static void cmd_join(struct client *c, struct irc_msg *m)
+{
+	char *save, *ksave = NULL, *keys = m->nparams > 1 ? m->params[1] : NULL;
+	char *key = keys ? strtok_r(keys, ",", &ksave) : NULL;
+
+	if (strcmp(m->params[0], "0") == 0) {
+		while (c->nrooms && !(c->flags & F_CLOSING))
+			part_room(c, c->rooms[c->nrooms - 1]->name, c->nick);
+		return;
+	}
+	FOR_EACH_ITEM(name, m->params[0], save) {
+		join_room(c, name, key);
+		key = key ? strtok_r(NULL, ",", &ksave) : NULL;
+	}
+}
+
+static void cmd_part(struct client *c, struct irc_msg *m)
+{
+	char *save;
+	FOR_EACH_ITEM(name, m->params[0], save)
+		part_room(c, name, m->nparams > 1 ? m->params[1] : NULL);
+}
+
+static void privmsg_or_notice(struct client *c, struct irc_msg *m, enum event_kind kind)
+{
+	char *save;
+	int n = 0;
+	bool notice = kind == EV_NOTICE;
+
+	if (m->nparams < 1 || !m->params[0][0]) {
+		if (!notice)
+			numeric(c, "411", ":No recipient given (%s)", m->cmd);
+		return;
+	}
+	if (m->nparams < 2 || !m->params[1][0]) {
+		if (!notice)
+			numeric(c, "412", ":No text to send");
+		return;
+	}
+	FOR_EACH_ITEM(target, m->params[0], save) {
+		if (++n > MAXTARGETS) {
+			if (!notice)
+				numeric(c, "407", "%s :Too many recipients", target);
+			break;
+		}
+		talk(c, kind, target, m->params[1]);
+	}
+}
+
+static void cmd_privmsg(struct client *c, struct irc_msg *m)
+{
+	privmsg_or_notice(c, m, EV_PRIVMSG);
+}
+
+static void cmd_notice(struct client *c, struct irc_msg *m)
+{
+	privmsg_or_notice(c, m, EV_NOTICE);
+}
+
+static void cmd_topic(struct client *c, struct irc_msg *m)
+{
+	struct room *r = room_find(m->params[0]);
+	if (!r) {
+		numeric(c, "403", "%s :No such channel", m->params[0]);
+		return;
+	}
+	if (m->nparams < 2) {
+		send_topic(c, r, true);
+		return;
+	}
+	set_topic(c, r, m->params[1]);
+}
+
+static void cmd_names(struct client *c, struct irc_msg *m)
+{
+	char *save;
+	if (m->nparams < 1) {
+		numeric(c, "366", "* :End of /NAMES list");
+		return;
+	}
+	FOR_EACH_ITEM(name, m->params[0], save) {
+		struct room *r = room_find(name);
+		if (r)
+			send_names(c, r);
+		else
+			numeric(c, "366", "%s :End of /NAMES list", name);
+	}
+}
+
+static void cmd_list(struct client *c, struct irc_msg *m)
+{
+	(void)m;
+	numeric(c, "321", "Channel :Users  Name");
+	for (struct room *r = srv.rooms; r; r = r->next)
+		numeric(c, "322", "%s %u :%s", r->name, r->n, r->topic ? r->topic : "");
+	numeric(c, "323", ":End of /LIST");
+}
+
+static void who_line(struct client *c, const char *where, struct client *w, uint8_t modes)
+{
+	numeric(c, "352", "%s %s %s %s %s %c%s :0 %s", where, w->user, w->host, srv.host, w->nick,
+		w->away ? 'G' : 'H', prefix_of(modes, c->caps & CAP_MULTI_PREFIX),
+		w->realname ? w->realname : "");
+}
+
+static void cmd_who(struct client *c, struct irc_msg *m)
+{
+	const char *mask = m->nparams ? m->params[0] : "*";
+	struct room *r = mask[0] == '#' ? room_find(mask) : NULL;
+	struct client *w = r ? NULL : nick_find(mask);
+
+	if (r)
+		for (uint32_t i = 0; i < r->n; i++)
+			who_line(c, r->name, r->m[i].c, r->m[i].modes);
+	else if (w)
+		who_line(c, "*", w, 0);
+	numeric(c, "315", "%s :End of /WHO list", mask);
+}
+
+static void cmd_whois(struct client *c, struct irc_msg *m)
+{
+	const char *nick = m->params[m->nparams > 1 ? 1 : 0];
+	struct client *w = nick_find(nick);
+	char rooms[LINE_MAX_IRC] = "";
+
+	if (!w || !(w->flags & F_REG)) {
+		numeric(c, "401", "%s :No such nick/channel", nick);
+		numeric(c, "318", "%s :End of /WHOIS list", nick);
+		return;
+	}
+	numeric(c, "311", "%s %s %s * :%s", w->nick, w->user, w->host,
+		w->realname ? w->realname : "");
+	for (unsigned i = 0; i < w->nrooms; i++) {
+		struct member *mb = member_of(w->rooms[i], w);
+		size_t n = strlen(rooms);
+		snprintf(rooms + n, sizeof(rooms) - n, "%s%s%s", n ? " " : "",
+			 prefix_of(mb ? mb->modes : 0, false), w->rooms[i]->name);
+	}
+	if (rooms[0])
+		numeric(c, "319", "%s :%s", w->nick, rooms);
+	numeric(c, "312", "%s %s :%s", w->nick, srv.host, srv.name);
+	if (w->away)
+		numeric(c, "301", "%s :%s", w->nick, w->away);
+	numeric(c, "318", "%s :End of /WHOIS list", w->nick);
+}
+
+static void user_mode(struct client *c, struct irc_msg *m)
+{
+	if (irc_casecmp(m->params[0], c->nick) != 0) {
+		if (nick_find(m->params[0]))
+			numeric(c, "502", ":Can't change mode for other users");
+		else
+			numeric(c, "401", "%s :No such nick/channel", m->params[0]);
+		return;
+	}
+	if (m->nparams < 2) {
+		numeric(c, "221", "%s", c->flags & F_INVISIBLE ? "+i" : "+");
+		return;
+	}
+	bool plus = true, unknown = false;
+	uint16_t before = c->flags;
+	for (const char *p = m->params[1]; *p; p++) {
+		if (*p == '+' || *p == '-')
+			plus = *p == '+';
+		else if (*p == 'i')
+			c->flags = plus ? (c->flags | F_INVISIBLE) : (c->flags & (uint16_t)~F_INVISIBLE);
+		else
+			unknown = true;
+	}
+	if (unknown)
+		numeric(c, "501", ":Unknown MODE flag");
+	if ((before ^ c->flags) & F_INVISIBLE)
+		send_line(c, ":%s MODE %s :%ci", c->nick, c->nick, c->flags & F_INVISIBLE ? '+' : '-');
+}
+
+static void cmd_kick(struct client *c, struct irc_msg *m)
+{
+	struct room *r = room_find(m->params[0]);
+	if (!r) {
+		numeric(c, "403", "%s :No such channel", m->params[0]);
+		return;
+	}
+	kick(c, r, m->params[1], m->nparams > 2 ? m->params[2] : NULL);
+}
+
+static void cmd_away(struct client *c, struct irc_msg *m)
+{
+	set_away(c, m->nparams > 0 ? m->params[0] : NULL);
+}
+
+static void cmd_mode(struct client *c, struct irc_msg *m)
+{
+	if (m->params[0][0] != '#')
+		user_mode(c, m);
+	else
+		room_mode(c, m);
+}
+
+static void cmd_motd(struct client *c, struct irc_msg *m)
+{
+	(void)m;
+	send_motd(c);
+}
+
+static void cmd_lusers(struct client *c, struct irc_msg *m)
+{
+	(void)m;
+	send_lusers(c);
+}
+
+static void cmd_version(struct client *c, struct irc_msg *m)
+{
+	(void)m;
+	numeric(c, "351", "%s %s :LAN chat server", SERVER_VERSION, srv.host);
+}
+
+/* USERHOST and ISON: what notify lists and some apps ask on connect. */
+static void cmd_userhost(struct client *c, struct irc_msg *m)
+{
+	char out[LINE_MAX_IRC] = "";
+	for (int i = 0; i < m->nparams && i < 5; i++) {
+		struct client *w = nick_find(m->params[i]);
+		size_t n = strlen(out);
+		if (w && w->flags & F_REG)
+			snprintf(out + n, sizeof(out) - n, "%s%s=%c%s@%s", n ? " " : "", w->nick,
+				 w->away ? '-' : '+', w->user, w->host);
+	}
+	numeric(c, "302", ":%s", out);
+}
+
+static void cmd_ison(struct client *c, struct irc_msg *m)
+{
+	char out[LINE_MAX_IRC] = "", *save;
+	/* "ISON a b" or "ISON :a b": nicks in any parameter, spaces between */
+	for (int i = 0; i < m->nparams; i++)
+		for (char *nick = strtok_r(m->params[i], " ", &save); nick;
+		     nick = strtok_r(NULL, " ", &save)) {
+			struct client *w = nick_find(nick);
+			size_t n = strlen(out);
+			if (w && w->flags & F_REG)
+				snprintf(out + n, sizeof(out) - n, "%s%s", n ? " " : "", w->nick);
+		}
+	numeric(c, "303", ":%s", out);
+}
+
+static const struct irc_cmd irc_cmds[] = {
+	{ "PRIVMSG", cmd_privmsg, 0, false }, { "NOTICE", cmd_notice, 0, false },
+	{ "PING", cmd_ping, 0, true },       { "PONG", cmd_pong, 0, true },
+	{ "JOIN", cmd_join, 1, false },      { "PART", cmd_part, 1, false },
+	{ "CAP", cmd_cap, 1, true },         { "NICK", cmd_nick, 0, true },
+	{ "USER", cmd_user, 4, true },       { "PASS", cmd_pass, 1, true },
+	{ "QUIT", cmd_quit, 0, true },       { "TOPIC", cmd_topic, 1, false },
+	{ "NAMES", cmd_names, 0, false },    { "LIST", cmd_list, 0, false },
+	{ "WHO", cmd_who, 0, false },        { "WHOIS", cmd_whois, 1, false },
+	{ "MODE", cmd_mode, 1, false },      { "KICK", cmd_kick, 2, false },
+	{ "AWAY", cmd_away, 0, false },      { "MOTD", cmd_motd, 0, false },
+	{ "LUSERS", cmd_lusers, 0, false },  { "VERSION", cmd_version, 0, false },
+	{ "USERHOST", cmd_userhost, 1, false }, { "ISON", cmd_ison, 1, false },
+};
+
+static void irc_line(struct client *c, char *line, size_t len, bool cut)
+{
+	struct irc_msg m;
+
+	if (cut || len > LINE_MAX_IRC) {
+		numeric(c, "417", ":Input line was too long");
+		return;
+	}
+	if (irc_parse(line, &m) != 0)
+		return;
+	for (unsigned i = 0; i < ARRAY_LEN(irc_cmds); i++) {
+		const struct irc_cmd *cmd = &irc_cmds[i];
+		if (!irc_cmd_is(&m, cmd->name))
+			continue;
+		if (!cmd->before_reg && !(c->flags & F_REG))
+			numeric(c, "451", ":You have not registered");
+		else if (m.nparams < cmd->min_params)
+			numeric(c, "461", "%s :Not enough parameters", cmd->name);
+		else
+			cmd->fn(c, &m);
+		return;
+	}
+	if (c->flags & F_REG)
+		numeric(c, "421", "%s :Unknown command", m.cmd);
+	else
+		numeric(c, "451", ":You have not registered");
+}
+
+const struct front front_irc = { .line = irc_line, .wire = W_IRC, .pinged = true };

@@ -1,0 +1,253 @@
+/* main.c - chat-server: the LAN chat room, for IRC apps and nc/telnet.
+ *
+//applet:APPLET("chat-server", chat_server, CHAT_SERVER)
+//config:config CHAT_SERVER
+//config:	bool "chat-server"
+//config:	default y
+//config:	help
+//config:	  The chat server: rooms shared by IRC clients and plain
+//config:	  nc/telnet users, on TCP port 6667. About 27 KB of its own
+//config:	  code on x86_64 with its features, 65 KB with the parts of
+//config:	  the C library it pulls in.
+//config:
+//config:config SERVER_HISTORY
+//config:	bool "Room history replayed to whoever joins"
+//config:	depends on CHAT_SERVER
+//config:	default y
+//config:	help
+//config:	  Each room keeps its last messages (-H) and shows them to
+//config:	  people who join later, with their original times. Costs
+//config:	  about 250 bytes of code (x86_64), and per message kept
+//config:	  about 150 bytes plus its renderings (up to 4 wire formats).
+//config:
+//config:config SERVER_HISTORY_DEFAULT
+//config:	int "Messages of history kept per room by default"
+//config:	depends on SERVER_HISTORY
+//config:	range 0 1000
+//config:	default 50
+//config:	help
+//config:	  Late joiners see this many of a room's last messages (-H).
+//config:
+//config:config SERVER_PLAIN
+//config:	bool "Plain-text users (nc, telnet)"
+//config:	depends on CHAT_SERVER
+//config:	default y
+//config:	help
+//config:	  Anyone whose first line is not IRC gets a plain-text chat:
+//config:	  a nickname prompt, readable lines and slash commands.
+//config:	  Costs about 3.2 KB of code (x86_64).
+//config:
+//config:config SERVER_MDNS
+//config:	bool "Announce the server on the LAN (mDNS/DNS-SD)"
+//config:	depends on CHAT_SERVER
+//config:	default y
+//config:	help
+//config:	  The server announces itself as _irc._tcp over multicast DNS
+//config:	  (RFC 6762/6763), so chat-discover, chat-client without an
+//config:	  address, avahi-browse, Bonjour and Android/iOS browsers find
+//config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
+//config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
+//config:	  10 KB of it shared with chat-discover.
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-P PASS] [-T SECS]
+//usage:
+//usage:Run a chat server that IRC apps and plain nc/telnet users share.
+//usage:
+//usage:	-f	Stay in the foreground (log to stderr)
+//usage:	-S	Log to syslog even in the foreground
+//usage:	-p PORT	Listen on PORT (default 6667; 0: any free port, logged)
+//usage:	-b ADDR	Listen on ADDR only (repeatable; default all)
+//usage:	-n NAME	Server name (default "HOSTNAME chat")
+//usage:	-r ROOM	Room plain-text users start in (default #lobby)
+//usage:	-H N	Keep N messages of history per room
+//usage:	-u USER	Drop root privileges to USER (default nobody)
+//usage:	-c N	At most N clients (default 1000)
+//usage:	-C N	At most N clients per address (default 50)
+//usage:	-R N	At most N lines per 10 s per client, 0: no limit (default 20)
+//usage:	-Q KIB	Drop a client with more than KIB KiB unsent (default 64)
+//usage:	-P PASS	IRC clients must send PASS (plain users are refused)
+//usage:	-T SECS	Ping and registration timeout (default 180, 60)
+//usage:	-M	Do not announce the server over mDNS
+ *
+ * Options, setup and the loop; server.h says where the rest is.
+ */
+#include "server.h"
+#include "discover.h"
+#include "textsafe.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+struct server srv;
+
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void drop_privileges(const char *user)
+{
+	struct passwd *pw;
+	if (geteuid() != 0)
+		return;
+	pw = getpwnam(user);
+	if (!pw)
+		die("-u: no user '%s'", user);
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		die("cannot become %s: %s", user, strerror(errno));
+}
+
+static void listen_on(const char *addr)
+{
+	int fd;
+	if (srv.nlisten == MAXLISTEN)
+		usage_error("-b: at most %d addresses", MAXLISTEN);
+	fd = net_listen(addr, srv.port, 128);
+	if (fd < 0)
+		die("cannot listen on %s port %u: %s", addr ? addr : "*", srv.port, strerror(errno));
+	/* -p 0: the kernel picks a free port (tests); the other -b addresses
+	 * and the announcement use the same one. */
+	if (srv.port == 0 && (srv.port = net_local_port(fd)) == 0)
+		die("cannot learn the port picked for -p 0: %s", strerror(errno));
+	if (loop_add(&srv.loop, &srv.listeners[srv.nlisten], fd, on_accept, EPOLLIN) != 0)
+		die("epoll: %s", strerror(errno));
+	srv.nlisten++;
+}
+
+static void init_names(const char *name)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	static char defname[96];
+
+	if (gethostname(srv.host, sizeof(srv.host) - 1) != 0 || !srv.host[0])
+		strcpy(srv.host, "chatbox");
+	for (char *p = srv.host; *p; p++)
+		if (*p == ' ' || *p == ':')
+			*p = '-';
+	if (!name) {
+		snprintf(defname, sizeof(defname), "%s chat", srv.host);
+		name = defname;
+	}
+	srv.name = name;
+	text_safe_str(srv.network, sizeof(srv.network), name, TS_NO_IRC_FORMAT);
+	for (char *p = srv.network; *p; p++)
+		if (*p == ' ' || *p == ':' || *p == ',')
+			*p = '-';
+	gmtime_r(&now, &tm);
+	strftime(srv.created, sizeof(srv.created), "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+struct options {
+	const char *addrs[MAXLISTEN + 1], *user, *name;
+	int naddrs;
+	bool foreground, use_syslog, announce;
+};
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	unsigned long secs = 180;
+	int c;
+
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:P:T:")) != -1) {
+		switch (c) {
+		case 'f': o->foreground = true; break;
+		case 'S': o->use_syslog = true; break;
+		case 'M': o->announce = false; break;
+		case 'p': srv.port = (unsigned)opt_uint('p', optarg, 0, 65535); break;
+		case 'b':
+			if (o->naddrs < MAXLISTEN)
+				o->addrs[o->naddrs++] = optarg;
+			else
+				usage_error("-b: at most %d addresses", MAXLISTEN);
+			break;
+		case 'n': o->name = optarg; break;
+		case 'r': srv.lobby = optarg; break;
+		case 'H': srv.history = opt_uint('H', optarg, 0, 1000); break;
+		case 'u': o->user = optarg; break;
+		case 'c': srv.max_clients = opt_uint('c', optarg, 1, 1000000); break;
+		case 'C': srv.per_addr = opt_uint('C', optarg, 1, 1000000); break;
+		case 'R': srv.rate = opt_uint('R', optarg, 0, 100000); break;
+		case 'Q': srv.sendq = opt_uint('Q', optarg, 1, 1 << 20) * 1024; break;
+		case 'P': srv.password = optarg; break;
+		case 'T': secs = opt_uint('T', optarg, 1, 86400); break;
+		default: break;
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (!irc_room_valid(srv.lobby, ROOMLEN))
+		usage_error("-r: '%s' is not a room name (#name, at most %d bytes)", srv.lobby, ROOMLEN);
+	if (!ENABLE_SERVER_HISTORY)
+		srv.history = 0;
+	srv.ping_ms = secs * 1000;
+	srv.reg_ms = MIN(secs, 60) * 1000;
+}
+
+int chat_server_main(int argc, char **argv)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, 0 };
+	static struct mdns_responder mdns;
+	struct options o = { .user = "nobody", .announce = ENABLE_SERVER_MDNS };
+	struct room *lobby;
+
+	srv.port = CONFIG_CHATBOX_DEFAULT_PORT;
+	srv.history = IF_SERVER_HISTORY(CONFIG_SERVER_HISTORY_DEFAULT +) 0;
+	srv.lobby = "#lobby";
+	srv.max_clients = 1000;
+	srv.per_addr = 50;
+	srv.rate = 20;
+	srv.sendq = 64 * 1024;
+	parse_options(argc, argv, &o);
+	init_names(o.name);
+
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	if (loop_init(&srv.loop) != 0)
+		die("epoll: %s", strerror(errno));
+	if (o.naddrs == 0)
+		listen_on(NULL);
+	for (int i = 0; i < o.naddrs; i++)
+		listen_on(o.addrs[i]);
+	/* Bound: now it may be announced. Without mDNS the server still works,
+	 * it just has to be found by address. */
+	if (ENABLE_SERVER_MDNS && o.announce &&
+	    discover_announce(&mdns, &srv.loop, srv.name, srv.port, o.naddrs ? o.addrs : NULL) != 0) {
+		msg("not announced on the LAN (mDNS): clients need this host's address");
+		o.announce = false;
+	}
+	drop_privileges(o.user);
+	if (!o.foreground && daemon(0, 0) != 0)
+		die("daemon: %s", strerror(errno));
+	if (!o.foreground || o.use_syslog)
+		log_to_syslog();
+	if (loop_signals(&srv.loop, &srv.sigw, server_signal, sigs) != 0)
+		die("signalfd: %s", strerror(errno));
+	timer_init(&srv.flush_timer, flush_all);
+	timer_init(&srv.tick_timer, tick);
+	timer_init(&srv.accept_timer, accept_resume);
+	loop_timer(&srv.loop, &srv.tick_timer, 1000);
+	lobby = room_new(srv.lobby);
+	if (lobby)
+		lobby->keep = true; /* and its history with it */
+	else
+		die("out of memory");
+	msg("%s: listening on port %u", srv.name, srv.port);
+	if (loop_run(&srv.loop) != 0)
+		die("epoll: %s", strerror(errno));
+	if (ENABLE_SERVER_MDNS && o.announce)
+		mdns_responder_stop(&mdns); /* goodbyes: browsers drop us at once */
+	msg("stopped");
+	return 0;
+}

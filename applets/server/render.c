@@ -1,0 +1,301 @@
+/* render.c - the one place that knows wire formats: an event rendered for
+ * IRC, IRC with server-time, IRC for history without tags, or plain text,
+ * once per format per event; and replies to each kind of client. */
+#include "server.h"
+#include "sendq.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Plain users read "-- text" lines and no numerics. */
+static bool plain(const struct client *c)
+{
+	return ENABLE_SERVER_PLAIN && c->front->wire == W_PLAIN;
+}
+
+const char *nick_or_star(const struct client *c)
+{
+	return c->nick[0] ? c->nick : "*";
+}
+
+/* A numeric reply; plain users read it as "-- text". */
+void numeric(struct client *c, const char *num, const char *fmt, ...)
+{
+	char text[LINE_MAX_IRC];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (plain(c)) {
+		/* "#x :No such channel" reads "#x: No such channel" */
+		char *colon = strstr(text, " :");
+		if (colon) {
+			colon[0] = ':';
+			colon[1] = ' ';
+		}
+		send_line(c, "-- %s", text[0] == ':' ? text + 1 : text);
+		return;
+	}
+	send_line(c, ":%s %s %s %s", srv.host, num, nick_or_star(c), text);
+}
+
+/* --- rendering events per wire format ---------------------------------------- */
+
+static struct msgbuf *msgbuf_of(const char *s, int n)
+{
+	struct msgbuf *m;
+	if (n < 0)
+		return NULL;
+	m = msgbuf_new((size_t)n);
+	if (m)
+		msgbuf_append(m, s, (size_t)n);
+	return m;
+}
+
+static void hhmm(const struct event *e, char out[8])
+{
+	time_t t = (time_t)(e->when_ms / 1000);
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || !strftime(out, 8, "%H:%M", &tm))
+		strcpy(out, "--:--");
+}
+
+/* An IRC line for E: TAGS ("" or "@time=... "), and TIME_IN_TEXT puts
+ * "[HH:MM] " in front of a message, for history shown without tags. */
+static struct msgbuf *render_irc_with(const struct event *e, const char *tags, bool time_in_text)
+{
+	static const char *const cmds[] = {
+		[EV_PRIVMSG] = "PRIVMSG", [EV_NOTICE] = "NOTICE", [EV_JOIN] = "JOIN",
+		[EV_PART] = "PART", [EV_QUIT] = "QUIT", [EV_NICK] = "NICK", [EV_TOPIC] = "TOPIC",
+		[EV_KICK] = "KICK", [EV_MODE] = "MODE", [EV_AWAY] = "AWAY",
+	};
+	char buf[LINE_MAX_IRC + 128], when[8] = "", stamp[16] = "";
+	const char *text = e->text, *action = "";
+	int n;
+
+	if (time_in_text && (e->kind == EV_PRIVMSG || e->kind == EV_NOTICE)) {
+		hhmm(e, when);
+		snprintf(stamp, sizeof(stamp), "[%s] ", when);
+		if (strncmp(text, "\1ACTION ", 8) == 0) {
+			action = "\1ACTION ";
+			text += 8;
+		}
+	}
+	n = snprintf(buf, sizeof(buf) - 2, "%s:%s!%s %s", tags, e->nick, e->userhost, cmds[e->kind]);
+	if (e->target[0] && (size_t)n < sizeof(buf) - 2)
+		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " %s", e->target);
+	if (e->arg[0] && (size_t)n < sizeof(buf) - 2)
+		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " %s", e->arg);
+	if (text && (size_t)n < sizeof(buf) - 2)
+		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " :%s%s%s", action, stamp, text);
+	if ((size_t)n > strlen(tags) + LINE_MAX_IRC) /* RFC 1459: 512 bytes with CRLF */
+		n = (int)(strlen(tags) + LINE_MAX_IRC);
+	memcpy(buf + n, "\r\n", 2);
+	return msgbuf_of(buf, n + 2);
+}
+
+static struct msgbuf *render_irc(const struct event *e)
+{
+	return render_irc_with(e, "", false);
+}
+
+static struct msgbuf *render_irc_time(const struct event *e)
+{
+	time_t t = (time_t)(e->when_ms / 1000);
+	struct tm tm;
+	char tags[64], day[32];
+	if (!gmtime_r(&t, &tm) || !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+		return render_irc(e);
+	snprintf(tags, sizeof(tags), "@time=%s.%03uZ ", day, (unsigned)(e->when_ms % 1000));
+	return render_irc_with(e, tags, false);
+}
+
+static struct msgbuf *render_irc_old(const struct event *e)
+{
+	return render_irc_with(e, "", true);
+}
+
+/* Plain users see no control bytes: no terminal escapes, no IRC colours. */
+static void sanitize(char *dst, size_t size, const char *s)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < size; s++)
+		if ((unsigned char)*s >= ' ' && *s != 0x7f)
+			dst[n++] = *s;
+	dst[n] = '\0';
+}
+
+static struct msgbuf *render_plain(const struct event *e)
+{
+	char buf[LINE_MAX_IRC + 128], text[LINE_MAX_IRC + 1] = "", when[8], where[ROOMLEN + 2] = "";
+	bool room = e->target[0] == '#';
+	int n = -1;
+
+	hhmm(e, when);
+	if (e->text)
+		sanitize(text, sizeof(text), e->text);
+	if (room && irc_casecmp(e->target, srv.lobby) != 0)
+		snprintf(where, sizeof(where), "%s ", e->target);
+	switch (e->kind) {
+	case EV_PRIVMSG:
+		if (e->text && strncmp(e->text, "\1ACTION ", 8) == 0) /* sanitized: "ACTION text" */
+			n = snprintf(buf, sizeof(buf), "%s %s* %s %s", when, where, e->nick, text + 7);
+		else if (room)
+			n = snprintf(buf, sizeof(buf), "%s %s<%s> %s", when, where, e->nick, text);
+		else
+			n = snprintf(buf, sizeof(buf), "%s *%s* %s", when, e->nick, text);
+		break;
+	case EV_NOTICE:
+		n = snprintf(buf, sizeof(buf), "%s %s-%s- %s", when, where, e->nick, text);
+		break;
+	case EV_JOIN:
+		n = snprintf(buf, sizeof(buf), "* %s joined %s", e->nick, e->target);
+		break;
+	case EV_PART:
+		n = snprintf(buf, sizeof(buf), "* %s left %s (%s)", e->nick, e->target, text);
+		break;
+	case EV_QUIT:
+		n = snprintf(buf, sizeof(buf), "* %s quit (%s)", e->nick, text);
+		break;
+	case EV_NICK:
+		n = snprintf(buf, sizeof(buf), "* %s is now known as %s", e->nick, e->arg);
+		break;
+	case EV_TOPIC:
+		n = snprintf(buf, sizeof(buf), "* %s set the topic of %s: %s", e->nick, e->target, text);
+		break;
+	case EV_KICK:
+		n = snprintf(buf, sizeof(buf), "* %s kicked %s from %s (%s)", e->nick, e->arg,
+			     e->target, text);
+		break;
+	case EV_MODE:
+		n = snprintf(buf, sizeof(buf), "* %s sets mode %s on %s", e->nick, e->arg, e->target);
+		break;
+	default:
+		return NULL;
+	}
+	if (n < 0)
+		return NULL;
+	if ((size_t)n > sizeof(buf) - 3)
+		n = sizeof(buf) - 3;
+	memcpy(buf + n, "\r\n", 2);
+	return msgbuf_of(buf, n + 2);
+}
+
+static event_render_fn *const renderers[] = {
+	[W_IRC] = render_irc, [W_IRC_TIME] = render_irc_time,
+	[W_IRC_OLD] = render_irc_old, [W_PLAIN] = ENABLE_SERVER_PLAIN ? render_plain : NULL,
+};
+
+static enum wire live_wire(const struct client *c)
+{
+	if (plain(c))
+		return W_PLAIN;
+	return c->caps & CAP_SERVER_TIME ? W_IRC_TIME : W_IRC;
+}
+
+/* E to C in wire format W: rendered on first use, then shared. */
+static void push_wire(struct client *c, struct event *e, enum wire w)
+{
+	struct msgbuf *m;
+	if (!writable(c) || (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY)))
+		return;
+	m = event_wire(e, w, renderers[w]);
+	if (m)
+		queued(c, push_or_flush(c, m));
+}
+
+void push_event(struct client *c, struct event *e)
+{
+	push_wire(c, e, live_wire(c));
+}
+
+/* C's own private message E to TO, shown back to C: echo-message, or a
+ * plain user's "-> *nick* text". */
+void echo_private(struct client *c, struct client *to, struct event *e)
+{
+	if (to == c)
+		return;
+	if (c->caps & CAP_ECHO)
+		push_event(c, e);
+	else if (plain(c))
+		send_line(c, "-> *%s* %s", to->nick, e->text);
+}
+
+/* --- replies ----------------------------------------------------------------- */
+
+void send_names(struct client *c, struct room *r)
+{
+	char line[LINE_MAX_IRC];
+	size_t n = 0;
+	bool all = c->caps & CAP_MULTI_PREFIX, uh = c->caps & CAP_UHNAMES;
+
+	for (uint32_t i = 0; i <= r->n; i++) {
+		char one[NICKLEN + USERLEN + NET_ADDRSTR_MAX + 8];
+		int k = 0;
+		if (i < r->n) {
+			struct client *m = r->m[i].c;
+			if (uh)
+				k = snprintf(one, sizeof(one), "%s%s!%s@%s", prefix_of(r->m[i].modes, all),
+					     m->nick, m->user, m->host);
+			else
+				k = snprintf(one, sizeof(one), "%s%s", prefix_of(r->m[i].modes, all), m->nick);
+		}
+		if (n && (i == r->n || n + (size_t)k + 1 > 400)) {
+			line[n] = '\0';
+			if (plain(c))
+				send_line(c, "-- In %s: %s", r->name, line);
+			else
+				numeric(c, "353", "= %s :%s", r->name, line);
+			n = 0;
+		}
+		if (i < r->n) {
+			if (n)
+				line[n++] = ' ';
+			memcpy(line + n, one, (size_t)k);
+			n += (size_t)k;
+		}
+	}
+	if (!(plain(c)))
+		numeric(c, "366", "%s :End of /NAMES list", r->name);
+}
+
+void send_topic(struct client *c, struct room *r, bool always)
+{
+	if (!r->topic) {
+		if (always)
+			numeric(c, "331", "%s :No topic is set", r->name);
+		return;
+	}
+	numeric(c, "332", "%s :%s", r->name, r->topic);
+	if (!(plain(c)))
+		numeric(c, "333", "%s %s %lld", r->name, r->topic_who, (long long)r->topic_time);
+}
+
+void replay_history(struct client *c, struct room *r)
+{
+	enum wire w = c->caps & CAP_SERVER_TIME ? W_IRC_TIME : W_IRC_OLD;
+	if (!ENABLE_SERVER_HISTORY || !r->hist.n)
+		return;
+	if (plain(c))
+		w = W_PLAIN;
+	for (unsigned i = 0; i < r->hist.n; i++)
+		push_wire(c, history_get(&r->hist, i), w);
+}
+
+/* The last line before a close: ERROR for IRC, "-- TEXT" for plain users;
+ * past the -Q cap on purpose: the last words. */
+void send_farewell(struct client *c, const char *text)
+{
+	sendq_printf(&c->conn.sq, SIZE_MAX, plain(c) ? "-- %s\r\n" : "ERROR :%s\r\n", text);
+}
+
+void send_shutdown(struct client *c)
+{
+	if (plain(c))
+		send_line(c, "-- The server is shutting down. Bye!");
+	else
+		send_line(c, "ERROR :Closing Link: %s (Server shutting down)", c->host);
+}

@@ -1,0 +1,167 @@
+/* room.c - rooms and their members, the nick and room tables, and the
+ * fan-out of an event to a room or to everyone who shares one with a client. */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* --- rooms ----------------------------------------------------------------- */
+
+struct room *room_find(const char *name)
+{
+	struct name_node *n = nametab_find(&srv.room_tab, name);
+	return n ? container_of(n, struct room, node) : NULL;
+}
+
+struct room *room_new(const char *name)
+{
+	struct room *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	strlcpy_ok(r->name, name, sizeof(r->name));
+	if (nametab_add(&srv.room_tab, &r->node, r->name) != 0) {
+		free(r);
+		return NULL;
+	}
+	r->modes = RM_N | RM_T;
+	r->created = time(NULL);
+	if (ENABLE_SERVER_HISTORY)
+		history_init(&r->hist, (unsigned)srv.history);
+	r->next = srv.rooms;
+	if (srv.rooms)
+		srv.rooms->prev = r;
+	srv.rooms = r;
+	srv.nrooms++;
+	return r;
+}
+
+void room_free_if_empty(struct room *r)
+{
+	if (r->n || r->keep)
+		return;
+	nametab_del(&srv.room_tab, &r->node);
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		srv.rooms = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	srv.nrooms--;
+	if (ENABLE_SERVER_HISTORY)
+		history_free(&r->hist);
+	free(r->m);
+	free(r->topic);
+	free(r->key);
+	free(r);
+}
+
+struct member *member_of(struct room *r, const struct client *c)
+{
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->m[i].c == c)
+			return &r->m[i];
+	return NULL;
+}
+
+/* C is in R: check the client's (short) list, not the room's. */
+bool in_room(const struct client *c, const struct room *r)
+{
+	for (unsigned i = 0; i < c->nrooms; i++)
+		if (c->rooms[i] == r)
+			return true;
+	return false;
+}
+
+int room_enter(struct room *r, struct client *c)
+{
+	if (r->n == r->cap) {
+		uint32_t cap = r->cap ? r->cap * 2 : 4;
+		struct member *m = realloc(r->m, cap * sizeof(*m));
+		if (!m)
+			return -1;
+		r->m = m;
+		r->cap = cap;
+	}
+	if (c->nrooms % 4 == 0) {
+		struct room **rs = realloc(c->rooms, (c->nrooms + 4u) * sizeof(*rs));
+		if (!rs)
+			return -1;
+		c->rooms = rs;
+	}
+	c->rooms[c->nrooms++] = r;
+	r->m[r->n].c = c;
+	r->m[r->n].modes = r->n == 0 ? M_OP : 0; /* the first one in runs the room */
+	r->n++;
+	return 0;
+}
+
+/* Take C out of R (without telling anyone); R may be freed. */
+void room_remove(struct room *r, struct client *c)
+{
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->m[i].c == c) {
+			/* Keep join order: NAMES shows the oldest first. */
+			memmove(&r->m[i], &r->m[i + 1], (r->n - i - 1) * sizeof(*r->m));
+			r->n--;
+			break;
+		}
+	for (unsigned i = 0; i < c->nrooms; i++)
+		if (c->rooms[i] == r) {
+			memmove(&c->rooms[i], &c->rooms[i + 1], (c->nrooms - i - 1u) * sizeof(*c->rooms));
+			c->nrooms--;
+			break;
+		}
+	if (!c->nrooms) {
+		free(c->rooms);
+		c->rooms = NULL;
+	}
+	if (r->cap > 8 && r->n < r->cap / 4) {
+		struct member *m = realloc(r->m, r->cap / 2 * sizeof(*m));
+		if (m) {
+			r->m = m;
+			r->cap /= 2;
+		}
+	}
+	room_free_if_empty(r);
+}
+
+/* E to every member of R but SKIP (NULL: everyone). */
+void room_send(struct room *r, struct event *e, const struct client *skip)
+{
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->m[i].c != skip)
+			push_event(r->m[i].c, e);
+}
+
+/* E to everyone who shares a room with C, once each, and to C if SELF. */
+void neighbours_send(struct client *c, struct event *e, bool self)
+{
+	uint32_t gen = ++srv.gen;
+	c->seen = gen;
+	if (self)
+		push_event(c, e);
+	for (unsigned i = 0; i < c->nrooms; i++) {
+		struct room *r = c->rooms[i];
+		for (uint32_t j = 0; j < r->n; j++) {
+			struct client *m = r->m[j].c;
+			if (m->seen != gen) {
+				m->seen = gen;
+				push_event(m, e);
+			}
+		}
+	}
+}
+
+const char *prefix_of(uint8_t modes, bool all)
+{
+	if (modes & M_OP)
+		return all && (modes & M_VOICE) ? "@+" : "@";
+	return modes & M_VOICE ? "+" : "";
+}
+
+struct client *nick_find(const char *nick)
+{
+	struct name_node *n = nametab_find(&srv.nicks, nick);
+	return n ? container_of(n, struct client, node) : NULL;
+}

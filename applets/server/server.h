@@ -1,0 +1,208 @@
+/* server.h - chat-server's shared types: clients, rooms, members, the
+ * server, and what each part of applets/server/ offers the others.
+ *
+ *   main.c      options, setup, the loop
+ *   io.c        sockets: accept, read, write, flood control, timers
+ *   room.c      rooms, members, the nick and room tables, fan-out
+ *   actions.c   join, part, talk, topic, nick, kick, away, quit: the same
+ *               for every kind of client; they build events and replies
+ *   render.c    the one place that knows wire formats (IRC, IRC with
+ *               server-time, IRC for old history, plain text)
+ *   irc_cmds.c  the IRC front end: its command table
+ *   mode.c      IRC channel modes (MODE #room ...)
+ *   plain.c     the plain-text (nc, telnet) front end: its slash commands
+ *   event.c, history.c  events rendered once per wire format; room history */
+#pragma once
+
+#include "applet.h"
+#include "conn.h"
+#include "event.h"
+#include "history.h"
+#include "irc.h"
+#include "loop.h"
+#include "nametab.h"
+#include "net.h"
+
+#define SERVER_VERSION "chatbox-" CHATBOX_VERSION
+#define NICKLEN      16
+#define ROOMLEN      32
+#define TOPICLEN     300
+#define USERLEN      10
+#define REALLEN      50
+#define AWAYLEN      200
+#define KEYLEN       23
+#define MAXROOMS     20   /* rooms per client */
+#define MAXTARGETS   4
+#define MAXMODES     4    /* parameter-taking changes per MODE line (ISUPPORT MODES) */
+#define MAXLISTEN    8
+#define LINE_MAX_IRC 510  /* RFC 1459: 512 with CRLF */
+#define GREET_MS     400  /* silence after which a newcomer is greeted as plain text */
+#define LINGER_MS    5000 /* a closing client's last lines may take this long */
+#define ACCEPT_PAUSE_MS 100
+#define SOCKET_SNDBUF 65536 /* the kernel doubles it */
+
+/* Wire formats an event is rendered in (struct event's wire[]); only
+ * render.c looks at them. */
+enum wire { W_IRC, W_IRC_TIME, W_IRC_OLD, W_PLAIN };
+
+enum {
+	CAP_MULTI_PREFIX = 1 << 0,
+	CAP_SERVER_TIME  = 1 << 1,
+	CAP_ECHO         = 1 << 2,
+	CAP_AWAY_NOTIFY  = 1 << 3,
+	CAP_UHNAMES      = 1 << 4,
+};
+
+enum {
+	F_REG       = 1 << 0,  /* registered: has a nick and is in the tables */
+	F_CAPNEG    = 1 << 1,  /* CAP LS seen, CAP END not yet */
+	F_PINGED    = 1 << 2,
+	F_INVISIBLE = 1 << 3,
+	F_CLOSING   = 1 << 4,  /* gone from rooms; writing its last lines */
+	F_OVERFLOW  = 1 << 5,  /* send queue over the cap: to be dropped */
+	F_THROTTLED = 1 << 6,  /* out of flood tokens: input paused */
+	F_GREETED   = 1 << 7,
+	F_PASSOK    = 1 << 8,
+	F_USER      = 1 << 9,
+	F_FREED     = 1 << 10, /* closed: on the graveyard list */
+};
+
+enum { M_OP = 1, M_VOICE = 2 };         /* member modes */
+enum { RM_N = 1, RM_T = 2 };            /* room modes */
+
+struct client;
+
+/* A front end: how a kind of client talks. A newcomer has front_new until
+ * its first line tells IRC from plain text. */
+struct front {
+	/* one input line (LEN bytes, NUL-terminated; CUT: it was too long) */
+	void (*line)(struct client *c, char *line, size_t len, bool cut);
+	/* called once it is known; false if the client was refused */
+	bool (*start)(struct client *c);
+	uint8_t wire;                   /* enum wire of its live lines */
+	bool telnet;                    /* input may hold telnet commands */
+	bool pinged;                    /* the server PINGs it when idle */
+};
+extern const struct front front_new, front_irc, front_plain;
+
+struct room;
+
+struct client {
+	struct conn conn;
+	struct name_node node;          /* in srv.nicks once it has a nick */
+	struct client *next, *prev;     /* srv.clients */
+	struct client *kill_next, *grave_next;
+	const struct front *front;
+	struct room **rooms;
+	char *realname, *away;
+	int64_t since, last_rx, bucket_ms; /* loop clock, ms */
+	uint32_t seen;                  /* broadcast generation, to send once */
+	uint32_t tokens;                /* flood tokens, in thousandths */
+	uint16_t flags;
+	uint8_t caps, nrooms;
+	char nick[NICKLEN + 1];
+	char user[USERLEN + 1];
+	char host[NET_ADDRSTR_MAX];
+};
+
+struct member {
+	struct client *c;
+	uint8_t modes;
+};
+
+struct room {
+	struct name_node node;
+	struct room *next, *prev;
+	struct member *m;
+	uint32_t n, cap, limit;
+	uint8_t modes;
+	bool keep;                      /* the default room outlives its members */
+	char *topic, *key;
+	int64_t created, topic_time;    /* wall clock, s */
+	char topic_who[NICKLEN + 1];
+	struct history hist;
+	char name[ROOMLEN + 1];
+};
+
+struct addr_count {
+	char host[NET_ADDRSTR_MAX];
+	uint32_t n;
+};
+
+struct server {
+	struct loop loop;
+	struct watch listeners[MAXLISTEN], sigw;
+	int nlisten;
+	struct timer flush_timer, tick_timer, accept_timer;
+	const char *name, *lobby, *password;
+	char host[64], network[64], created[64];
+	unsigned port;
+	unsigned long history, max_clients, per_addr, rate, sendq, ping_ms, reg_ms;
+	struct client *clients;
+	struct client *kill, *grave;
+	struct room *rooms;
+	struct nametab nicks, room_tab;
+	struct addr_count *addrs;
+	size_t naddrs;
+	uint32_t nclients, nreg, nrooms, gen;
+	int64_t now;                    /* loop clock, ms, of this batch */
+};
+extern struct server srv;
+
+/* io.c */
+bool writable(const struct client *c);
+void queued(struct client *c, int rc);
+int push_or_flush(struct client *c, struct msgbuf *m);
+void __attribute__((format(printf, 2, 3))) send_line(struct client *c, const char *fmt, ...);
+void addr_release(const char *host);
+void client_bury(struct client *c);
+void on_accept(struct loop *l, struct watch *w, uint32_t events);
+void accept_resume(struct loop *l, struct timer *t);
+void flush_all(struct loop *l, struct timer *t);
+void tick(struct loop *l, struct timer *t);
+void server_signal(struct loop *l, struct watch *w, uint32_t events);
+
+/* room.c */
+struct room *room_find(const char *name);
+struct room *room_new(const char *name);
+void room_free_if_empty(struct room *r);
+struct member *member_of(struct room *r, const struct client *c);
+bool in_room(const struct client *c, const struct room *r);
+int room_enter(struct room *r, struct client *c);
+void room_remove(struct room *r, struct client *c);
+void room_send(struct room *r, struct event *e, const struct client *skip);
+void neighbours_send(struct client *c, struct event *e, bool self);
+const char *prefix_of(uint8_t modes, bool all);
+struct client *nick_find(const char *nick);
+
+/* actions.c */
+struct event *client_event(struct client *c, enum event_kind kind, const char *target,
+			   const char *arg, const char *text);
+void client_drop(struct client *c, const char *reason, const char *error);
+void join_room(struct client *c, const char *name, const char *key);
+void part_room(struct client *c, const char *name, const char *reason);
+void talk(struct client *c, enum event_kind kind, const char *target, const char *text);
+void set_topic(struct client *c, struct room *r, const char *text);
+bool nick_ok(struct client *c, const char *nick);
+void set_nick(struct client *c, const char *nick);
+void kick(struct client *c, struct room *r, const char *nick, const char *reason);
+void set_away(struct client *c, const char *text);
+bool room_op_ok(struct client *c, struct room *r);
+
+/* render.c */
+const char *nick_or_star(const struct client *c);
+void __attribute__((format(printf, 3, 4))) numeric(struct client *c, const char *num,
+						   const char *fmt, ...);
+void push_event(struct client *c, struct event *e);
+void send_names(struct client *c, struct room *r);
+void send_topic(struct client *c, struct room *r, bool always);
+void replay_history(struct client *c, struct room *r);
+void echo_private(struct client *c, struct client *to, struct event *e);
+void send_farewell(struct client *c, const char *text);
+void send_shutdown(struct client *c);
+
+/* irc_cmds.c, mode.c */
+void room_mode(struct client *c, struct irc_msg *m);
+
+/* plain.c */
+void plain_greet(struct client *c);
