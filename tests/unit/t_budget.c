@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "history.h"
+#include "server/history.h"
 #include "sendq.h"
 #include "server/budget.h"
 #include "unit.h"
