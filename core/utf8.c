@@ -2,6 +2,8 @@
 #include "utf8.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
@@ -173,4 +175,9 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
 	if (lead < max && lead + utf8_decode(s + lead, n - lead, &cp) > max)
 		return lead;
 	return max;
+}
+
+char *utf8_strndup(const char *s, size_t max)
+{
+	return strndup(s, utf8_cut(s, strnlen(s, max + 4), max));
 }

@@ -31,3 +31,5 @@ size_t utf8_fit(const char *s, size_t n, size_t cols);
  * bytes count as one-byte characters. For lines capped in bytes (IRC's
  * 512). */
 size_t utf8_cut(const char *s, size_t n, size_t max);
+/* A malloc'd copy of S cut so (utf8_cut) to at most MAX bytes; NULL if out of memory. */
+char *utf8_strndup(const char *s, size_t max);

@@ -3,6 +3,7 @@
  * once per format per event; and replies to each kind of client. */
 #include "server.h"
 #include "sendq.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@ const char *nick_or_star(const struct client *c)
 /* A numeric reply; plain users read it as "-- text". */
 void numeric(struct client *c, const char *num, const char *fmt, ...)
 {
-	char text[LINE_MAX_IRC];
+	char text[LINE_MAX_IRC + 8]; /* past a line: send_line cuts between characters */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
@@ -91,8 +92,8 @@ static struct msgbuf *render_irc_with(const struct event *e, const char *tags, b
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " %s", e->arg);
 	if (text && (size_t)n < sizeof(buf) - 2)
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " :%s%s%s", action, stamp, text);
-	if ((size_t)n > strlen(tags) + LINE_MAX_IRC) /* RFC 1459: 512 bytes with CRLF */
-		n = (int)(strlen(tags) + LINE_MAX_IRC);
+	/* RFC 1459: 512 bytes with CRLF, tags and all; never half a character */
+	n = (int)utf8_cut(buf, MIN((size_t)n, sizeof(buf) - 3), LINE_MAX_IRC);
 	memcpy(buf + n, "\r\n", 2);
 	return msgbuf_of(buf, n + 2);
 }
@@ -178,8 +179,7 @@ static struct msgbuf *render_plain(const struct event *e)
 	}
 	if (n < 0)
 		return NULL;
-	if ((size_t)n > sizeof(buf) - 3)
-		n = sizeof(buf) - 3;
+	n = (int)utf8_cut(buf, MIN((size_t)n, sizeof(buf) - 3), LINE_MAX_IRC);
 	memcpy(buf + n, "\r\n", 2);
 	return msgbuf_of(buf, n + 2);
 }
@@ -281,15 +281,23 @@ void replay_history(struct client *c, struct room *r)
 		return;
 	if (plain(c))
 		w = W_PLAIN;
-	for (unsigned i = 0; i < r->hist.n; i++)
-		push_wire(c, history_get(&r->hist, i), w);
+	/* Counted from the newest: queueing may make the budget (-m) drop the
+	 * oldest, the one in hand too (so it is held), while this goes on. */
+	for (unsigned left = r->hist.n; left; left--) {
+		struct event *e;
+		if (left > r->hist.n)
+			continue;
+		e = event_ref(history_get(&r->hist, r->hist.n - left));
+		push_wire(c, e, w);
+		event_unref(e);
+	}
 }
 
 /* The last line before a close: ERROR for IRC, "-- TEXT" for plain users;
  * past the -Q cap on purpose: the last words. */
 void send_farewell(struct client *c, const char *text)
 {
-	sendq_printf(&c->conn.sq, SIZE_MAX, plain(c) ? "-- %s\r\n" : "ERROR :%s\r\n", text);
+	send_last_line(c, plain(c) ? "-- %s" : "ERROR :%s", text);
 }
 
 void send_shutdown(struct client *c)

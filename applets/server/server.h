@@ -15,6 +15,7 @@
 #pragma once
 
 #include "applet.h"
+#include "budget.h"
 #include "conn.h"
 #include "event.h"
 #include "history.h"
@@ -124,6 +125,11 @@ struct room {
 	char name[ROOMLEN + 1];
 };
 
+/* What a room and a topic cost the budget (-m): a room and its first
+ * members, a topic string; 16 for each malloc'd block's overhead. */
+#define ROOM_COST (sizeof(struct room) + 4 * sizeof(struct member) + 2 * 16)
+#define TOPIC_COST(t) ((t) ? strlen(t) + 1 + 16 : 0)
+
 struct addr_count {
 	char host[NET_ADDRSTR_MAX];
 	uint32_t n;
@@ -138,6 +144,7 @@ struct server {
 	char host[64], network[64], created[64];
 	unsigned port;
 	unsigned long history, max_clients, per_addr, rate, sendq, ping_ms, reg_ms;
+	struct budget budget;           /* -m: rooms, topics, history, queues */
 	struct client *clients;
 	struct client *kill, *grave;
 	struct room *rooms;
@@ -154,6 +161,7 @@ bool writable(const struct client *c);
 void queued(struct client *c, int rc);
 int push_or_flush(struct client *c, struct msgbuf *m);
 void __attribute__((format(printf, 2, 3))) send_line(struct client *c, const char *fmt, ...);
+void __attribute__((format(printf, 2, 3))) send_last_line(struct client *c, const char *fmt, ...);
 void addr_release(const char *host);
 void client_bury(struct client *c);
 void on_accept(struct loop *l, struct watch *w, uint32_t events);
@@ -184,7 +192,7 @@ void part_room(struct client *c, const char *name, const char *reason);
 void talk(struct client *c, enum event_kind kind, const char *target, const char *text);
 void set_topic(struct client *c, struct room *r, const char *text);
 bool nick_ok(struct client *c, const char *nick);
-void set_nick(struct client *c, const char *nick);
+bool set_nick(struct client *c, const char *nick);
 void kick(struct client *c, struct room *r, const char *nick, const char *reason);
 void set_away(struct client *c, const char *text);
 bool room_op_ok(struct client *c, struct room *r);
