@@ -46,7 +46,8 @@ def _():
     i.send("PRIVMSG #lobby :\x01ACTION waves\x01")
     T.check("an action reads '* nick text'", p.expect(r"^\d\d:\d\d \* ircy waves$"))
     i.send("PRIVMSG #lobby :\x1b[2Jcolour \x0304red\x03 text")
-    T.check("control bytes never reach a plain terminal", p.expect(r"^\d\d:\d\d <ircy> \[2Jcolour 04red text$"))
+    T.check("control bytes and IRC colours never reach a plain terminal",
+            p.expect(r"^\d\d:\d\d <ircy> \[2Jcolour red text$"))
     i.send("NICK ircz")
     T.check("plain user sees nick changes", p.expect(r"^\* ircy is now known as ircz$"))
     p.send("/nick plainz")

@@ -5,6 +5,7 @@
 #include "server.h"
 #include "sendq.h"
 #include "utf8.h"
+#include "textsafe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,30 +54,39 @@ void client_drop(struct client *c, const char *reason, const char *error)
 		client_bury(c);
 }
 
+/* A room may only be named what every terminal shows as it is. */
+bool room_name_ok(const char *name)
+{
+	return irc_room_valid(name, ROOMLEN) && text_is_safe(name, strlen(name));
+}
+
+/* Why C may not join R (NULL: a new room called NAME) with KEY, said to C;
+ * false if it may. */
+static bool join_refused(struct client *c, struct room *r, const char *name, const char *key)
+{
+	if (name[0] == '#' && !text_is_safe(name, strlen(name))) {
+		numeric(c, "479", "%s :Illegal channel name", name);
+	} else if (!irc_room_valid(name, ROOMLEN)) {
+		numeric(c, "403", "%s :No such channel", name);
+	} else if (c->nrooms >= MAXROOMS) {
+		numeric(c, "405", "%s :You have joined too many channels", name);
+	} else if (r && r->key && (!key || strcmp(key, r->key) != 0)) {
+		reply_needs_key(c, r);
+	} else if (r && r->limit && r->n >= r->limit) {
+		numeric(c, "471", "%s :Cannot join channel (+l)", name);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 void join_room(struct client *c, const char *name, const char *key)
 {
-	struct room *r;
+	struct room *r = room_find(name);
 	struct event *e;
 
-	if (!irc_room_valid(name, ROOMLEN)) {
-		numeric(c, "403", "%s :No such channel", name);
+	if ((r && in_room(c, r)) || join_refused(c, r, name, key))
 		return;
-	}
-	r = room_find(name);
-	if (r && in_room(c, r))
-		return;
-	if (c->nrooms >= MAXROOMS) {
-		numeric(c, "405", "%s :You have joined too many channels", name);
-		return;
-	}
-	if (r && r->key && (!key || strcmp(key, r->key) != 0)) {
-		numeric(c, "475", "%s :Cannot join channel (+k)", name);
-		return;
-	}
-	if (r && r->limit && r->n >= r->limit) {
-		numeric(c, "471", "%s :Cannot join channel (+l)", name);
-		return;
-	}
 	if (!r && !(r = room_new(name))) {
 		numeric(c, "405", "%s :Server is out of room memory (-m)", name);
 		return;
@@ -195,11 +205,17 @@ void set_topic(struct client *c, struct room *r, const char *text)
 	}
 }
 
+/* IRC's nick syntax, and nothing a terminal would not show as it is. */
+bool nick_valid(const char *nick)
+{
+	return irc_nick_valid(nick, NICKLEN) && text_is_safe(nick, strlen(nick));
+}
+
 /* A free, valid nick for C, or a numeric saying why not. */
 bool nick_ok(struct client *c, const char *nick)
 {
 	struct client *other;
-	if (!irc_nick_valid(nick, NICKLEN)) {
+	if (!nick_valid(nick)) {
 		numeric(c, "432", "%s :Erroneous nickname", nick);
 		return false;
 	}

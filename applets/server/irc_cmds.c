@@ -19,11 +19,12 @@ static void welcome(struct client *c)
 	numeric(c, "001", ":Welcome to %s, %s!%s@%s", srv.name, c->nick, c->user, c->host);
 	numeric(c, "002", ":Your host is %s, running version %s", srv.host, SERVER_VERSION);
 	numeric(c, "003", ":This server was created %s", srv.created);
-	numeric(c, "004", "%s %s i klmnotv klov", srv.host, SERVER_VERSION);
+	numeric(c, "004", "%s %s i %s %s", srv.host, SERVER_VERSION, ROOM_MODES, ROOM_MODES_ARG);
 	numeric(c, "005", "CASEMAPPING=rfc1459 CHANTYPES=# NICKLEN=%d CHANNELLEN=%d TOPICLEN=%d "
-		"PREFIX=(ov)@+ CHANMODES=,k,l,nt CHANLIMIT=#:%d MAXTARGETS=%d MODES=4 "
+		"PREFIX=(ov)@+ CHANMODES=,k,l,nt CHANLIMIT=#:%d MAXTARGETS=%d MODES=%d "
 		"AWAYLEN=%d KICKLEN=%d NETWORK=%s :are supported by this server",
-		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, AWAYLEN, TOPICLEN, srv.network);
+		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, MAXMODES, AWAYLEN, TOPICLEN,
+		srv.network);
 }
 
 static void send_lusers(struct client *c)

@@ -190,7 +190,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (!irc_room_valid(srv.lobby, ROOMLEN))
+	if (!room_name_ok(srv.lobby))
 		usage_error("-r: '%s' is not a room name (#name, at most %d bytes)", srv.lobby, ROOMLEN);
 	if (!ENABLE_SERVER_HISTORY)
 		srv.history = 0;
@@ -243,10 +243,10 @@ int chat_server_main(int argc, char **argv)
 	timer_init(&srv.accept_timer, accept_resume);
 	loop_timer(&srv.loop, &srv.tick_timer, 1000);
 	lobby = room_new(srv.lobby);
-	if (lobby)
-		lobby->keep = true; /* and its history with it */
-	else
+	if (!lobby)
 		die("out of memory");
+	lobby->keep = true; /* and its history with it */
+	lobby->modes = RM_N; /* no operator there: anyone may set its topic */
 	msg("%s: listening on port %u", srv.name, srv.port);
 	if (loop_run(&srv.loop) != 0)
 		die("epoll: %s", strerror(errno));

@@ -1,5 +1,6 @@
 /* mode.c - IRC channel modes: MODE #room [CHANGES [ARGS...]]. */
 #include "server.h"
+#include "textsafe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,26 @@ static void room_modes_reply(struct client *c, struct room *r)
 	numeric(c, "329", "%s %lld", r->name, (long long)r->created);
 }
 
+/* The key +k ARG sets, as the modern IRC client protocol says: not empty,
+ * no comma, space or control, at most KEYLEN bytes (longer is cut, never
+ * inside a character); NULL after a 525 if ARG is none, or out of memory. */
+static char *new_key(struct client *c, struct room *r, const char *arg)
+{
+	size_t n = arg ? strlen(arg) : 0;
+
+	if (!n || strpbrk(arg, ", ") || !text_is_safe(arg, n)) {
+		numeric(c, "525", "%s :Key is not well-formed", r->name);
+		return NULL;
+	}
+	if (n > KEYLEN)
+		for (n = KEYLEN; n && ((unsigned char)arg[n] & 0xc0) == 0x80; n--)
+			; /* back to the start of the character that would be cut */
+	return strndup(arg, n);
+}
+
 /* Apply one room mode letter; append what changed to DONE/ARGS. */
 static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, const char *arg,
-			  char *done, char *args, size_t size)
+			  char *done, size_t done_size, char *args, size_t size)
 {
 	struct client *who;
 	struct member *mb;
@@ -34,12 +52,15 @@ static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, 
 		r->modes = plus ? (r->modes | bit) : (r->modes & (uint8_t)~bit);
 		break;
 	}
-	case 'k':
-		free(r->key);
-		r->key = plus && arg ? strndup(arg, KEYLEN) : NULL;
-		if (plus && !r->key)
+	case 'k': {
+		char *key = plus ? new_key(c, r, arg) : NULL;
+		if (plus && !key)
 			return false;
+		free(r->key);
+		r->key = key;
+		arg = key; /* announced as stored: JOIN with it works */
 		break;
+	}
 	case 'l':
 		if (plus && (!parse_uint(arg, 1, 100000, &lim)))
 			return false;
@@ -61,7 +82,9 @@ static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, 
 		return false;
 	}
 	size_t n = strlen(done);
-	snprintf(done + n, 64 - n, "%s%c", plus ? "+" : "-", ch);
+	if (n + 3 > done_size)
+		return false;
+	snprintf(done + n, done_size - n, "%s%c", plus ? "+" : "-", ch);
 	if (arg) {
 		n = strlen(args);
 		snprintf(args + n, size - n, " %s", arg);
@@ -69,12 +92,45 @@ static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, 
 	return true;
 }
 
+/* Apply the changes of M (MODE #room CHANGES ARGS...) to R; what changed
+ * goes to DONE ("+k-l...", DONE_SIZE bytes) and ARGS (" key nick..."). At
+ * most MAXMODES parameter-taking changes, as ISUPPORT MODES says: the
+ * rest are ignored. */
+static void apply_modes(struct client *c, struct room *r, struct irc_msg *m, char *done,
+			size_t done_size, char *args, size_t args_size)
+{
+	int argi = 2, with_arg = 0;
+	bool plus = true;
+
+	for (const char *p = m->params[1]; *p; p++) {
+		const char *arg = NULL;
+		if (*p == '+' || *p == '-') {
+			plus = *p == '+';
+			continue;
+		}
+		if (!strchr(ROOM_MODES, *p)) {
+			numeric(c, "472", "%c :is unknown mode char to me", *p);
+			continue;
+		}
+		if (!plus && *p == 'k') {
+			argi += argi < m->nparams; /* CHANMODES type B: "-k key" is usual too */
+		} else if (strchr("ov", *p) || (plus && strchr("kl", *p))) {
+			if (argi >= m->nparams) {
+				numeric(c, "461", "MODE :Not enough parameters");
+				continue;
+			}
+			if (with_arg++ == MAXMODES)
+				break;
+			arg = m->params[argi++];
+		}
+		room_mode_one(c, r, plus, *p, arg, done, done_size, args, args_size);
+	}
+}
+
 void room_mode(struct client *c, struct irc_msg *m)
 {
 	struct room *r;
 	char done[64] = "", args[LINE_MAX_IRC] = "", change[LINE_MAX_IRC + 64];
-	int argi = 2;
-	bool plus = true;
 
 	r = room_find(m->params[0]);
 	if (!r) {
@@ -91,25 +147,7 @@ void room_mode(struct client *c, struct irc_msg *m)
 	}
 	if (!room_op_ok(c, r))
 		return;
-	for (const char *p = m->params[1]; *p; p++) {
-		const char *arg = NULL;
-		if (*p == '+' || *p == '-') {
-			plus = *p == '+';
-			continue;
-		}
-		if (!strchr("ntklov", *p)) {
-			numeric(c, "472", "%c :is unknown mode char to me", *p);
-			continue;
-		}
-		if (strchr("ov", *p) || (plus && strchr("kl", *p))) {
-			if (argi >= m->nparams) {
-				numeric(c, "461", "MODE :Not enough parameters");
-				continue;
-			}
-			arg = m->params[argi++];
-		}
-		room_mode_one(c, r, plus, *p, arg, done, args, sizeof(args));
-	}
+	apply_modes(c, r, m, done, sizeof(done), args, sizeof(args));
 	if (!done[0])
 		return;
 	snprintf(change, sizeof(change), "%s%s", done, args);

@@ -9,8 +9,8 @@
 void plain_greet(struct client *c)
 {
 	c->flags |= F_GREETED;
-	send_line(c, "Welcome to %s!", srv.name);
-	send_line(c, "Type your nickname and press Enter:");
+	say_plain(c, "Welcome to %s!", srv.name);
+	say_plain(c, "Type your nickname and press Enter:");
 }
 
 static void plain_help(struct client *c)
@@ -28,7 +28,7 @@ static void plain_help(struct client *c)
 		"  /quit or exit   leave",
 	};
 	for (unsigned i = 0; i < ARRAY_LEN(lines); i++)
-		send_line(c, "-- %s", lines[i]);
+		say_plain(c, "-- %s", lines[i]);
 }
 
 static struct room *plain_room(struct client *c)
@@ -38,18 +38,17 @@ static struct room *plain_room(struct client *c)
 
 static void plain_register(struct client *c, char *line)
 {
-	struct room *lobby;
 	if (strcmp(line, "exit") == 0) {
 		client_drop(c, "exit", "Bye!");
 		return;
 	}
-	if (!irc_nick_valid(line, NICKLEN)) {
-		send_line(c, "-- '%s' cannot be a nickname: a letter first, then letters, digits"
-			  " or - _ [ ] { } \\ | ^, at most %d. Try again:", line, NICKLEN);
+	if (!nick_valid(line)) {
+		say_plain(c, "-- '%s' cannot be a nickname: a letter first, then letters, digits"
+			     " or - _ [ ] { } \\ | ^, at most %d. Try again:", line, NICKLEN);
 		return;
 	}
 	if (nick_find(line)) {
-		send_line(c, "-- %s is taken. Try another:", line);
+		say_plain(c, "-- %s is taken. Try another:", line);
 		return;
 	}
 	strlcpy_ok(c->user, line, sizeof(c->user));
@@ -59,16 +58,16 @@ static void plain_register(struct client *c, char *line)
 	c->realname = strdup("plain-text user");
 	c->flags |= F_REG;
 	srv.nreg++;
-	send_line(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick, srv.lobby);
+	say_plain(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick, srv.lobby);
 	msg("%s (%s) joined, plain text", c->nick, c->host);
-	join_room(c, srv.lobby, (lobby = room_find(srv.lobby)) ? lobby->key : NULL);
+	join_room(c, srv.lobby, NULL); /* the default room has no key (room_mode) */
 }
 
 static void plain_who(struct client *c, const char *name)
 {
 	struct room *r = name ? room_find(name) : plain_room(c);
 	if (!r) {
-		send_line(c, "-- %s: no such room", name ? name : "You are in no room:");
+		say_plain(c, "-- %s: no such room", name ? name : "You are in no room:");
 		return;
 	}
 	send_names(c, r);
@@ -122,7 +121,7 @@ static void plain_command(struct client *c, char *line)
 		plain_who(c, arg);
 	} else if (!strcmp(cmd, "rooms")) {
 		for (struct room *q = srv.rooms; q; q = q->next)
-			send_line(c, "-- %s (%u) %s", q->name, q->n, q->topic ? q->topic : "");
+			say_plain(c, "-- %s (%u) %s", q->name, q->n, q->topic ? q->topic : "");
 	} else if (!strcmp(cmd, "topic") && r) {
 		if (arg)
 			set_topic(c, r, all);
@@ -133,7 +132,7 @@ static void plain_command(struct client *c, char *line)
 		snprintf(reason, sizeof(reason), "Quit: %s", all);
 		client_drop(c, reason, "Bye!");
 	} else {
-		send_line(c, "-- Unknown command /%s (or missing argument). Type /help.", cmd);
+		say_plain(c, "-- Unknown command /%s (or missing argument). Type /help.", cmd);
 	}
 }
 
@@ -142,7 +141,7 @@ static void plain_line(struct client *c, char *line, size_t len, bool cut)
 	struct room *r;
 
 	if (cut || len > LINE_MAX_IRC) {
-		send_line(c, "-- Line too long (at most %d bytes): not sent", LINE_MAX_IRC);
+		say_plain(c, "-- Line too long (at most %d bytes): not sent", LINE_MAX_IRC);
 		return;
 	}
 	while (len && line[len - 1] == ' ')
@@ -163,7 +162,7 @@ static void plain_line(struct client *c, char *line, size_t len, bool cut)
 	}
 	r = plain_room(c);
 	if (!r) {
-		send_line(c, "-- You are in no room: /join #ROOM");
+		say_plain(c, "-- You are in no room: /join #ROOM");
 		return;
 	}
 	talk(c, EV_PRIVMSG, r->name, line + (line[0] == '/'));

@@ -4,6 +4,7 @@
 #include "server.h"
 #include "sendq.h"
 #include "utf8.h"
+#include "textsafe.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,28 @@
 static bool plain(const struct client *c)
 {
 	return ENABLE_SERVER_PLAIN && c->front->wire == W_PLAIN;
+}
+
+/* What a terminal may show of a plain-text line (N bytes at RAW, from any
+ * mix of the server's words and the network's): no escapes, no controls,
+ * no IRC colours, no bidi overrides, valid UTF-8 (core/textsafe.h). Every
+ * field of the line goes through it, wherever it sits. */
+#define PLAIN_SAFE (TS_TAB_TO_SPACE | TS_NO_IRC_FORMAT)
+
+/* A line for a plain user, cleaned as above. */
+void say_plain(struct client *c, const char *fmt, ...)
+{
+	char raw[LINE_MAX_IRC + 64], safe[LINE_MAX_IRC + 64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	text_safe(safe, sizeof(safe), raw, MIN((size_t)n, sizeof(raw) - 1), PLAIN_SAFE);
+	send_line(c, "%s", safe);
 }
 
 const char *nick_or_star(const struct client *c)
@@ -37,7 +60,7 @@ void numeric(struct client *c, const char *num, const char *fmt, ...)
 			colon[0] = ':';
 			colon[1] = ' ';
 		}
-		send_line(c, "-- %s", text[0] == ':' ? text + 1 : text);
+		say_plain(c, "-- %s", text[0] == ':' ? text + 1 : text);
 		return;
 	}
 	send_line(c, ":%s %s %s %s", srv.host, num, nick_or_star(c), text);
@@ -119,31 +142,20 @@ static struct msgbuf *render_irc_old(const struct event *e)
 	return render_irc_with(e, "", true);
 }
 
-/* Plain users see no control bytes: no terminal escapes, no IRC colours. */
-static void sanitize(char *dst, size_t size, const char *s)
-{
-	size_t n = 0;
-	for (; *s && n + 1 < size; s++)
-		if ((unsigned char)*s >= ' ' && *s != 0x7f)
-			dst[n++] = *s;
-	dst[n] = '\0';
-}
-
 static struct msgbuf *render_plain(const struct event *e)
 {
-	char buf[LINE_MAX_IRC + 128], text[LINE_MAX_IRC + 1] = "", when[8], where[ROOMLEN + 2] = "";
+	char buf[LINE_MAX_IRC + 128], safe[LINE_MAX_IRC + 128], when[8], where[ROOMLEN + 2] = "";
 	bool room = e->target[0] == '#';
+	const char *text = e->text ? e->text : "";
 	int n = -1;
 
 	hhmm(e, when);
-	if (e->text)
-		sanitize(text, sizeof(text), e->text);
 	if (room && irc_casecmp(e->target, srv.lobby) != 0)
 		snprintf(where, sizeof(where), "%s ", e->target);
 	switch (e->kind) {
 	case EV_PRIVMSG:
-		if (e->text && strncmp(e->text, "\1ACTION ", 8) == 0) /* sanitized: "ACTION text" */
-			n = snprintf(buf, sizeof(buf), "%s %s* %s %s", when, where, e->nick, text + 7);
+		if (strncmp(text, "\1ACTION ", 8) == 0) /* the closing \1 is cleaned away */
+			n = snprintf(buf, sizeof(buf), "%s %s* %s %s", when, where, e->nick, text + 8);
 		else if (room)
 			n = snprintf(buf, sizeof(buf), "%s %s<%s> %s", when, where, e->nick, text);
 		else
@@ -179,9 +191,10 @@ static struct msgbuf *render_plain(const struct event *e)
 	}
 	if (n < 0)
 		return NULL;
-	n = (int)utf8_cut(buf, MIN((size_t)n, sizeof(buf) - 3), LINE_MAX_IRC);
-	memcpy(buf + n, "\r\n", 2);
-	return msgbuf_of(buf, n + 2);
+	/* at most 510 bytes (512 with CRLF), cut between characters */
+	n = (int)text_safe(safe, LINE_MAX_IRC + 1, buf, MIN((size_t)n, sizeof(buf) - 1), PLAIN_SAFE);
+	memcpy(safe + n, "\r\n", 2);
+	return msgbuf_of(safe, n + 2);
 }
 
 static event_render_fn *const renderers[] = {
@@ -221,10 +234,19 @@ void echo_private(struct client *c, struct client *to, struct event *e)
 	if (c->caps & CAP_ECHO)
 		push_event(c, e);
 	else if (plain(c))
-		send_line(c, "-> *%s* %s", to->nick, e->text);
+		say_plain(c, "-> *%s* %s", to->nick, e->text);
 }
 
 /* --- replies ----------------------------------------------------------------- */
+
+/* JOIN of a +k room without its key: 475, or how to give it. */
+void reply_needs_key(struct client *c, struct room *r)
+{
+	if (plain(c))
+		say_plain(c, "-- %s needs a key: /join %s KEY", r->name, r->name);
+	else
+		numeric(c, "475", "%s :Cannot join channel (+k)", r->name);
+}
 
 void send_names(struct client *c, struct room *r)
 {
@@ -246,7 +268,7 @@ void send_names(struct client *c, struct room *r)
 		if (n && (i == r->n || n + (size_t)k + 1 > 400)) {
 			line[n] = '\0';
 			if (plain(c))
-				send_line(c, "-- In %s: %s", r->name, line);
+				say_plain(c, "-- In %s: %s", r->name, line);
 			else
 				numeric(c, "353", "= %s :%s", r->name, line);
 			n = 0;
@@ -297,13 +319,19 @@ void replay_history(struct client *c, struct room *r)
  * past the -Q cap on purpose: the last words. */
 void send_farewell(struct client *c, const char *text)
 {
-	send_last_line(c, plain(c) ? "-- %s" : "ERROR :%s", text);
+	char safe[LINE_MAX_IRC + 64];
+	if (!plain(c)) {
+		send_last_line(c, "ERROR :%s", text);
+		return;
+	}
+	text_safe_str(safe, sizeof(safe), text, PLAIN_SAFE);
+	send_last_line(c, "-- %s", safe);
 }
 
 void send_shutdown(struct client *c)
 {
 	if (plain(c))
-		send_line(c, "-- The server is shutting down. Bye!");
+		say_plain(c, "-- The server is shutting down. Bye!");
 	else
 		send_line(c, "ERROR :Closing Link: %s (Server shutting down)", c->host);
 }

@@ -35,6 +35,9 @@
 #define MAXROOMS     20   /* rooms per client */
 #define MAXTARGETS   4
 #define MAXMODES     4    /* parameter-taking changes per MODE line (ISUPPORT MODES) */
+/* Channel modes, all implemented: 004 and ISUPPORT say exactly these. */
+#define ROOM_MODES   "klnotv"
+#define ROOM_MODES_ARG "klov" /* taking a parameter (when set) */
 #define MAXLISTEN    8
 #define LINE_MAX_IRC 510  /* RFC 1459: 512 with CRLF */
 #define GREET_MS     400  /* silence after which a newcomer is greeted as plain text */
@@ -191,6 +194,8 @@ void join_room(struct client *c, const char *name, const char *key);
 void part_room(struct client *c, const char *name, const char *reason);
 void talk(struct client *c, enum event_kind kind, const char *target, const char *text);
 void set_topic(struct client *c, struct room *r, const char *text);
+bool room_name_ok(const char *name);
+bool nick_valid(const char *nick);
 bool nick_ok(struct client *c, const char *nick);
 bool set_nick(struct client *c, const char *nick);
 void kick(struct client *c, struct room *r, const char *nick, const char *reason);
@@ -201,10 +206,12 @@ bool room_op_ok(struct client *c, struct room *r);
 const char *nick_or_star(const struct client *c);
 void __attribute__((format(printf, 3, 4))) numeric(struct client *c, const char *num,
 						   const char *fmt, ...);
+void __attribute__((format(printf, 2, 3))) say_plain(struct client *c, const char *fmt, ...);
 void push_event(struct client *c, struct event *e);
 void send_names(struct client *c, struct room *r);
 void send_topic(struct client *c, struct room *r, bool always);
 void replay_history(struct client *c, struct room *r);
+void reply_needs_key(struct client *c, struct room *r);
 void echo_private(struct client *c, struct client *to, struct event *e);
 void send_farewell(struct client *c, const char *text);
 void send_shutdown(struct client *c);
