@@ -1,7 +1,20 @@
 /* budget.c - the memory budget (-m) of the chat server (see budget.h). */
 #include "budget.h"
+#include "chatbox.h"
 #include "history.h"
 #include "sendq.h"
+
+/* Without SERVER_HISTORY there is none to count or drop, and no history
+ * code in the binary. */
+static size_t history_held(void)
+{
+	return ENABLE_SERVER_HISTORY ? history_bytes() : 0;
+}
+
+static bool history_yield(void)
+{
+	return ENABLE_SERVER_HISTORY && history_drop_oldest() > 0;
+}
 
 size_t budget_used(const struct budget *b, enum budget_kind k)
 {
@@ -10,7 +23,7 @@ size_t budget_used(const struct budget *b, enum budget_kind k)
 	case BUDGET_TOPICS:
 		return b->held[k];
 	case BUDGET_HISTORY:
-		return history_bytes();
+		return history_held();
 	case BUDGET_QUEUES:
 		return sendq_total();
 	default:
@@ -29,7 +42,7 @@ size_t budget_total(const struct budget *b)
 /* Rooms, topics and history: all but queues. */
 static size_t held(const struct budget *b)
 {
-	return b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + history_bytes();
+	return b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + history_held();
 }
 
 /* What queues may hold: whatever rooms, topics and history leave. The
@@ -63,7 +76,7 @@ static bool make_room(const struct budget *b, size_t more_held, size_t queued)
 		size_t h = held(b) + more_held, all = h + sendq_total() + queued;
 		if (h <= share(b) && all <= b->limit && all >= h) /* (and no wrap) */
 			return true;
-		if (!history_drop_oldest())
+		if (!history_yield())
 			return false;
 	}
 }
