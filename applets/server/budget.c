@@ -62,14 +62,15 @@ void budget_init(struct budget *b, size_t limit)
 	set_queue_cap(b);
 }
 
-/* Drop the oldest history until HELD more bytes of rooms or topics and
- * QUEUED more bytes of queues fit: what is held within its share of the
- * budget, and everything within the budget. True if they do. */
+/* What rooms, topics and history may hold: all but the queues' share. */
 static size_t share(const struct budget *b)
 {
 	return b->limit - b->limit / BUDGET_QUEUE_SHARE;
 }
 
+/* Drop the oldest history until HELD more bytes of rooms or topics and
+ * QUEUED more bytes of queues fit: what is held within its share of the
+ * budget, and everything within the budget. True if they do. */
 static bool make_room(const struct budget *b, size_t more_held, size_t queued)
 {
 	for (;;) {
@@ -84,10 +85,12 @@ static bool make_room(const struct budget *b, size_t more_held, size_t queued)
 bool budget_charge(struct budget *b, enum budget_kind k, size_t n)
 {
 	bool ok;
+	if (k >= BUDGET_HISTORY)
+		return false; /* those count themselves */
 	/* History makes room for all of it; the verdict is on what is held
 	 * only, so it does not come and go with the queues. */
 	make_room(b, n, 0);
-	ok = k < BUDGET_HISTORY && held(b) + n <= share(b);
+	ok = held(b) + n <= share(b);
 	if (ok)
 		b->held[k] += n;
 	set_queue_cap(b);

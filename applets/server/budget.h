@@ -2,7 +2,7 @@
  * for rooms, topics, history and send queues together.
  *
  * A ledger: rooms and topics are charged and released here; history
- * (core/history.c) and send queues (core/sendq.c) count themselves, and
+ * (history.c) and send queues (core/sendq.c) count themselves, and
  * the budget reads their totals. Who gives way when it is reached:
  *   - history first, always: its oldest message of all goes, so history
  *     never makes anything fail, it yields to live use;
