@@ -2,11 +2,12 @@
 """t-server-resources - chat-server's memory budget (-m) from the send
 queues' side and for plain users: a queue the budget cannot hold drops the
 slowest reader only, as a queue past -Q does; plain users read the room and
-topic refusals as lines. (t-server-budget covers rooms, topics, history and
-RSS for IRC users.)"""
+topic refusals as lines. And -T's keepalive spares quiet live plain users.
+(t-server-budget covers rooms, topics, history, RSS and vanished peers.)"""
 import os
 import socket
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from chatbox_test import T, Server, case, irc, plain, SLOW  # noqa: E402
@@ -92,6 +93,20 @@ def _():
         T.check("... and is not set", p.expect(r"No topic is set"))
         for c in users + [p]:
             c.close()
+
+
+@case("-T 2: a quiet plain user whose kernel answers keepalive stays")
+def _():
+    with Server("-T", "2") as s:
+        p = plain(s.port, "quiet")
+        time.sleep(7)  # several -T: probes go out and are answered, nothing is typed
+        w = irc(s.port, "watch")  # (now: it answers no PING)
+        w.send("ISON quiet")
+        T.check("still online after 3.5 x -T of silence", w.expect(r" 303 watch :(\S*)").group(1) == "quiet")
+        w.send("PRIVMSG quiet :still there?")
+        T.check("... and still gets messages", p.expect(r"\*watch\* still there\?"))
+        p.close()
+        w.close()
 
 
 T.done()
