@@ -22,7 +22,7 @@ static void arm_flush(void)
 		loop_timer(&srv.loop, &srv.flush_timer, 0);
 }
 
-bool writable(const struct client *c)
+static bool writable(const struct client *c)
 {
 	return !(c->flags & (F_OVERFLOW | F_CLOSING | F_FREED)) && c->conn.w.fd >= 0;
 }
@@ -37,7 +37,7 @@ static void overflow(struct client *c)
 	arm_flush();
 }
 
-void queued(struct client *c, int rc)
+static void queued(struct client *c, int rc)
 {
 	if (rc != 0) {
 		overflow(c);
@@ -68,7 +68,7 @@ static struct client *slowest_reader(void)
  * yields first; then what every socket takes now is written; then, as at
  * a queue's own -Q cap, the slowest reader overflows - the one with the
  * most left unsent, C itself if that is C. True if C may queue them now. */
-static bool make_queue_room(struct client *c, size_t n)
+static __attribute__((cold)) bool make_queue_room(struct client *c, size_t n)
 {
 	if (budget_queue_room(&srv.budget, n))
 		return true;
@@ -134,7 +134,7 @@ void send_last_line(struct client *c, const char *fmt, ...)
 /* Queue M for C. At the cap, first write what the socket takes now: the
  * queue of a reader that keeps up is only full because this batch has not
  * been flushed yet, and only a reader whose socket is full is slow. */
-int push_or_flush(struct client *c, struct msgbuf *m)
+static int push_or_flush(struct client *c, struct msgbuf *m)
 {
 	int rc = sendq_push(&c->conn.sq, m, srv.sendq);
 	if (rc != 0 && !(c->conn.flags & CONN_WANTOUT) && conn_flush(&srv.loop, &c->conn) >= 0)
@@ -142,6 +142,18 @@ int push_or_flush(struct client *c, struct msgbuf *m)
 	if (retry_in_budget(c, rc, m->len))
 		rc = sendq_push(&c->conn.sq, m, srv.sendq);
 	return rc;
+}
+
+/* E to C, as C reads it (render.c; REPLAY: history): the last step of
+ * every fan-out, once per recipient, so the queueing stays inline here. */
+void deliver(struct client *c, struct event *e, bool replay)
+{
+	struct msgbuf *m;
+	if (!writable(c))
+		return;
+	m = event_for(c, e, replay);
+	if (m)
+		queued(c, push_or_flush(c, m));
 }
 
 /* --- clients --------------------------------------------------------------- */

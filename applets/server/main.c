@@ -143,7 +143,7 @@ static void init_names(const char *name)
 		name = defname;
 	}
 	srv.name = name;
-	text_safe_str(srv.network, sizeof(srv.network), name, TS_NO_IRC_FORMAT);
+	text_safe_str(srv.network, sizeof(srv.network), name, TS_TAB_TO_SPACE | TS_NO_IRC_FORMAT);
 	for (char *p = srv.network; *p; p++)
 		if (*p == ' ' || *p == ':' || *p == ',')
 			*p = '-';

@@ -45,7 +45,10 @@ static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, 
 	struct client *who;
 	struct member *mb;
 	unsigned long lim;
+	size_t n = strlen(done);
 
+	if (n + 3 > done_size) /* no room to announce it: not applied either */
+		return false;
 	switch (ch) {
 	case 'n': case 't': {
 		uint8_t bit = ch == 'n' ? RM_N : RM_T;
@@ -81,9 +84,6 @@ static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, 
 	default:
 		return false;
 	}
-	size_t n = strlen(done);
-	if (n + 3 > done_size)
-		return false;
 	snprintf(done + n, done_size - n, "%s%c", plus ? "+" : "-", ch);
 	if (arg) {
 		n = strlen(args);

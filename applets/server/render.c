@@ -202,27 +202,26 @@ static event_render_fn *const renderers[] = {
 	[W_IRC_OLD] = render_irc_old, [W_PLAIN] = ENABLE_SERVER_PLAIN ? render_plain : NULL,
 };
 
-static enum wire live_wire(const struct client *c)
+/* The wire C reads events in; REPLAY: history shown on joining, which
+ * says its times in the text unless C has server-time. */
+static enum wire wire_of(const struct client *c, bool replay)
 {
 	if (plain(c))
 		return W_PLAIN;
-	return c->caps & CAP_SERVER_TIME ? W_IRC_TIME : W_IRC;
+	if (c->caps & CAP_SERVER_TIME)
+		return W_IRC_TIME;
+	return replay ? W_IRC_OLD : W_IRC;
 }
 
-/* E to C in wire format W: rendered on first use, then shared. */
-static void push_wire(struct client *c, struct event *e, enum wire w)
+/* E as C reads it: rendered once per wire format, on first use, then
+ * shared by every reader of that format. NULL if C does not get E (AWAY
+ * without away-notify), or out of memory. */
+struct msgbuf *event_for(const struct client *c, struct event *e, bool replay)
 {
-	struct msgbuf *m;
-	if (!writable(c) || (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY)))
-		return;
-	m = event_wire(e, w, renderers[w]);
-	if (m)
-		queued(c, push_or_flush(c, m));
-}
-
-void push_event(struct client *c, struct event *e)
-{
-	push_wire(c, e, live_wire(c));
+	enum wire w = wire_of(c, replay);
+	if (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY))
+		return NULL;
+	return event_wire(e, w, renderers[w]);
 }
 
 /* C's own private message E to TO, shown back to C: echo-message, or a
@@ -298,19 +297,14 @@ void send_topic(struct client *c, struct room *r, bool always)
 
 void replay_history(struct client *c, struct room *r)
 {
-	enum wire w = c->caps & CAP_SERVER_TIME ? W_IRC_TIME : W_IRC_OLD;
-	if (!ENABLE_SERVER_HISTORY || !r->hist.n)
-		return;
-	if (plain(c))
-		w = W_PLAIN;
 	/* Counted from the newest: queueing may make the budget (-m) drop the
 	 * oldest, the one in hand too (so it is held), while this goes on. */
-	for (unsigned left = r->hist.n; left; left--) {
+	for (unsigned left = ENABLE_SERVER_HISTORY ? r->hist.n : 0; left; left--) {
 		struct event *e;
 		if (left > r->hist.n)
 			continue;
 		e = event_ref(history_get(&r->hist, r->hist.n - left));
-		push_wire(c, e, w);
+		deliver(c, e, true);
 		event_unref(e);
 	}
 }

@@ -160,9 +160,11 @@ struct server {
 extern struct server srv;
 
 /* io.c */
-bool writable(const struct client *c);
-void queued(struct client *c, int rc);
-int push_or_flush(struct client *c, struct msgbuf *m);
+void deliver(struct client *c, struct event *e, bool replay);
+static inline void push_event(struct client *c, struct event *e)
+{
+	deliver(c, e, false);
+}
 void __attribute__((format(printf, 2, 3))) send_line(struct client *c, const char *fmt, ...);
 void __attribute__((format(printf, 2, 3))) send_last_line(struct client *c, const char *fmt, ...);
 void addr_release(const char *host);
@@ -207,7 +209,7 @@ const char *nick_or_star(const struct client *c);
 void __attribute__((format(printf, 3, 4))) numeric(struct client *c, const char *num,
 						   const char *fmt, ...);
 void __attribute__((format(printf, 2, 3))) say_plain(struct client *c, const char *fmt, ...);
-void push_event(struct client *c, struct event *e);
+struct msgbuf *event_for(const struct client *c, struct event *e, bool replay);
 void send_names(struct client *c, struct room *r);
 void send_topic(struct client *c, struct room *r, bool always);
 void replay_history(struct client *c, struct room *r);
