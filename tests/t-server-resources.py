@@ -10,22 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import T, Server, case, irc, plain, SLOW  # noqa: E402
-
-
-def drain(sock):
-    """Everything SOCK still gets until the server closes it."""
-    data = b""
-    sock.settimeout(5 * SLOW)
-    try:
-        while True:
-            d = sock.recv(65536)
-            if not d:
-                break
-            data += d
-    except OSError:
-        pass
-    return data
+from chatbox_test import T, Server, case, drain, irc, plain  # noqa: E402
 
 
 @case("-m 256: a queue past the budget drops the slowest reader only")
