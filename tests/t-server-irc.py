@@ -225,6 +225,13 @@ def _():
         ok.send("NICK p2")
         ok.send("USER p 0 * :p")
         T.check("right PASS registers", ok.expect(r" 001 p2 "))
+        slow = Line(s2.port)  # an IRC app that speaks only after the greeting
+        T.check("a silent newcomer is greeted", slow.expect(r"Type your nickname"))
+        slow.send("PASS s3cret")
+        slow.send("NICK p3")
+        slow.send("USER p 0 * :p")
+        T.check("a PASS after the greeting is still IRC (-P refuses plain users anyway)",
+                slow.expect(r" 001 p3 "))
         pl = Line(s2.port)
         pl.send("hello")
         T.check("plain users are refused with a password", pl.expect(r"password") and pl.closed())

@@ -233,10 +233,12 @@ static const struct front *classify(const char *line)
 
 /* A newcomer's first line decides its front end, which takes the line.
  * Once greeted, a newcomer is a plain user whatever it types: "nick bob"
- * or "USER x" then is its answer to the nickname prompt, not IRC. */
+ * or "USER x" then is its answer to the nickname prompt, not IRC. With
+ * -P, plain users are refused anyway: a slow IRC app's PASS stays IRC. */
 static void new_line(struct client *c, char *line, size_t len, bool cut)
 {
-	c->front = ENABLE_SERVER_PLAIN && (c->flags & F_GREETED) ? &front_plain : classify(line);
+	bool greeted = (c->flags & F_GREETED) && !srv.password;
+	c->front = ENABLE_SERVER_PLAIN && greeted ? &front_plain : classify(line);
 	conn_set_telnet(&c->conn, ENABLE_SERVER_PLAIN && c->front->telnet);
 	if (c->front->start && !c->front->start(c))
 		return;

@@ -279,7 +279,7 @@ void send_names(struct client *c, struct room *r)
 			n += (size_t)k;
 		}
 	}
-	if (!(plain(c)))
+	if (!plain(c))
 		numeric(c, "366", "%s :End of /NAMES list", r->name);
 }
 
@@ -291,7 +291,7 @@ void send_topic(struct client *c, struct room *r, bool always)
 		return;
 	}
 	numeric(c, "332", "%s :%s", r->name, r->topic);
-	if (!(plain(c)))
+	if (!plain(c))
 		numeric(c, "333", "%s %s %lld", r->name, r->topic_who, (long long)r->topic_time);
 }
 
