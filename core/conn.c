@@ -1,6 +1,7 @@
 /* conn.c - line-oriented connections: shared read buffer, writev output. */
 #include "conn.h"
 #include "chatbox.h"
+#include "telnet.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -64,32 +65,58 @@ static int keep(struct conn *c, const char *buf, size_t n)
 	return 0;
 }
 
+void conn_set_telnet(struct conn *c, bool on)
+{
+	if (on)
+		c->flags |= CONN_TELNET;
+	else
+		c->flags &= (uint8_t)~CONN_TELNET;
+	c->tstate = TELNET_DATA;
+}
+
+/* Bytes of P[0..N) before the first line end (N if none), from telnet
+ * state *ST when C splits the telnet way. */
+static size_t line_end(const struct conn *c, const char *p, size_t n, uint8_t *st)
+{
+	size_t i = 0;
+	if (c->flags & CONN_TELNET)
+		return telnet_eol(p, n, st);
+	while (i < n && p[i] != '\n' && p[i] != '\r')
+		i++;
+	return i;
+}
+
 /* Split rbuf[0..n) into lines for FN. */
 static int process(struct loop *l, struct conn *c, size_t n, conn_line_fn *fn)
 {
 	char *p = rbuf, *end = rbuf + n;
 
 	while (p < end) {
-		char *eol = p;
-		while (eol < end && *eol != '\n' && *eol != '\r')
-			eol++;
 		if (c->flags & CONN_SKIP) {
-			if (eol == end) {
+			/* The telnet state goes on across reads: a CR inside an
+			 * IAC SB of the skipped rest must not end it. */
+			size_t k = line_end(c, p, (size_t)(end - p), &c->tstate);
+			if (p + k == end) {
 				p = end;
 				break;
 			}
 			c->flags &= (uint8_t)~CONN_SKIP;
-			p = eol + 1;
+			p += k + 1;
 			continue;
 		}
-		size_t len = (size_t)(eol - p);
+		/* A line starts outside any telnet command: it ended outside one. */
+		uint8_t st = TELNET_DATA;
+		size_t room = MIN((size_t)(end - p), (size_t)CONN_LINE_MAX + 1);
+		size_t len = line_end(c, p, room, &st);
 		bool cut = len > CONN_LINE_MAX;
-		if (eol == end && !cut)
+		if (len == (size_t)(end - p) && !cut)
 			break; /* unfinished: keep it */
 		if (cut) {
 			len = CONN_LINE_MAX;
-			/* The line goes on past what we hand out: skip the rest. */
+			/* The line goes on past what we hand out: skip the rest,
+			 * from after the byte already scanned, in state ST. */
 			c->flags |= CONN_SKIP;
+			c->tstate = st;
 		}
 		char save = p[len];
 		p[len] = '\0';
@@ -107,7 +134,7 @@ static int process(struct loop *l, struct conn *c, size_t n, conn_line_fn *fn)
 				return 0;
 			}
 		}
-		p += len + (cut ? 0 : 1);
+		p += len + 1; /* past the line end, or the scanned byte after a cut line */
 	}
 	if (keep(c, p, (size_t)(end - p)) != 0)
 		return -1;

@@ -22,6 +22,7 @@ enum {
 	CONN_SKIP    = 1 << 1, /* discarding the rest of an overlong line */
 	CONN_WANTOUT = 1 << 2, /* EPOLLOUT armed: the socket was full */
 	CONN_DIRTY   = 1 << 3, /* on the list of connections to flush */
+	CONN_TELNET  = 1 << 4, /* lines end only outside telnet commands (telnet.h) */
 };
 
 struct conn {
@@ -30,6 +31,7 @@ struct conn {
 	char *left;        /* unfinished input, malloc'd; NULL when none */
 	uint16_t nleft;
 	uint8_t flags;
+	uint8_t tstate;    /* telnet parser state while skipping (CONN_TELNET) */
 	struct conn *dirty_next;
 };
 
@@ -44,6 +46,9 @@ enum conn_verdict {
 typedef enum conn_verdict conn_line_fn(struct conn *c, char *line, size_t len, bool cut);
 
 int conn_init(struct loop *l, struct conn *c, int fd, watch_fn *fn);
+/* Split C's input the telnet way (ON) or at every CR/LF. Takes effect
+ * from the next line handed out, so a handler may switch it. */
+void conn_set_telnet(struct conn *c, bool on);
 /* Read once and hand each complete line to FN. 0 on success, 1 if the
  * handler said CONN_GONE, -1 on end of file or a read error (errno 0 at
  * end of file). */

@@ -8,6 +8,7 @@
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,6 +56,33 @@ int net_set_nonblock(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
 	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* The kernel refuses keepalive times above this (MAX_TCP_KEEPIDLE/INTVL). */
+#define KEEPALIVE_MAX_SECS 32767
+#define KEEPALIVE_PROBES 3
+
+int net_keepalive(int fd, unsigned secs)
+{
+	/* Probes start at half of SECS, like the server's PING, and end by
+	 * SECS; with TCP_USER_TIMEOUT set, Linux drops the connection at the
+	 * first unanswered probe past it rather than counting every probe. */
+	unsigned idle = MAX(1u, MIN(secs / 2, KEEPALIVE_MAX_SECS));
+	unsigned intvl = MAX(1u, MIN((secs - secs / 2) / KEEPALIVE_PROBES, KEEPALIVE_MAX_SECS));
+	const struct {
+		int level, name;
+		int value;
+	} opts[] = {
+		{ SOL_SOCKET, SO_KEEPALIVE, 1 },
+		{ IPPROTO_TCP, TCP_KEEPIDLE, (int)idle },
+		{ IPPROTO_TCP, TCP_KEEPINTVL, (int)intvl },
+		{ IPPROTO_TCP, TCP_KEEPCNT, KEEPALIVE_PROBES },
+		{ IPPROTO_TCP, TCP_USER_TIMEOUT, (int)(MIN(secs, 86400u) * 1000) },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(opts); i++)
+		if (setsockopt(fd, opts[i].level, opts[i].name, &opts[i].value, sizeof(int)) != 0)
+			return -1;
+	return 0;
 }
 
 int net_listen(const char *addr, unsigned port, int backlog)

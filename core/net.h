@@ -22,6 +22,13 @@ const char *net_ntop(const struct sockaddr *sa, char buf[NET_ADDRSTR_MAX]);
 
 int net_set_nonblock(int fd);
 
+/* Make a TCP peer that vanishes (no FIN, packets dropped) an error on FD
+ * within about SECS (1..86400): keepalive probes once it has been idle
+ * SECS/2, and TCP_USER_TIMEOUT SECS for data left unacknowledged. A live
+ * peer that is merely quiet answers the probes from its kernel. 0, or -1
+ * with errno from the first setsockopt that failed. */
+int net_keepalive(int fd, unsigned secs);
+
 /* An address to connect to, from net_resolve(). */
 struct net_addr {
 	struct sockaddr_storage ss;

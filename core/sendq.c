@@ -12,6 +12,40 @@
 #define SENDQ_MAX_SLOTS 65535
 #define PRIVATE_BUF 1024 /* a private tail buffer collects replies up to this */
 
+/* Bytes in every queue: one add per push, one subtract per release, so
+ * fan-out stays a pointer and two additions per recipient. */
+static size_t total, total_max = SIZE_MAX;
+
+size_t sendq_total(void)
+{
+	return total;
+}
+
+void sendq_set_total_max(size_t max)
+{
+	total_max = max;
+}
+
+bool sendq_total_fits(size_t n)
+{
+	return n <= total_max && total <= total_max - n;
+}
+
+/* N more bytes fit in Q under LIMIT and under the global cap. */
+static bool fits(const struct sendq *q, size_t n, size_t limit)
+{
+	if (limit == SIZE_MAX)
+		return true;
+	return q->bytes + n <= limit && sendq_total_fits(n);
+}
+
+/* Q holds N bytes fewer (written or dropped). */
+static void release(struct sendq *q, uint32_t n)
+{
+	q->bytes -= n;
+	total -= n;
+}
+
 struct msgbuf *msgbuf_new(size_t cap)
 {
 	struct msgbuf *m;
@@ -86,13 +120,14 @@ int sendq_push(struct sendq *q, struct msgbuf *m, size_t limit)
 {
 	if (m->len == 0)
 		return 0; /* nothing to send; an empty buffer would stall sendq_flush */
-	if (q->bytes + (size_t)m->len > limit)
+	if (!fits(q, m->len, limit))
 		return -1;
 	if (q->n == q->cap && grow(q) != 0)
 		return -1;
 	q->ring[(q->head + q->n) % q->cap] = msgbuf_ref(m);
 	q->n++;
 	q->bytes += m->len;
+	total += m->len;
 	return 0;
 }
 
@@ -117,10 +152,11 @@ int sendq_vprintf(struct sendq *q, size_t limit, const char *fmt, va_list ap)
 		return -1;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1; /* callers bound their lines well below this */
-	if (q->bytes + (size_t)n > limit)
+	if (!fits(q, (size_t)n, limit))
 		return -1;
 	if (appendable && msgbuf_append(t, line, (size_t)n)) {
 		q->bytes += (uint32_t)n;
+		total += (size_t)n;
 		return 0;
 	}
 	m = msgbuf_new(MAX((size_t)n, PRIVATE_BUF));
@@ -145,7 +181,7 @@ int sendq_printf(struct sendq *q, size_t limit, const char *fmt, ...)
 static void pop(struct sendq *q)
 {
 	struct msgbuf *m = q->ring[q->head];
-	q->bytes -= m->len - q->off;
+	release(q, m->len - q->off);
 	q->off = 0;
 	q->head = (uint16_t)((q->head + 1) % q->cap);
 	q->n--;
@@ -166,7 +202,7 @@ void sendq_drop_unsent(struct sendq *q)
 	uint16_t keep = q->off ? 1 : 0;
 	while (q->n > keep) {
 		struct msgbuf *m = q->ring[(q->head + q->n - 1) % q->cap];
-		q->bytes -= m->len;
+		release(q, m->len);
 		q->n--;
 		msgbuf_unref(m);
 	}
@@ -205,7 +241,7 @@ int sendq_flush(struct sendq *q, sendq_writev_fn *fn, void *ctx)
 			size_t left = m->len - q->off;
 			if ((size_t)w < left) {
 				q->off += (uint32_t)w;
-				q->bytes -= (uint32_t)w;
+				release(q, (uint32_t)w);
 				break;
 			}
 			w -= (long)left;

@@ -39,8 +39,20 @@ struct sendq {
 };
 
 static inline bool sendq_empty(const struct sendq *q) { return q->n == 0; }
-/* Queue a new reference to M. -1 if the queue would pass LIMIT bytes
- * (nothing queued) or out of memory. */
+
+/* Every queue together: the unsent bytes they hold (a buffer shared by N
+ * queues counts N times, as it does against each queue's LIMIT), and the
+ * most they may hold - a global cap besides each queue's own, for the
+ * server's memory budget (-m). SIZE_MAX, the start: no global cap. */
+size_t sendq_total(void);
+void sendq_set_total_max(size_t max);
+/* Whether N more bytes pass the global cap (a push failed for that, not
+ * for its queue's LIMIT, when this is false). */
+bool sendq_total_fits(size_t n);
+
+/* Queue a new reference to M. -1 if the queue would pass LIMIT bytes or
+ * the global cap (nothing queued), or out of memory. LIMIT SIZE_MAX: no
+ * cap at all, not even the global one (a closing client's last words). */
 int sendq_push(struct sendq *q, struct msgbuf *m, size_t limit);
 /* printf a private line into the queue (appended to a private tail buffer
  * when it fits). -1 as sendq_push. */

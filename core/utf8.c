@@ -2,6 +2,8 @@
 #include "utf8.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
@@ -158,4 +160,24 @@ size_t utf8_fit(const char *s, size_t n, size_t cols)
 		p = q;
 	}
 	return p;
+}
+
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+	size_t lead = max;
+	uint32_t cp;
+
+	if (n <= max)
+		return n;
+	/* Back from the first byte left out to the start of its character. */
+	while (lead > 0 && max - lead < 3 && ((unsigned char)s[lead] & 0xc0) == 0x80)
+		lead--;
+	if (lead < max && lead + utf8_decode(s + lead, n - lead, &cp) > max)
+		return lead;
+	return max;
+}
+
+char *utf8_strndup(const char *s, size_t max)
+{
+	return strndup(s, utf8_cut(s, strnlen(s, max + 4), max));
 }

@@ -25,3 +25,11 @@ size_t utf8_prev(const char *s, size_t len, size_t pos);
 
 /* Bytes of S (N bytes) that fit in COLS columns, ending on a character. */
 size_t utf8_fit(const char *s, size_t n, size_t cols);
+
+/* Bytes of S (N bytes) to keep under MAX bytes without splitting a
+ * UTF-8 sequence: MAX, or less by a character cut in two there. Invalid
+ * bytes count as one-byte characters. For lines capped in bytes (IRC's
+ * 512). */
+size_t utf8_cut(const char *s, size_t n, size_t max);
+/* A malloc'd copy of S cut so (utf8_cut) to at most MAX bytes; NULL if out of memory. */
+char *utf8_strndup(const char *s, size_t max);

@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import T, Server, Line, case, irc, plain, wait_for, SLOW  # noqa: E402
+from chatbox_test import T, Server, Line, case, drain, irc, plain, wait_for, SLOW  # noqa: E402
 
 
 @case("flood: lines past the burst are delayed, never lost")
@@ -56,16 +56,7 @@ def _():
         T.check("the fast reader gets all %d messages" % n, ok)
         T.check("... and none is missing", sum(1 for l in rx.lines if l.endswith(body)) == n)
         T.check("others see the slow one quit", ":slow!s@127.0.0.1 QUIT :SendQ exceeded" in rx.lines)
-        data = b""
-        slow.settimeout(5 * SLOW)
-        try:
-            while True:
-                d = slow.recv(65536)
-                if not d:
-                    break
-                data += d
-        except OSError:
-            pass
+        data = drain(slow)
         T.check("the slow reader's last line is ERROR :SendQ exceeded",
                 data.rstrip(b"\r\n").split(b"\r\n")[-1] == b"ERROR :SendQ exceeded", data[-200:])
         T.check("no half line before it", all(l.startswith((b":", b"ERROR")) for l in data.split(b"\r\n") if l))

@@ -4,6 +4,7 @@
  * client it serves. */
 #include "server.h"
 #include "sendq.h"
+#include "utf8.h"
 #include "textsafe.h"
 
 #include <stdio.h>
@@ -86,8 +87,10 @@ void join_room(struct client *c, const char *name, const char *key)
 
 	if ((r && in_room(c, r)) || join_refused(c, r, name, key))
 		return;
-	if (!r && !(r = room_new(name)))
+	if (!r && !(r = room_new(name))) {
+		numeric(c, "405", "%s :Server is out of room memory (-m)", name);
 		return;
+	}
 	if (room_enter(r, c) != 0) {
 		room_free_if_empty(r);
 		return;
@@ -146,13 +149,13 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 		if (!e)
 			return;
 		room_send(r, e, c->caps & CAP_ECHO ? NULL : c);
-		if (ENABLE_SERVER_HISTORY)
-			history_add(&r->hist, e);
+		if (ENABLE_SERVER_HISTORY && history_add(&r->hist, e) == 0)
+			budget_settle(&srv.budget); /* older history makes way (-m) */
 		event_unref(e);
 		return;
 	}
 	struct client *to = nick_find(target);
-	if (!to) {
+	if (!to || !(to->flags & F_REG)) { /* NICK without USER holds the name, no more */
 		if (!notice)
 			numeric(c, "401", "%s :No such nick/channel", target);
 		return;
@@ -181,9 +184,16 @@ void set_topic(struct client *c, struct room *r, const char *text)
 		numeric(c, "482", "%s :You're not channel operator", r->name);
 		return;
 	}
-	t = text[0] ? strndup(text, TOPICLEN) : NULL;
+	t = text[0] ? utf8_strndup(text, TOPICLEN) : NULL;
 	if (text[0] && !t)
 		return;
+	if (t && !budget_charge(&srv.budget, BUDGET_TOPICS, TOPIC_COST(t))) {
+		free(t);
+		/* a server NOTICE for IRC, "-- #room: ..." for plain users */
+		numeric(c, "NOTICE", ":%s: Server is out of topic memory (-m): topic not set", r->name);
+		return;
+	}
+	budget_release(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
 	free(r->topic);
 	r->topic = t;
 	r->topic_time = time(NULL);
@@ -217,19 +227,31 @@ bool nick_ok(struct client *c, const char *nick)
 	return true;
 }
 
-void set_nick(struct client *c, const char *nick)
+/* C is known as NICK from now on; false, with an error and the old nick
+ * kept, if the nick table could not take it. */
+bool set_nick(struct client *c, const char *nick)
 {
-	if (c->flags & F_REG) {
-		struct event *e = client_event(c, EV_NICK, "", nick, NULL);
-		if (e) {
-			neighbours_send(c, e, true);
-			event_unref(e);
-		}
-	}
-	if (c->nick[0])
+	char old[NICKLEN + 1];
+	struct event *e = c->flags & F_REG ? client_event(c, EV_NICK, "", nick, NULL) : NULL;
+
+	memcpy(old, c->nick, sizeof(old));
+	if (old[0])
 		nametab_del(&srv.nicks, &c->node);
 	strlcpy_ok(c->nick, nick, sizeof(c->nick));
-	nametab_add(&srv.nicks, &c->node, c->nick);
+	if (nametab_add(&srv.nicks, &c->node, c->nick) != 0) {
+		/* Only a first add can fail (no buckets yet): an old nick goes back. */
+		memcpy(c->nick, old, sizeof(old));
+		if (old[0] && nametab_add(&srv.nicks, &c->node, c->nick) != 0)
+			c->nick[0] = '\0';
+		event_unref(e);
+		numeric(c, "437", "%s :Nick/channel is temporarily unavailable", nick);
+		return false;
+	}
+	if (e) { /* the event holds the old nick; the client sees it too */
+		neighbours_send(c, e, true);
+		event_unref(e);
+	}
+	return true;
 }
 /* C may run room R: a member and an operator; if not, a numeric says why. */
 bool room_op_ok(struct client *c, struct room *r)
@@ -270,7 +292,7 @@ void set_away(struct client *c, const char *text)
 	struct event *e;
 
 	free(c->away);
-	c->away = away ? strndup(text, AWAYLEN) : NULL;
+	c->away = away ? utf8_strndup(text, AWAYLEN) : NULL;
 	numeric(c, away ? "306" : "305", away ? ":You have been marked as being away" :
 						":You are no longer marked as being away");
 	e = client_event(c, EV_AWAY, "", "", c->away);

@@ -17,6 +17,8 @@ enum event_kind {
 
 #define EVENT_WIRES 4 /* wire formats an event can be rendered in */
 
+struct history;
+
 struct event {
 	uint32_t refs;
 	uint8_t kind;
@@ -27,6 +29,10 @@ struct event {
 	const char *arg;      /* kick victim, mode string, new nick; "" if none */
 	const char *text;     /* message, reason, topic; NULL if none */
 	struct msgbuf *wire[EVENT_WIRES];
+	/* While a room's history keeps it (history.c; one history at most):
+	 * that history, and its neighbours among all kept events, oldest first. */
+	struct history *hist;
+	struct event *older, *newer;
 };
 
 /* A new event with one reference (strings copied); NULL if out of memory. */

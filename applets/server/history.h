@@ -1,6 +1,11 @@
-/* history.h - a room's last N events, oldest first. */
+/* history.h - a room's last N events, oldest first.
+ *
+ * Every history together counts what it holds, and knows which kept
+ * event is the oldest of all: the server's memory budget (-m) takes
+ * memory back from history, oldest message first, for live use. */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "event.h"
@@ -12,8 +17,17 @@ struct history {
 
 /* Keep at most MAX events (0: none). */
 void history_init(struct history *h, unsigned max);
-/* Add a reference to E, forgetting the oldest when full; -1 if out of memory. */
+/* Add a reference to E, forgetting the oldest when full; -1 if out of
+ * memory or E is kept by a history already. */
 int history_add(struct history *h, struct event *e);
 /* The I-th oldest event, I < h->n. */
 struct event *history_get(const struct history *h, unsigned i);
 void history_free(struct history *h);
+
+/* Bytes every history holds: events, room for each wire format they may
+ * be rendered in, rings. An estimate from the events' strings, the same
+ * whenever asked, so what was counted in is counted out. */
+size_t history_bytes(void);
+/* Forget the oldest event of all histories; the bytes that freed, 0 if
+ * no history holds any. */
+size_t history_drop_oldest(void);

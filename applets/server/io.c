@@ -3,6 +3,7 @@
 #include "server.h"
 #include "sendq.h"
 #include "telnet.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -46,24 +47,88 @@ static void queued(struct client *c, int rc)
 	arm_flush();
 }
 
+/* A write error while flushing in the middle of a fan-out: drop it later. */
+static void write_error_later(struct conn *conn)
+{
+	struct client *c = container_of(conn, struct client, conn);
+	if (writable(c))
+		overflow(c);
+}
+
+static struct client *slowest_reader(void)
+{
+	struct client *slow = NULL;
+	for (struct client *c = srv.clients; c; c = c->next)
+		if (writable(c) && c->conn.sq.bytes && (!slow || c->conn.sq.bytes > slow->conn.sq.bytes))
+			slow = c;
+	return slow;
+}
+
+/* The budget (-m) has no room for N more queued bytes for C. History
+ * yields first; then what every socket takes now is written; then, as at
+ * a queue's own -Q cap, the slowest reader overflows - the one with the
+ * most left unsent, C itself if that is C. True if C may queue them now. */
+static __attribute__((cold)) bool make_queue_room(struct client *c, size_t n)
+{
+	if (budget_queue_room(&srv.budget, n))
+		return true;
+	conn_flush_dirty(&srv.loop, write_error_later);
+	while (!budget_queue_room(&srv.budget, n)) {
+		struct client *slow = slowest_reader();
+		if (!slow || slow == c)
+			return false;
+		overflow(slow);
+		sendq_drop_unsent(&slow->conn.sq);
+	}
+	return true;
+}
+
+/* RC, from queueing N bytes for C, failed for the budget, not for the
+ * queue's own cap, and room was made: try again. */
+static bool retry_in_budget(struct client *c, int rc, size_t n)
+{
+	return rc != 0 && !sendq_total_fits(n) && make_queue_room(c, n);
+}
+
+/* FMT as one line into LINE: at most 512 bytes with CRLF (RFC 1459), cut
+ * between characters, CRLF added; its length. The buffer holds more than
+ * a line, so a cut of vsnprintf's is never within what is kept. */
+static size_t format_line(char line[LINE_MAX_IRC + 64], const char *fmt, va_list ap)
+{
+	int n = vsnprintf(line, LINE_MAX_IRC + 64, fmt, ap);
+	size_t len = utf8_cut(line, n < 0 ? 0 : MIN((size_t)n, (size_t)LINE_MAX_IRC + 63), LINE_MAX_IRC);
+	memcpy(line + len, "\r\n", 3);
+	return len + 2;
+}
+
 /* One line to C, CRLF added. */
 void send_line(struct client *c, const char *fmt, ...)
 {
 	char line[LINE_MAX_IRC + 64];
 	va_list ap;
-	int n;
+	size_t n;
+	int rc;
 
 	if (!writable(c))
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	n = format_line(line, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 3)
-		n = sizeof(line) - 3;
-	memcpy(line + n, "\r\n", 3);
-	queued(c, sendq_printf(&c->conn.sq, srv.sendq, "%s", line));
+	rc = sendq_printf(&c->conn.sq, srv.sendq, "%s", line);
+	if (retry_in_budget(c, rc, n))
+		rc = sendq_printf(&c->conn.sq, srv.sendq, "%s", line);
+	queued(c, rc);
+}
+
+/* A line past every cap on purpose: a closing client's last words. */
+void send_last_line(struct client *c, const char *fmt, ...)
+{
+	char line[LINE_MAX_IRC + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	format_line(line, fmt, ap);
+	va_end(ap);
+	sendq_printf(&c->conn.sq, SIZE_MAX, "%s", line);
 }
 
 /* Queue M for C. At the cap, first write what the socket takes now: the
@@ -73,6 +138,8 @@ static int push_or_flush(struct client *c, struct msgbuf *m)
 {
 	int rc = sendq_push(&c->conn.sq, m, srv.sendq);
 	if (rc != 0 && !(c->conn.flags & CONN_WANTOUT) && conn_flush(&srv.loop, &c->conn) >= 0)
+		rc = sendq_push(&c->conn.sq, m, srv.sendq);
+	if (retry_in_budget(c, rc, m->len))
 		rc = sendq_push(&c->conn.sq, m, srv.sendq);
 	return rc;
 }
@@ -172,6 +239,7 @@ static void new_line(struct client *c, char *line, size_t len, bool cut)
 {
 	bool greeted = (c->flags & F_GREETED) && !srv.password;
 	c->front = ENABLE_SERVER_PLAIN && greeted ? &front_plain : classify(line);
+	conn_set_telnet(&c->conn, ENABLE_SERVER_PLAIN && c->front->telnet);
 	if (c->front->start && !c->front->start(c))
 		return;
 	c->front->line(c, line, len, cut);
@@ -277,7 +345,7 @@ static void client_new(int fd, const struct sockaddr *sa)
 	struct client *c;
 	struct addr_count *a;
 	char host[NET_ADDRSTR_MAX];
-	int one = 1, sndbuf = SOCKET_SNDBUF;
+	int sndbuf = SOCKET_SNDBUF;
 
 	net_ntop(sa, host);
 	if (srv.nclients >= srv.max_clients) {
@@ -295,13 +363,19 @@ static void client_new(int fd, const struct sockaddr *sa)
 		reject(fd, "Server out of memory");
 		return;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	/* -T for everyone: nc users answer no PING, but their kernel answers
+	 * keepalive probes, and a vanished peer becomes a read error. */
+	if (net_keepalive(fd, (unsigned)(srv.ping_ms / 1000)) != 0)
+		msg("%s: keepalive: %s", host, strerror(errno));
 	/* Fixed, not autotuned up to megabytes: a reader that stops reading
 	 * then costs the kernel little, and reaches the -Q cap soon. */
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) != 0)
+		msg("%s: SO_SNDBUF: %s", host, strerror(errno));
 	a->n++;
 	memcpy(c->host, host, sizeof(host));
 	c->front = &front_new;
+	/* Until the first line says IRC: telnet's IAC SB may hold CR or LF. */
+	conn_set_telnet(&c->conn, ENABLE_SERVER_PLAIN && front_new.telnet);
 	c->since = c->last_rx = c->bucket_ms = srv.now;
 	c->tokens = (uint32_t)(srv.rate * 1000);
 	c->next = srv.clients;

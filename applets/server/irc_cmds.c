@@ -1,6 +1,7 @@
 /* irc_cmds.c - the IRC front end: registration, then a command table
  * whose commands parse their parameters and call the actions. */
 #include "server.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,8 +128,8 @@ static void cmd_nick(struct client *c, struct irc_msg *m)
 	}
 	if (strcmp(c->nick, m->params[0]) == 0 || !nick_ok(c, m->params[0]))
 		return;
-	set_nick(c, m->params[0]);
-	try_register(c);
+	if (set_nick(c, m->params[0]))
+		try_register(c);
 }
 
 static void cmd_user(struct client *c, struct irc_msg *m)
@@ -147,7 +148,7 @@ static void cmd_user(struct client *c, struct irc_msg *m)
 	user[n] = '\0';
 	memcpy(c->user, n ? user : "user", n ? n + 1 : 5);
 	free(c->realname);
-	c->realname = strndup(m->params[3], REALLEN);
+	c->realname = utf8_strndup(m->params[3], REALLEN);
 	c->flags |= F_USER;
 	try_register(c);
 }
@@ -290,6 +291,8 @@ static void cmd_who(struct client *c, struct irc_msg *m)
 	struct room *r = mask[0] == '#' ? room_find(mask) : NULL;
 	struct client *w = r ? NULL : nick_find(mask);
 
+	if (w && !(w->flags & F_REG)) /* a NICK without USER is nobody yet */
+		w = NULL;
 	if (r)
 		for (uint32_t i = 0; i < r->n; i++)
 			who_line(c, r->name, r->m[i].c, r->m[i].modes);

@@ -48,7 +48,7 @@
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-P PASS] [-T SECS]
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS]
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
@@ -64,6 +64,8 @@
 //usage:	-C N	At most N clients per address (default 50)
 //usage:	-R N	At most N lines per 10 s per client, 0: no limit (default 20)
 //usage:	-Q KIB	Drop a client with more than KIB KiB unsent (default 64)
+//usage:	-m KIB	Hold at most KIB KiB for rooms, topics, history and send
+//usage:		queues together (256..1048576, default 8192)
 //usage:	-P PASS	IRC clients must send PASS (plain users are refused)
 //usage:	-T SECS	Ping and registration timeout (default 180, 60)
 //usage:	-M	Do not announce the server over mDNS
@@ -157,10 +159,10 @@ struct options {
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	unsigned long secs = 180;
+	unsigned long secs = 180, mem_kib = BUDGET_DEFAULT_KIB;
 	int c;
 
-	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:P:T:")) != -1) {
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:")) != -1) {
 		switch (c) {
 		case 'f': o->foreground = true; break;
 		case 'S': o->use_syslog = true; break;
@@ -180,6 +182,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'C': srv.per_addr = opt_uint('C', optarg, 1, 1000000); break;
 		case 'R': srv.rate = opt_uint('R', optarg, 0, 100000); break;
 		case 'Q': srv.sendq = opt_uint('Q', optarg, 1, 1 << 20) * 1024; break;
+		case 'm': mem_kib = opt_uint('m', optarg, BUDGET_MIN_KIB, BUDGET_MAX_KIB); break;
 		case 'P': srv.password = optarg; break;
 		case 'T': secs = opt_uint('T', optarg, 1, 86400); break;
 		default: break;
@@ -193,6 +196,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		srv.history = 0;
 	srv.ping_ms = secs * 1000;
 	srv.reg_ms = MIN(secs, 60) * 1000;
+	budget_init(&srv.budget, mem_kib * 1024);
 }
 
 int chat_server_main(int argc, char **argv)

@@ -52,8 +52,10 @@ static void plain_register(struct client *c, char *line)
 		return;
 	}
 	strlcpy_ok(c->user, line, sizeof(c->user));
+	if (!set_nick(c, line))
+		return;
+	free(c->realname);
 	c->realname = strdup("plain-text user");
-	set_nick(c, line);
 	c->flags |= F_REG;
 	srv.nreg++;
 	say_plain(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick, srv.lobby);

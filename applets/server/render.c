@@ -3,6 +3,7 @@
  * once per format per event; and replies to each kind of client. */
 #include "server.h"
 #include "sendq.h"
+#include "utf8.h"
 #include "textsafe.h"
 
 #include <stdarg.h>
@@ -47,7 +48,7 @@ const char *nick_or_star(const struct client *c)
 /* A numeric reply; plain users read it as "-- text". */
 void numeric(struct client *c, const char *num, const char *fmt, ...)
 {
-	char text[LINE_MAX_IRC];
+	char text[LINE_MAX_IRC + 8]; /* past a line: send_line cuts between characters */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
@@ -114,8 +115,8 @@ static struct msgbuf *render_irc_with(const struct event *e, const char *tags, b
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " %s", e->arg);
 	if (text && (size_t)n < sizeof(buf) - 2)
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " :%s%s%s", action, stamp, text);
-	if ((size_t)n > strlen(tags) + LINE_MAX_IRC) /* RFC 1459: 512 bytes with CRLF */
-		n = (int)(strlen(tags) + LINE_MAX_IRC);
+	/* RFC 1459: 512 bytes with CRLF, tags and all; never half a character */
+	n = (int)utf8_cut(buf, MIN((size_t)n, sizeof(buf) - 3), LINE_MAX_IRC);
 	memcpy(buf + n, "\r\n", 2);
 	return msgbuf_of(buf, n + 2);
 }
@@ -190,7 +191,8 @@ static struct msgbuf *render_plain(const struct event *e)
 	}
 	if (n < 0)
 		return NULL;
-	n = (int)text_safe(safe, sizeof(safe) - 2, buf, MIN((size_t)n, sizeof(buf) - 1), PLAIN_SAFE);
+	/* at most 510 bytes (512 with CRLF), cut between characters */
+	n = (int)text_safe(safe, LINE_MAX_IRC + 1, buf, MIN((size_t)n, sizeof(buf) - 1), PLAIN_SAFE);
 	memcpy(safe + n, "\r\n", 2);
 	return msgbuf_of(safe, n + 2);
 }
@@ -295,8 +297,16 @@ void send_topic(struct client *c, struct room *r, bool always)
 
 void replay_history(struct client *c, struct room *r)
 {
-	for (unsigned i = 0; ENABLE_SERVER_HISTORY && i < r->hist.n; i++)
-		deliver(c, history_get(&r->hist, i), true);
+	/* Counted from the newest: queueing may make the budget (-m) drop the
+	 * oldest, the one in hand too (so it is held), while this goes on. */
+	for (unsigned left = ENABLE_SERVER_HISTORY ? r->hist.n : 0; left; left--) {
+		struct event *e;
+		if (left > r->hist.n)
+			continue;
+		e = event_ref(history_get(&r->hist, r->hist.n - left));
+		deliver(c, e, true);
+		event_unref(e);
+	}
 }
 
 /* The last line before a close: ERROR for IRC, "-- TEXT" for plain users;
@@ -305,11 +315,11 @@ void send_farewell(struct client *c, const char *text)
 {
 	char safe[LINE_MAX_IRC + 64];
 	if (!plain(c)) {
-		sendq_printf(&c->conn.sq, SIZE_MAX, "ERROR :%s\r\n", text);
+		send_last_line(c, "ERROR :%s", text);
 		return;
 	}
 	text_safe_str(safe, sizeof(safe), text, PLAIN_SAFE);
-	sendq_printf(&c->conn.sq, SIZE_MAX, "-- %s\r\n", safe);
+	send_last_line(c, "-- %s", safe);
 }
 
 void send_shutdown(struct client *c)

@@ -14,14 +14,18 @@ struct room *room_find(const char *name)
 	return n ? container_of(n, struct room, node) : NULL;
 }
 
+/* NULL if out of memory or out of the budget (-m). */
 struct room *room_new(const char *name)
 {
-	struct room *r = calloc(1, sizeof(*r));
-	if (!r)
+	struct room *r;
+	if (!budget_charge(&srv.budget, BUDGET_ROOMS, ROOM_COST))
 		return NULL;
-	strlcpy_ok(r->name, name, sizeof(r->name));
-	if (nametab_add(&srv.room_tab, &r->node, r->name) != 0) {
+	r = calloc(1, sizeof(*r));
+	if (r)
+		strlcpy_ok(r->name, name, sizeof(r->name));
+	if (!r || nametab_add(&srv.room_tab, &r->node, r->name) != 0) {
 		free(r);
+		budget_release(&srv.budget, BUDGET_ROOMS, ROOM_COST);
 		return NULL;
 	}
 	r->modes = RM_N | RM_T;
@@ -50,6 +54,8 @@ void room_free_if_empty(struct room *r)
 	srv.nrooms--;
 	if (ENABLE_SERVER_HISTORY)
 		history_free(&r->hist);
+	budget_release(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
+	budget_release(&srv.budget, BUDGET_ROOMS, ROOM_COST);
 	free(r->m);
 	free(r->topic);
 	free(r->key);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "applet.h"
+#include "budget.h"
 #include "conn.h"
 #include "event.h"
 #include "history.h"
@@ -127,6 +128,11 @@ struct room {
 	char name[ROOMLEN + 1];
 };
 
+/* What a room and a topic cost the budget (-m): a room and its first
+ * members, a topic string; 16 for each malloc'd block's overhead. */
+#define ROOM_COST (sizeof(struct room) + 4 * sizeof(struct member) + 2 * 16)
+#define TOPIC_COST(t) ((t) ? strlen(t) + 1 + 16 : 0)
+
 struct addr_count {
 	char host[NET_ADDRSTR_MAX];
 	uint32_t n;
@@ -141,6 +147,7 @@ struct server {
 	char host[64], network[64], created[64];
 	unsigned port;
 	unsigned long history, max_clients, per_addr, rate, sendq, ping_ms, reg_ms;
+	struct budget budget;           /* -m: rooms, topics, history, queues */
 	struct client *clients;
 	struct client *kill, *grave;
 	struct room *rooms;
@@ -159,6 +166,7 @@ static inline void push_event(struct client *c, struct event *e)
 	deliver(c, e, false);
 }
 void __attribute__((format(printf, 2, 3))) send_line(struct client *c, const char *fmt, ...);
+void __attribute__((format(printf, 2, 3))) send_last_line(struct client *c, const char *fmt, ...);
 void addr_release(const char *host);
 void client_bury(struct client *c);
 void on_accept(struct loop *l, struct watch *w, uint32_t events);
@@ -191,7 +199,7 @@ void set_topic(struct client *c, struct room *r, const char *text);
 bool room_name_ok(const char *name);
 bool nick_valid(const char *nick);
 bool nick_ok(struct client *c, const char *nick);
-void set_nick(struct client *c, const char *nick);
+bool set_nick(struct client *c, const char *nick);
 void kick(struct client *c, struct room *r, const char *nick, const char *reason);
 void set_away(struct client *c, const char *text);
 bool room_op_ok(struct client *c, struct room *r);

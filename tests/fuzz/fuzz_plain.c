@@ -2,8 +2,9 @@
  * and telnet users - the line reader (core/conn.c, over a real socketpair,
  * the input cut into chunks as TCP may) and telnet_strip (core/telnet.c).
  *
- * Input: byte 0 picks chunk sizes, byte 1 when the handler holds a line
- * (CONN_HOLD, then conn_resume); the rest is the byte stream. */
+ * Input: byte 0 picks chunk sizes and (its low bit) telnet-aware line
+ * splitting, byte 1 when the handler holds a line (CONN_HOLD, then
+ * conn_resume); the rest is the byte stream. */
 #include "chatbox.h"
 #include "conn.h"
 #include "telnet.h"
@@ -19,13 +20,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static unsigned hold_every, nlines;
 static size_t total;
+static bool telnet;
 
 static enum conn_verdict on_line(struct conn *c, char *line, size_t len, bool cut)
 {
 	(void)c;
 	if (len > CONN_LINE_MAX || line[len] != '\0' || (cut && len != CONN_LINE_MAX))
 		abort();
-	if (memchr(line, '\n', len) || memchr(line, '\r', len))
+	/* Split the telnet way, a line may hold CR/LF inside IAC SB ... IAC SE
+	 * only, and telnet_strip() must drop every one of them. */
+	if (!telnet && (memchr(line, '\n', len) || memchr(line, '\r', len)))
 		abort();
 	if (hold_every && ++nlines % hold_every == 0)
 		return CONN_HOLD;
@@ -34,7 +38,8 @@ static enum conn_verdict on_line(struct conn *c, char *line, size_t len, bool cu
 	if (!copy)
 		return CONN_NEXT;
 	memcpy(copy, line, len + 1);
-	if (telnet_strip(copy, len) > len)
+	size_t n = telnet_strip(copy, len);
+	if (n > len || memchr(copy, '\n', n) || memchr(copy, '\r', n))
 		abort();
 	free(copy);
 	return CONN_NEXT;
@@ -60,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ready = true;
 	}
 	size_t chunk = (size_t)data[0] * 97 + 1;
+	telnet = data[0] & 1;
 	hold_every = data[1] % 4 ? 0 : data[1] / 4 + 2;
 	nlines = 0;
 	total = 0;
@@ -68,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (conn_init(&l, &c, sv[0], nop) != 0)
 		abort();
+	conn_set_telnet(&c, telnet);
 	for (size_t off = 0; off < size;) {
 		size_t n = MIN(chunk, size - off);
 		ssize_t w = write(sv[1], data + off, n);

@@ -103,6 +103,21 @@ def free_port(family=socket.AF_INET):
         return s.getsockname()[1]
 
 
+def drain(sock, timeout=5.0):
+    """Every byte SOCK still gets until the peer closes it (or TIMEOUT s of silence)."""
+    data = b""
+    sock.settimeout(timeout * SLOW)
+    try:
+        while True:
+            d = sock.recv(65536)
+            if not d:
+                break
+            data += d
+    except OSError:
+        pass
+    return data
+
+
 def stop_process(proc, sig=signal.SIGTERM, timeout=10):
     """Send SIG to a running PROC, wait up to TIMEOUT s, then SIGKILL; its exit code."""
     if proc.poll() is None:

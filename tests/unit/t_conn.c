@@ -1,13 +1,16 @@
-/* t_conn.c - the line reader: splitting, leftovers, overlong lines, holding. */
+/* t_conn.c - the line reader: splitting, leftovers, overlong lines,
+ * holding, and telnet subnegotiations that hold CR or LF. */
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "conn.h"
+#include "telnet.h"
 #include "unit.h"
 
 static char got[8][64];
 static int ngot, hold_at = -1, ncut;
+static bool strip; /* do what the server does with a plain user's line */
 
 static enum conn_verdict collect(struct conn *c, char *line, size_t len, bool cut)
 {
@@ -17,6 +20,10 @@ static enum conn_verdict collect(struct conn *c, char *line, size_t len, bool cu
 		return CONN_HOLD;
 	}
 	ncut += cut;
+	if (strip) {
+		telnet_strip(line, len);
+		len = strlen(line); /* a NUL ends the line */
+	}
 	if (ngot < 8) {
 		memcpy(got[ngot], line, len < 63 ? len : 63);
 		got[ngot][len < 63 ? len : 63] = '\0';
@@ -30,14 +37,20 @@ static void on_io(struct loop *l, struct watch *w, uint32_t ev)
 	(void)l, (void)w, (void)ev;
 }
 
+/* A loop, and C reading from one end of a socket pair; SV[1] writes. */
+static void open_pair(struct loop *l, struct conn *c, int sv[2])
+{
+	CHECK(loop_init(l) == 0);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
+	CHECK(conn_init(l, c, sv[0], on_io) == 0);
+}
+
 UNIT(conn_splits_lines_across_reads)
 {
 	struct loop l;
 	struct conn c;
 	int sv[2];
-	CHECK(loop_init(&l) == 0);
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
-	CHECK(conn_init(&l, &c, sv[0], on_io) == 0);
+	open_pair(&l, &c, sv);
 	ngot = 0;
 	CHECK(write(sv[1], "one\r\ntw", 7) == 7);
 	CHECK(conn_read(&l, &c, collect) == 0 && ngot == 1 && c.nleft == 2);
@@ -71,5 +84,78 @@ UNIT(conn_splits_lines_across_reads)
 	CHECK(conn_read(&l, &c, collect) == -1); /* end of file */
 	conn_close(&l, &c);
 	CHECK(c.w.fd == -1);
+	loop_free(&l);
+}
+
+#define IAC "\xff"
+#define NAWS_10_13 IAC "\xfa\x1f\x00\x0a\x00\x0d" IAC "\xf0" /* 10 columns, 13 rows */
+
+/* Write S (N bytes) in pieces of STEP and read after each. */
+static void feed(struct loop *l, struct conn *c, int fd, const char *s, size_t n, size_t step)
+{
+	for (size_t off = 0; off < n; off += step) {
+		size_t k = n - off < step ? n - off : step;
+		CHECK(write(fd, s + off, k) == (ssize_t)k);
+		CHECK(conn_read(l, c, collect) == 0);
+	}
+}
+
+UNIT(telnet_eol_skips_subnegotiation)
+{
+	static const char s[] = "hel" NAWS_10_13 "lo\r\n";
+	uint8_t st = TELNET_DATA;
+	CHECK(telnet_eol(s, sizeof(s) - 1, &st) == sizeof(s) - 3 && st == TELNET_DATA);
+	/* Cut inside the SB, the state says so, and the rest goes on. */
+	st = TELNET_DATA;
+	CHECK(telnet_eol(s, 8, &st) == 8 && st == TELNET_SB);
+	CHECK(telnet_eol(s + 8, sizeof(s) - 9, &st) == sizeof(s) - 11);
+	/* IAC CR is no command: Enter after a lone 0xff still ends the line. */
+	st = TELNET_DATA;
+	CHECK(telnet_eol("a\xff\r", 3, &st) == 2 && st == TELNET_DATA);
+	/* The option byte of DO is whatever it is, 13 included. */
+	st = TELNET_DATA;
+	CHECK(telnet_eol(IAC "\xfd\x0dx\n", 5, &st) == 4);
+	char t[] = "hel" NAWS_10_13 "lo";
+	CHECK(telnet_strip(t, sizeof(t) - 1) == 5);
+	CHECK_STR(t, "hello");
+}
+
+UNIT(telnet_naws_with_cr_lf_does_not_split_a_line)
+{
+	static const char in[] = "hel" NAWS_10_13 "lo\r\n" NAWS_10_13 "two\r\n";
+	struct loop l;
+	struct conn c;
+	int sv[2];
+
+	open_pair(&l, &c, sv);
+	conn_set_telnet(&c, true);
+	strip = true;
+	for (size_t step = 1; step <= sizeof(in); step++) { /* every way TCP may cut it */
+		ngot = 0;
+		feed(&l, &c, sv[1], in, sizeof(in) - 1, step);
+		CHECK(ngot == 2);
+		CHECK_STR(got[0], "hello");
+		CHECK_STR(got[1], "two");
+	}
+
+	/* An overlong line whose rest holds an SB with a CR: the skip goes on
+	 * past it, to the real line end. */
+	static char big[CONN_LINE_MAX + 10];
+	memset(big, 'x', sizeof(big));
+	static const char rest[] = NAWS_10_13 "x\r\nnext\r\n";
+	ngot = ncut = 0;
+	feed(&l, &c, sv[1], big, sizeof(big), sizeof(big));
+	feed(&l, &c, sv[1], rest, sizeof(rest) - 1, 3);
+	CHECK(ngot == 2 && ncut == 1);
+	CHECK_STR(got[1], "next");
+
+	/* Not telnet (an IRC client): every CR/LF ends a line, as before. */
+	conn_set_telnet(&c, false);
+	ngot = 0;
+	feed(&l, &c, sv[1], "a\xff\xfa\rb\n", 6, 6);
+	CHECK(ngot == 2);
+	strip = false;
+	conn_close(&l, &c);
+	close(sv[1]);
 	loop_free(&l);
 }

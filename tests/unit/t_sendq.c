@@ -1,5 +1,6 @@
 /* t_sendq.c - shared buffers, the capped send queue, history, names, telnet. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -84,6 +85,32 @@ UNIT(sendq_many_messages_wrap)
 			s.len = 0;
 	}
 	CHECK(m->refs == 1 && q.bytes == 0);
+	msgbuf_unref(m);
+}
+
+UNIT(sendq_counts_every_queue_and_obeys_the_global_cap)
+{
+	struct sendq a = { 0 }, b = { 0 };
+	struct sink s = { .room = 2 };
+	struct msgbuf *m = msgbuf_new(16);
+	size_t before = sendq_total();
+	CHECK(m && msgbuf_printf(m, "abcdef\r\n"));
+	CHECK(sendq_push(&a, m, 100) == 0 && sendq_push(&b, m, 100) == 0);
+	CHECK(sendq_total() == before + 16); /* shared, yet counted per queue */
+	sendq_set_total_max(before + 20);
+	CHECK(!sendq_total_fits(5) && sendq_total_fits(4));
+	CHECK(sendq_push(&a, m, 100) == -1 && a.bytes == 8); /* the global cap */
+	CHECK(sendq_printf(&a, 100, "12345\r\n") == -1);
+	CHECK(sendq_printf(&a, SIZE_MAX, "last\r\n") == 0); /* last words pass */
+	CHECK(sendq_total() == before + 22);
+	CHECK(sendq_flush(&a, sink_writev, &s) == 1 && sendq_total() == before + 20);
+	sendq_drop_unsent(&a);
+	CHECK(sendq_total() == before + 14 && a.bytes == 6);
+	s.room = 100;
+	CHECK(sendq_flush(&a, sink_writev, &s) == 0);
+	sendq_free(&b);
+	CHECK(sendq_total() == before);
+	sendq_set_total_max(SIZE_MAX);
 	msgbuf_unref(m);
 }
 

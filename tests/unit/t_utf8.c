@@ -46,3 +46,20 @@ UNIT(utf8_cursor_steps_over_combining_marks)
 	CHECK(utf8_fit(s, n, 3) == 4);  /* the wide one needs 2 more */
 	CHECK(utf8_fit(s, n, 4) == n);
 }
+
+UNIT(utf8_cut_keeps_whole_characters)
+{
+	static const char s[] = "ab\xc3\xa9\xe4\xb8\x96\xf0\x9f\x98\x80z"; /* a b é 世 😀 z */
+	size_t n = sizeof(s) - 1;
+	CHECK(utf8_cut(s, n, 100) == n);
+	CHECK(utf8_cut(s, n, 2) == 2);
+	CHECK(utf8_cut(s, n, 3) == 2);  /* not half an é */
+	CHECK(utf8_cut(s, n, 4) == 4);
+	CHECK(utf8_cut(s, n, 6) == 4);  /* not two thirds of 世 */
+	CHECK(utf8_cut(s, n, 8) == 7);
+	CHECK(utf8_cut(s, n, 10) == 7); /* not three quarters of 😀 */
+	CHECK(utf8_cut(s, n, 11) == 11);
+	CHECK(utf8_cut("a\x80\x80\x80\x80" "b", 6, 3) == 3); /* stray continuation bytes: cut anywhere */
+	CHECK(utf8_cut("a\xc3(", 3, 2) == 2);
+	CHECK(utf8_cut("\xe4\xb8\x96", 3, 0) == 0);
+}
