@@ -115,8 +115,11 @@ static struct msgbuf *render_irc_with(const struct event *e, const char *tags, b
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " %s", e->arg);
 	if (text && (size_t)n < sizeof(buf) - 2)
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " :%s%s%s", action, stamp, text);
-	/* RFC 1459: 512 bytes with CRLF, tags and all; never half a character */
-	n = (int)utf8_cut(buf, MIN((size_t)n, sizeof(buf) - 3), LINE_MAX_IRC);
+	/* RFC 1459: 512 bytes with CRLF, never half a character. IRCv3 message
+	 * tags come on top of that (they have their own limit), so a server-time
+	 * client reads the same text as everyone else. */
+	size_t tlen = strlen(tags);
+	n = (int)(tlen + utf8_cut(buf + tlen, MIN((size_t)n, sizeof(buf) - 3) - tlen, LINE_MAX_IRC));
 	memcpy(buf + n, "\r\n", 2);
 	return msgbuf_of(buf, n + 2);
 }
