@@ -162,67 +162,74 @@ def _():
         srv.close()
 
 
+class Terminal:
+    """chat-client -n NICK in a tmux terminal against a scripted server that
+    never answers the client's confirmation PINGs (the test may answer)."""
+
+    def __init__(self, nick):
+        self.tmp = tempfile.mkdtemp(prefix="chatbox-fixes-")
+        self.tmux = Tmux(self.tmp)
+        self.link = os.path.join(self.tmp, "chat-client")
+        self.nick = nick
+        os.symlink(BIN, self.link)
+        self.srv = FakeIrc(no_pong="chatbox-ack-")
+
+    def __enter__(self):
+        self.tmux.new_session("%s -n %s 127.0.0.1:%d; echo EXIT=$?; sleep 600" % (
+            self.link, self.nick, self.srv.port))
+        wait_for(lambda: "| %s | online" % self.nick in self.screen(), TIMEOUT, what="online")
+        return self
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "t")
+
+    def type_line(self, text):
+        self.tmux("send-keys", "-t", "t", "-l", text)
+        self.tmux("send-keys", "-t", "t", "Enter")
+
+    def ack_ping(self):
+        """The confirmation PING the client sends after a typed line."""
+        return wait_for(lambda: [l for l in self.srv.got if l.startswith("PING :chatbox-ack-")],
+                        TIMEOUT, what="the line and its PING")[-1]
+
+    def __exit__(self, *exc):
+        self.tmux.kill_server()
+        self.srv.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def terminal_sigterm():
     """The same in a terminal: said on the restored screen."""
     title = "a terminal: SIGTERM with an unconfirmed line says so there, exit 1"
-    tmp = tempfile.mkdtemp(prefix="chatbox-fixes-")
-    tmux = Tmux(tmp)
-    link = os.path.join(tmp, "chat-client")
-    os.symlink(BIN, link)
-    srv = FakeIrc(no_pong="chatbox-ack-")
-
-    def screen():
-        return tmux("capture-pane", "-p", "-t", "t")
-    try:
-        tmux.new_session("%s -n tt 127.0.0.1:%d; echo EXIT=$?; sleep 600" % (link, srv.port))
-        wait_for(lambda: "| tt | online" in screen(), TIMEOUT, what="online")
-        tmux("send-keys", "-t", "t", "-l", "unsure")
-        tmux("send-keys", "-t", "t", "Enter")
-        wait_for(lambda: any(l.startswith("PING :chatbox-ack-") for l in srv.got), TIMEOUT,
-                 what="the line and its PING")
-        pid = subprocess.run(["pgrep", "-n", "-f", link + " -n tt"], capture_output=True,
+    with Terminal("tt") as t:
+        t.type_line("unsure")
+        t.ack_ping()
+        pid = subprocess.run(["pgrep", "-n", "-f", t.link + " -n tt"], capture_output=True,
                              text=True).stdout.split()
         subprocess.run(["kill", "-TERM"] + pid, check=True)
-        wait_for(lambda: "EXIT=" in screen(), TIMEOUT, what="the exit")
-        T.check(title, "EXIT=1" in screen() and "1 line not confirmed by the server" in screen(),
-                screen())
-    finally:
-        tmux.kill_server()
-        srv.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        wait_for(lambda: "EXIT=" in t.screen(), TIMEOUT, what="the exit")
+        T.check(title, "EXIT=1" in t.screen() and
+                "1 line not confirmed by the server" in t.screen(), t.screen())
 
 
 def terminal_quit(confirm):
     """/quit right after a line waits (bounded) for the server to confirm it:
     confirmed, the client leaves at once with status 0; never confirmed, it
     leaves after the wait, says so and exits 1."""
-    tmp = tempfile.mkdtemp(prefix="chatbox-fixes-")
-    tmux = Tmux(tmp)
-    link = os.path.join(tmp, "chat-client")
-    os.symlink(BIN, link)
-    srv = FakeIrc(no_pong="chatbox-ack-")
     what = "confirmed" if confirm else "never confirmed"
-
-    def screen():
-        return tmux("capture-pane", "-p", "-t", "t")
-    try:
-        tmux.new_session("%s -n tq 127.0.0.1:%d; echo EXIT=$?; sleep 600" % (link, srv.port))
-        wait_for(lambda: "| tq | online" in screen(), TIMEOUT, what="online")
-        tmux("send-keys", "-t", "t", "-l", "last words")
-        tmux("send-keys", "-t", "t", "Enter")
-        ping = wait_for(lambda: [l for l in srv.got if l.startswith("PING :chatbox-ack-")],
-                        TIMEOUT, what="the line and its PING")[-1]
-        tmux("send-keys", "-t", "t", "-l", "/quit gone")
-        tmux("send-keys", "-t", "t", "Enter")
+    with Terminal("tq") as t:
+        t.type_line("last words")
+        ping = t.ack_ping()
+        t.type_line("/quit gone")
         T.check("/quit with a line %s: it waits for the server" % what,
-                lambda: wait_for(lambda: "waiting up to 5 s" in screen(), TIMEOUT,
+                lambda: wait_for(lambda: "waiting up to 5 s" in t.screen(), TIMEOUT,
                                  what="the waiting note"))
         T.check("/quit with a line %s: the client is still there while it waits" % what,
-                "EXIT=" not in screen(), screen())
+                "EXIT=" not in t.screen(), t.screen())
         if confirm:
-            srv.send(":irc.test PONG irc.test :" + ping.split(":", 1)[1])
-        wait_for(lambda: "EXIT=" in screen(), TIMEOUT, what="the exit")
-        out = screen()
+            t.srv.send(":irc.test PONG irc.test :" + ping.split(":", 1)[1])
+        wait_for(lambda: "EXIT=" in t.screen(), TIMEOUT, what="the exit")
+        out = t.screen()
         if confirm:
             T.check("/quit, the line confirmed: exit 0, nothing said lost", "EXIT=0" in out and
                     "not confirmed" not in out, out)
@@ -230,11 +237,7 @@ def terminal_quit(confirm):
             T.check("/quit, the line never confirmed: exit 1 after the wait, and it says so",
                     "EXIT=1" in out and "1 line not confirmed by the server" in out, out)
         T.check("/quit %s: QUIT carries the reason" % what,
-                lambda: wait_for(lambda: "QUIT :gone" in srv.got, TIMEOUT, what="QUIT"))
-    finally:
-        tmux.kill_server()
-        srv.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+                lambda: wait_for(lambda: "QUIT :gone" in t.srv.got, TIMEOUT, what="QUIT"))
 
 
 if shutil.which("tmux") and not EMU:

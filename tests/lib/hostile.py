@@ -15,19 +15,17 @@ import re
 import socket
 import time
 
-from chatbox_test import SLOW
+from chatbox_test import SLOW, Line
 
 _barrier = [0]
 
 
-class Raw:
-    """A TCP client keeping raw lines: .wire (with CRLF), .lines (without)."""
+class Raw(Line):
+    """A TCP client keeping raw lines: .wire (with CRLF), .lines (without).
+    Connecting and closed()/close() are chatbox_test.Line's."""
 
     def __init__(self, port, host="127.0.0.1", timeout=5.0, source=None, sock=None):
-        self.sock = sock or socket.create_connection(
-            (host, port), timeout=timeout * SLOW, source_address=(source, 0) if source else None)
-        self.sock.settimeout(timeout * SLOW)
-        self.buf = b""
+        super().__init__(port, host=host, timeout=timeout, source=source, sock=sock)
         self.wire = []     # every line as received, terminator included
         self.lines = []    # the same without the line end
         self.pending = []  # indexes into lines, not yet consumed
@@ -83,18 +81,6 @@ class Raw:
         if isinstance(pattern, str):
             pattern = pattern.encode()
         return re.search(pattern, last)
-
-    def closed(self, timeout=5.0):
-        deadline = time.monotonic() + timeout * SLOW
-        try:
-            while time.monotonic() < deadline:
-                self._read_more(deadline)
-        except (EOFError, ConnectionResetError):
-            return True
-        return False
-
-    def close(self):
-        self.sock.close()
 
 
 def next_barrier():
