@@ -15,6 +15,26 @@
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
 
+/* Intrusive doubly linked lists: HEAD points at the first node; each node
+ * has a NEXT and a PREV field (named per list, so a node can be on several). */
+#define DLIST_PUSH(head, node, next, prev)          \
+	do {                                        \
+		(node)->prev = NULL;                \
+		(node)->next = (head);              \
+		if (head)                           \
+			(head)->prev = (node);      \
+		(head) = (node);                    \
+	} while (0)
+#define DLIST_UNLINK(head, node, next, prev)        \
+	do {                                        \
+		if ((node)->prev)                   \
+			(node)->prev->next = (node)->next; \
+		else                                \
+			(head) = (node)->next;      \
+		if ((node)->next)                   \
+			(node)->next->prev = (node)->prev; \
+	} while (0)
+
 /* Set by the dispatcher before an applet runs: messages and usage use them. */
 extern const char *applet_name;
 extern const char *applet_usage;

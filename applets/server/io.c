@@ -190,12 +190,7 @@ void client_bury(struct client *c)
 		return;
 	c->flags |= F_FREED;
 	conn_close(&srv.loop, &c->conn);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv.clients = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	DLIST_UNLINK(srv.clients, c, next, prev);
 	c->grave_next = srv.grave;
 	srv.grave = c;
 	arm_flush();
@@ -378,10 +373,7 @@ static void client_new(int fd, const struct sockaddr *sa)
 	conn_set_telnet(&c->conn, ENABLE_SERVER_PLAIN && front_new.telnet);
 	c->since = c->last_rx = c->bucket_ms = srv.now;
 	c->tokens = (uint32_t)(srv.rate * 1000);
-	c->next = srv.clients;
-	if (srv.clients)
-		srv.clients->prev = c;
-	srv.clients = c;
+	DLIST_PUSH(srv.clients, c, next, prev);
 	srv.nclients++;
 	if (timer_armed(&srv.tick_timer) && srv.tick_timer.due_ms > srv.now + GREET_MS)
 		loop_timer(&srv.loop, &srv.tick_timer, GREET_MS);

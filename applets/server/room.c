@@ -32,10 +32,7 @@ struct room *room_new(const char *name)
 	r->created = time(NULL);
 	if (ENABLE_SERVER_HISTORY)
 		history_init(&r->hist, (unsigned)srv.history);
-	r->next = srv.rooms;
-	if (srv.rooms)
-		srv.rooms->prev = r;
-	srv.rooms = r;
+	DLIST_PUSH(srv.rooms, r, next, prev);
 	srv.nrooms++;
 	return r;
 }
@@ -45,12 +42,7 @@ void room_free_if_empty(struct room *r)
 	if (r->n || r->keep)
 		return;
 	nametab_del(&srv.room_tab, &r->node);
-	if (r->prev)
-		r->prev->next = r->next;
-	else
-		srv.rooms = r->next;
-	if (r->next)
-		r->next->prev = r->prev;
+	DLIST_UNLINK(srv.rooms, r, next, prev);
 	srv.nrooms--;
 	if (ENABLE_SERVER_HISTORY)
 		history_free(&r->hist);
