@@ -1,6 +1,7 @@
 /* discover.c - chat servers over mDNS/DNS-SD: announcing and listing. */
 #include "discover.h"
 #include "chatbox.h"
+#include "utf8.h"
 #include "textsafe.h"
 
 #include <stdio.h>
@@ -36,9 +37,26 @@ static void add_addr(struct discover_info *out, const struct mdns_addr *a)
 		in6->sin6_scope_id = (uint32_t)a->ifindex;
 	}
 	net_ntop((struct sockaddr *)&ss, s);
-	snprintf(out->addrs + n, sizeof(out->addrs) - n, "%s%s", n ? "," : "", s);
+	/* A list of whole addresses: one that does not fit is left out, not cut. */
+	if (n + (n ? 1 : 0) + strlen(s) < sizeof(out->addrs))
+		snprintf(out->addrs + n, sizeof(out->addrs) - n, "%s%s", n ? "," : "", s);
 	if (!out->connect[0] || (a->family == AF_INET && strchr(out->connect, ':')))
 		strlcpy_ok(out->connect, s, sizeof(out->connect));
+}
+
+/* Append SEP and the (clean) field S to the list in BUF, cut between
+ * characters when it does not fit: the list stays valid UTF-8. */
+static void append_field(char *buf, size_t size, const char *sep, const char *s)
+{
+	size_t n = strlen(buf);
+	if (n) {
+		if (n + 1 >= size)
+			return;
+		buf[n++] = sep[0];
+	}
+	size_t take = utf8_cut(s, strlen(s), size - 1 - n);
+	memcpy(buf + n, s, take);
+	buf[n + take] = '\0';
 }
 
 static void add_txt(struct discover_info *out, const uint8_t *p, size_t len)
@@ -49,10 +67,9 @@ static void add_txt(struct discover_info *out, const uint8_t *p, size_t len)
 		if (l == 0)
 			continue;
 		clean(s, (const char *)p + i + 1, l);
-		size_t t = strlen(out->txt), d = strlen(out->details);
-		snprintf(out->txt + t, sizeof(out->txt) - t, "%s%s", t ? "\t" : "", s);
+		append_field(out->txt, sizeof(out->txt), "\t", s);
 		if (strncmp(s, "txtvers=", 8) != 0)
-			snprintf(out->details + d, sizeof(out->details) - d, "%s%s", d ? " " : "", s);
+			append_field(out->details, sizeof(out->details), " ", s);
 	}
 }
 

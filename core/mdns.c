@@ -400,13 +400,6 @@ static void on_reply_timer(struct loop *l, struct timer *t)
 		loop_timer(l, t, next - now);
 }
 
-static uint16_t sa_port(const struct sockaddr_storage *sa)
-{
-	if (sa->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
-	return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
-}
-
 static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const uint8_t *buf,
 			 size_t len, const struct sockaddr_storage *from,
 			 const struct mdns_iface *f)
@@ -414,7 +407,7 @@ static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const 
 	struct dns_rr rr, qs[MAX_ECHOED_QUESTIONS];
 	int nq = 0, known[MDNS_K_COUNT] = { 0 };
 	unsigned want = 0, qu = 0, known_mask = 0;
-	bool legacy = sa_port(from) != MDNS_PORT;
+	bool legacy = mdns_src_port(from) != MDNS_PORT;
 	bool probe = rd->h.count[DNS_NS] > 0;
 
 	while (dns_read(rd, &rr) == 1) {

@@ -81,6 +81,8 @@ int mdns_net_unicast(struct mdns_net *n, const struct sockaddr_storage *to, cons
  * loopback (only this host can send from there). Unicast replies go only
  * there, and the browser takes responses only from there. */
 bool mdns_net_on_link(const struct mdns_iface *f, const struct sockaddr_storage *from);
+/* The UDP source port of FROM, in host order. */
+uint16_t mdns_src_port(const struct sockaddr_storage *from);
 const struct mdns_iface *mdns_net_iface(const struct mdns_net *n, int ifindex);
 /* A random number in [lo, hi]. */
 unsigned mdns_random(unsigned lo, unsigned hi);

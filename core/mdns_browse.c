@@ -210,6 +210,9 @@ static void on_packet(struct mdns_net *n, const uint8_t *buf, size_t len,
 		b->offlink++;
 		return;
 	}
+	/* RFC 6762 6: a response not from port 5353 is no mDNS response. */
+	if (mdns_src_port(from) != MDNS_PORT)
+		return;
 	if (dns_reader_init(&rd, buf, len) != 0 || !(rd.h.flags & DNS_F_QR) ||
 	    DNS_OPCODE(rd.h.flags) || DNS_RCODE(rd.h.flags))
 		return;

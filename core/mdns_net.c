@@ -286,6 +286,13 @@ static int iface_of_source(const struct mdns_net *n, const struct sockaddr_stora
 	return n->nifs == 1 ? n->ifs[0].index : 0;
 }
 
+uint16_t mdns_src_port(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+}
+
 static void recv_batch(struct mdns_net *n, int fd)
 {
 	static uint8_t buf[MDNS_PKT_MAX];
@@ -315,7 +322,12 @@ static void recv_batch(struct mdns_net *n, int fd)
 				ifindex = (int)pi.ipi6_ifindex;
 			}
 		}
-		if (!mdns_net_iface(n, ifindex))
+		/* A packet that says it came in on a real interface we do not serve
+		 * is from another link: dropped (RFC 6762 s11). Only missing or
+		 * garbled packet info (no such interface) is guessed from the source. */
+		char ifname[IF_NAMESIZE];
+		if (!mdns_net_iface(n, ifindex) &&
+		    (ifindex <= 0 || !if_indextoname((unsigned)ifindex, ifname)))
 			ifindex = iface_of_source(n, &from);
 		/* Only the links we serve; a truncated datagram is not DNS. */
 		if (mdns_net_iface(n, ifindex) && !(mh.msg_flags & MSG_TRUNC) && n->on_packet)

@@ -33,9 +33,9 @@ static size_t irc_format_len(const char *s, size_t n)
 		size_t start = i;
 		while (i < n && i - start < max && s[i] && strchr(digits, s[i]))
 			i++;
-		if (part == 1 && i == start) /* a comma with no colour after it is text */
-			return start - 1;
-		if (i == start || i + 1 >= n || s[i] != ',' || !s[i + 1] || !strchr(digits, s[i + 1]))
+		/* after the background, or a comma with no colour after it: text */
+		if (part == 1 || i == start || i + 1 >= n || s[i] != ',' || !s[i + 1] ||
+		    !strchr(digits, s[i + 1]))
 			break;
 		i++;
 	}

@@ -79,7 +79,28 @@ def _():
     p.send("/join #k " + full[:23])
     got = psync(p)
     T.check("plain /join #k KEY works", has(got, rb"^\* kplain joined #k$"), short(got))
-    for c in (op, obs, j, p):
+    m324 = lambda c: re.search(rb" 324 \S+ #k (.*)$", c.until(rb" 324 ")[-1]).group(1)
+    op.send("MODE #k")
+    T.check("324 gives the key as the parameter of k, to a member", m324(op) == b"+ntk " +
+            full[:23].encode(), short(op.lines))
+    j2 = irc_raw(P, "kout")
+    j2.send("MODE #k")
+    T.check("324 gives '*' for the key to a non-member", m324(j2) == b"+ntk *", short(j2.lines))
+    op.send("MODE #k +l 5")
+    sync(op)
+    op.send("MODE #k")
+    T.check("324 lists the parameters in the letters' order (key, then limit)",
+            m324(op) == b"+ntkl " + full[:23].encode() + b" 5", short(op.lines))
+    op.send("MODE #k +k ::x")
+    got = sync(op)
+    T.check("+k with a key starting with ':' is refused (525)", has(got, rb" 525 kop #k "),
+            short(got))
+    sync(obs)
+    op.send("MODE #k -k+o " + full[:23] + " kobs")
+    got = sync(obs)
+    T.check("-k is announced with a parameter ('*'), so the next one is read right",
+            has(got, rb" MODE #k -k\+o \* kobs$"), short(got))
+    for c in (op, obs, j, j2, p):
         c.close()
 
 

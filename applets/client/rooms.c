@@ -41,7 +41,9 @@ static int name_index(const struct room *r, const char *nick)
 void cl_name_add(struct room *r, const char *nick)
 {
 	char *copy;
-	if (!text_is_safe(nick, strlen(nick)) || r->nnames == MAX_NAMES || name_index(r, nick) >= 0)
+	/* an unsafe or overlong nick is not kept: completion would insert it */
+	if (!text_is_safe(nick, strlen(nick)) || strlen(nick) > NICK_MAX || r->nnames == MAX_NAMES ||
+	    name_index(r, nick) >= 0)
 		return;
 	if (r->nnames == r->cap) {
 		int cap = r->cap ? MIN(r->cap * 2, MAX_NAMES) : 16;

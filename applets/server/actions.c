@@ -185,15 +185,20 @@ void set_topic(struct client *c, struct room *r, const char *text)
 		return;
 	}
 	t = text[0] ? utf8_strndup(text, TOPICLEN) : NULL;
-	if (text[0] && !t)
+	if (text[0] && !t) {
+		numeric(c, "NOTICE", ":%s: Server is out of memory: topic not set", r->name);
 		return;
+	}
+	/* The old topic's bytes are the new one's to use: a same-size change
+	 * is never refused. Putting the old charge back cannot fail. */
+	budget_release(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
 	if (t && !budget_charge(&srv.budget, BUDGET_TOPICS, TOPIC_COST(t))) {
 		free(t);
+		(void)budget_charge(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
 		/* a server NOTICE for IRC, "-- #room: ..." for plain users */
 		numeric(c, "NOTICE", ":%s: Server is out of topic memory (-m): topic not set", r->name);
 		return;
 	}
-	budget_release(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
 	free(r->topic);
 	r->topic = t;
 	r->topic_time = time(NULL);

@@ -87,12 +87,15 @@ bool budget_charge(struct budget *b, enum budget_kind k, size_t n)
 	bool ok;
 	if (k >= BUDGET_HISTORY)
 		return false; /* those count themselves */
-	/* History makes room for all of it; the verdict is on what is held
-	 * only, so it does not come and go with the queues. */
-	make_room(b, n, 0);
-	ok = held(b) + n <= share(b);
-	if (ok)
+	/* The verdict is on what is held only, so it does not come and go with
+	 * the queues; history then makes room for all of it. A refusal drops no
+	 * history: refusals cost an attacker nothing, so they must cost others
+	 * nothing either. */
+	ok = b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + n <= share(b);
+	if (ok) {
 		b->held[k] += n;
+		make_room(b, 0, 0);
+	}
 	set_queue_cap(b);
 	return ok;
 }

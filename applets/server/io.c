@@ -31,6 +31,8 @@ static bool writable(const struct client *c)
  * a fan-out that walks a room's members. */
 static void overflow(struct client *c)
 {
+	if (c->flags & F_OVERFLOW)
+		return; /* on the kill list already: twice would loop it */
 	c->flags |= F_OVERFLOW;
 	c->kill_next = srv.kill;
 	srv.kill = c;
@@ -73,6 +75,8 @@ static __attribute__((cold)) bool make_queue_room(struct client *c, size_t n)
 	if (budget_queue_room(&srv.budget, n))
 		return true;
 	conn_flush_dirty(&srv.loop, write_error_later);
+	if (!writable(c))
+		return false; /* its own write failed in that flush */
 	while (!budget_queue_room(&srv.budget, n)) {
 		struct client *slow = slowest_reader();
 		if (!slow || slow == c)

@@ -6,18 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 324: the letters, then their parameters in the same order (CHANMODES
+ * type B and C parsers count on it); the key only to members. */
 static void room_modes_reply(struct client *c, struct room *r)
 {
-	char modes[64] = "+";
+	char modes[8] = "+", params[KEYLEN + 16] = "";
 	if (r->modes & RM_N)
 		strcat(modes, "n");
 	if (r->modes & RM_T)
 		strcat(modes, "t");
-	if (r->key)
+	if (r->key) {
 		strcat(modes, "k");
-	if (r->limit)
-		snprintf(modes + strlen(modes), sizeof(modes) - strlen(modes), "l %u", r->limit);
-	numeric(c, "324", "%s %s", r->name, modes);
+		snprintf(params, sizeof(params), " %s", member_of(r, c) ? r->key : "*");
+	}
+	if (r->limit) {
+		strcat(modes, "l");
+		snprintf(params + strlen(params), sizeof(params) - strlen(params), " %u", r->limit);
+	}
+	numeric(c, "324", "%s %s%s", r->name, modes, params);
 	numeric(c, "329", "%s %lld", r->name, (long long)r->created);
 }
 
@@ -28,7 +34,8 @@ static char *new_key(struct client *c, struct room *r, const char *arg)
 {
 	size_t n = arg ? strlen(arg) : 0;
 
-	if (!n || strpbrk(arg, ", ") || !text_is_safe(arg, n)) {
+	/* a leading ':' would make the announced key read as a trailing one */
+	if (!n || arg[0] == ':' || strpbrk(arg, ", ") || !text_is_safe(arg, n)) {
 		numeric(c, "525", "%s :Key is not well-formed", r->name);
 		return NULL;
 	}
@@ -61,7 +68,9 @@ static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, 
 			return false;
 		free(r->key);
 		r->key = key;
-		arg = key; /* announced as stored: JOIN with it works */
+		/* announced as stored, so JOIN with it works; -k takes a parameter
+		 * (CHANMODES type B), announced as "*" */
+		arg = plus ? key : "*";
 		break;
 	}
 	case 'l':

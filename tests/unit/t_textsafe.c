@@ -47,6 +47,7 @@ UNIT(textsafe_irc_formatting_optional)
 	CHECK_STR(SAFE("\x02" "b\x02 \x03" "4,12red\x03 \x1dit\x0f", 0), "b 4,12red it");
 	CHECK_STR(SAFE("\x02" "b\x02 \x03" "4,12red\x03 \x1dit\x0f", TS_NO_IRC_FORMAT), "b red it");
 	CHECK_STR(SAFE("\x03" "12,x", TS_NO_IRC_FORMAT), ",x");  /* comma without colour is text */
+	CHECK_STR(SAFE("\x03" "4,5,6 stars", TS_NO_IRC_FORMAT), ",6 stars"); /* one background only */
 	CHECK_STR(SAFE("\x03" "123", TS_NO_IRC_FORMAT), "3");    /* two digits at most */
 	CHECK_STR(SAFE("\x04" "ff00aaX", TS_NO_IRC_FORMAT), "X");
 }
