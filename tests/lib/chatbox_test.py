@@ -34,6 +34,18 @@ CHATBOX = shlex.split(os.environ.get("CHATBOX", os.path.join(TOP, "build/x86_64/
 EMU = shlex.split(os.environ.get("CHATBOX_EMU", ""))
 BIN = os.environ.get("CHATBOX_BIN", CHATBOX[-1])
 BOARD = os.environ.get("BOARD", "x86_64")
+
+
+def _sanitized(path):
+    """True if PATH is a sanitizer build: its RSS is ASan's shadow memory."""
+    try:
+        with open(path, "rb") as f:
+            return b"AddressSanitizer" in f.read()
+    except OSError:
+        return False
+
+
+SANITIZED = _sanitized(BIN)
 # Emulated boards start slower; scale waits, never the amount of work.
 SLOW = 4.0 if EMU else 1.0
 
