@@ -36,7 +36,7 @@ static bool fits(const struct sendq *q, size_t n, size_t limit)
 {
 	if (limit == SIZE_MAX)
 		return true;
-	return q->bytes + n <= limit && sendq_total_fits(n);
+	return q->bytes + n <= limit && n <= total_max && total <= total_max - n;
 }
 
 /* Q holds N bytes fewer (written or dropped). */

@@ -200,32 +200,10 @@ static struct msgbuf *render_plain(const struct event *e)
 	return msgbuf_of(safe, n + 2);
 }
 
-static event_render_fn *const renderers[] = {
+event_render_fn *const wire_renderers[] = {
 	[W_IRC] = render_irc, [W_IRC_TIME] = render_irc_time,
 	[W_IRC_OLD] = render_irc_old, [W_PLAIN] = ENABLE_SERVER_PLAIN ? render_plain : NULL,
 };
-
-/* The wire C reads events in; REPLAY: history shown on joining, which
- * says its times in the text unless C has server-time. */
-static enum wire wire_of(const struct client *c, bool replay)
-{
-	if (plain(c))
-		return W_PLAIN;
-	if (c->caps & CAP_SERVER_TIME)
-		return W_IRC_TIME;
-	return replay ? W_IRC_OLD : W_IRC;
-}
-
-/* E as C reads it: rendered once per wire format, on first use, then
- * shared by every reader of that format. NULL if C does not get E (AWAY
- * without away-notify), or out of memory. */
-struct msgbuf *event_for(const struct client *c, struct event *e, bool replay)
-{
-	enum wire w = wire_of(c, replay);
-	if (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY))
-		return NULL;
-	return event_wire(e, w, renderers[w]);
-}
 
 /* C's own private message E to TO, shown back to C: echo-message, or a
  * plain user's "-> *nick* text". */

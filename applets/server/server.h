@@ -209,7 +209,22 @@ const char *nick_or_star(const struct client *c);
 void __attribute__((format(printf, 3, 4))) numeric(struct client *c, const char *num,
 						   const char *fmt, ...);
 void __attribute__((format(printf, 2, 3))) say_plain(struct client *c, const char *fmt, ...);
-struct msgbuf *event_for(const struct client *c, struct event *e, bool replay);
+/* How each wire format renders an event (render.c's table). */
+extern event_render_fn *const wire_renderers[];
+/* E as C reads it: rendered once per wire format, on first use, then
+ * shared by every reader of that format. NULL if C does not get E (AWAY
+ * without away-notify), or out of memory. REPLAY: history shown on
+ * joining, which says its times in the text unless C has server-time.
+ * render.c's, here only so the fan-out loop inlines it. */
+static inline struct msgbuf *event_for(const struct client *c, struct event *e, bool replay)
+{
+	enum wire w = W_PLAIN;
+	if (!ENABLE_SERVER_PLAIN || c->front->wire != W_PLAIN)
+		w = c->caps & CAP_SERVER_TIME ? W_IRC_TIME : replay ? W_IRC_OLD : W_IRC;
+	if (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY))
+		return NULL;
+	return event_wire(e, w, wire_renderers[w]);
+}
 void send_names(struct client *c, struct room *r);
 void send_topic(struct client *c, struct room *r, bool always);
 void replay_history(struct client *c, struct room *r);
