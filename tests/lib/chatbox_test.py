@@ -316,10 +316,11 @@ class Line:
         self.sock.close()
 
 
-def irc(port, nick, caps=(), user=None, join=()):
-    """A registered IRC session (Line) for NICK, with CAPS acknowledged and
-    the rooms JOIN joined (their end of NAMES consumed)."""
-    c = Line(port)
+def irc(port, nick, caps=(), user=None, join=(), line=None):
+    """A registered IRC session (Line, or LINE when given: a connected Line
+    of another kind) for NICK, with CAPS acknowledged and the rooms JOIN
+    joined (their end of NAMES consumed)."""
+    c = line or Line(port)
     if caps:
         c.send("CAP LS 302")
     c.send("NICK " + nick)

@@ -15,7 +15,7 @@ import re
 import socket
 import time
 
-from chatbox_test import SLOW, Line
+from chatbox_test import SLOW, Line, irc
 
 _barrier = [0]
 
@@ -105,22 +105,10 @@ def psync(p, timeout=5.0):
 
 
 def irc_raw(port, nick, join=(), caps=(), user=None, host="127.0.0.1", source=None):
-    """A registered IRC session on Raw, in the rooms JOIN (NAMES consumed)."""
-    c = Raw(port, host=host, source=source)
-    if caps:
-        c.send("CAP LS 302")
-    c.send("NICK " + nick)
-    c.send("USER %s 0 * :%s" % (user or nick, nick))
-    if caps:
-        c.send("CAP REQ :" + " ".join(caps))
-        c.expect(rb" CAP \S+ ACK ")
-        c.send("CAP END")
-    c.expect(rb" 001 " + re.escape(nick.encode()) + rb" ")
-    c.expect(rb" 376 ")
-    for room in join:
-        c.send("JOIN " + room)
-        c.expect(rb" 366 " + re.escape(nick.encode()) + rb" " + re.escape(room.encode()) + rb" ")
-    return c
+    """A registered IRC session on Raw, in the rooms JOIN (NAMES consumed):
+    chatbox_test.irc()'s registration, over raw bytes."""
+    return irc(port, nick, caps=caps, user=user, join=join,
+               line=Raw(port, host=host, source=source))
 
 
 def plain_raw(port, nick, host="127.0.0.1", source=None):
