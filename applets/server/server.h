@@ -69,10 +69,14 @@ enum {
 	F_PASSOK    = 1 << 8,
 	F_USER      = 1 << 9,
 	F_FREED     = 1 << 10, /* closed: on the graveyard list */
+	F_OPER      = 1 << 11, /* a server operator (OPER, -O FILE) */
+	F_WEB       = 1 << 12, /* came over WebSocket (its transport, not its front end) */
 };
 
 enum { M_OP = 1, M_VOICE = 2 };         /* member modes */
-enum { RM_N = 1, RM_T = 2 };            /* room modes */
+/* room modes: no outside messages, topic by ops, invite only, moderated,
+ * secret, private (RM_S and RM_P hide a room from non-members) */
+enum { RM_N = 1, RM_T = 2, RM_I = 4, RM_M = 8, RM_S = 16, RM_P = 32 };
 
 struct client;
 
