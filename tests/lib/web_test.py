@@ -145,7 +145,7 @@ class Ws(Http):
             hdrs.append("Sec-WebSocket-Protocol: " + ", ".join(protocols))
         if origin:
             hdrs.append("Origin: " + origin)
-        self.send(ws_request(self.key, extra=hdrs))
+        self.send(ws_request(self.key, extra=hdrs, host="127.0.0.1:%d" % port))
         self.handshake = self.response()
         if check:
             assert self.handshake.status == 101, self.handshake
