@@ -35,14 +35,14 @@ type_of() {
 	for f in "$@"; do
 		gz=$gen/web/$(basename "$f").gz
 		gzip -9n <"$f" >"$gz.new"
-		cmp -s "$gz.new" "$gz" 2>/dev/null && rm -f "$gz.new" || mv "$gz.new" "$gz"
+		if cmp -s "$gz.new" "$gz" 2>/dev/null; then rm -f "$gz.new"; else mv "$gz.new" "$gz"; fi
 		printf '\t"web_gz_%d:\\n.incbin \\"%s\\"\\n"\n' "$i" "$gz"
 		i=$((i + 1))
 	done
 	printf '%s\n' '	".previous\n");'
 	i=0
 	for f in "$@"; do
-		echo "extern const unsigned char web_gz_$i[];"
+		echo "extern const unsigned char web_gz_${i}[];"
 		i=$((i + 1))
 	done
 	echo
