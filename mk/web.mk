@@ -18,9 +18,3 @@ $(WEB_OBJ): applets/server/web.h $(WEB_FILES)
 OBJS      += $(WEB_OBJ)
 UNIT_LINK += $(WEB_OBJ)
 $(O)/chatbox_unstripped $(O)/unit-tests: $(WEB_OBJ)
-
-# the page's size, for make size
-web-size: $(WEB_C)
-	@printf '%-28s %8d  (gzip -9n, budget 20480)\n' "chat page, gzipped" \
-		$$(cat $(GEN)/web/*.gz /dev/null | wc -c)
-.PHONY: web-size
