@@ -93,7 +93,8 @@ static long ws_writev(struct conn *c, const struct iovec *iov, int n)
 {
 	struct ws *w = c->ws;
 	size_t used = 0, taken = 0;
-	uint32_t raw = w->raw;
+	/* (a queue cut by sendq_drop_unsent may have lost the answer's end) */
+	uint32_t raw = MIN(w->raw, c->sq.bytes);
 	ssize_t wr;
 
 	for (int i = 0; i < n && used < sizeof(obuf); i++) {
