@@ -60,3 +60,10 @@ type_of() {
 	echo "const unsigned web_nfiles = $i;"
 } >"$tmp"
 cmp -s "$tmp" "$out" 2>/dev/null || mv "$tmp" "$out"
+# Files taken out of web/ leave their compressed copy behind no more.
+for gz in "$gen"/web/*.gz; do
+	[ -e "$gz" ] || continue
+	name=$(basename "$gz" .gz) keep=
+	for f in "$@"; do [ "$(basename "$f")" = "$name" ] && keep=1; done
+	[ -n "$keep" ] || rm -f "$gz"
+done
