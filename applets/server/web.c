@@ -97,7 +97,8 @@ static void send_answer(struct client *c, const char *head, size_t n, const void
 		return;
 	}
 	msgbuf_append(m, head, n);
-	msgbuf_append(m, body, blen);
+	if (blen) /* BODY may be NULL then */
+		msgbuf_append(m, body, blen);
 	send_msgbuf(c, m);
 	msgbuf_unref(m);
 }
