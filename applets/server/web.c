@@ -212,8 +212,30 @@ static bool same_host(const char *origin, const char *host)
 	return !strncasecmp(host, hp, hl) && !strcmp(host + hl, port);
 }
 
+static bool ends_with(const char *s, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+	return n >= t && !strncasecmp(s + n - t, tail, t);
+}
+
+/* HOST (a Host header) names this server the way a LAN does: an address,
+ * a name without a dot, or one under .local, .lan, .home.arpa, .internal.
+ * A page whose name an attacker's DNS moved to our address (DNS
+ * rebinding) has an Origin that matches its Host, but not such a name. */
+static bool local_name(const char *host)
+{
+	size_t n = host[0] == '[' ? strcspn(host, "]") : strcspn(host, ":");
+	if (host[0] == '[' || strspn(host, "0123456789.") >= n || !memchr(host, '.', n))
+		return true;
+	if (n && host[n - 1] == '.')
+		n--;
+	return ends_with(host, n, ".local") || ends_with(host, n, ".lan") ||
+	       ends_with(host, n, ".home.arpa") || ends_with(host, n, ".internal");
+}
+
 /* Another site's page may not open the socket in its visitor's name:
- * Origin absent (not a browser), this server's own, or allowed by -o. */
+ * Origin absent (not a browser), allowed by -o, or this server's own
+ * page under a LAN name. */
 static bool origin_ok(const struct http_req *r)
 {
 	if (!(r->flags & HR_ORIGIN))
@@ -221,7 +243,7 @@ static bool origin_ok(const struct http_req *r)
 	for (unsigned i = 0; i < norigins; i++)
 		if (!strcmp(origins[i], "*") || !strcasecmp(origins[i], r->origin))
 			return true;
-	return r->origin[0] && same_host(r->origin, r->host);
+	return r->origin[0] && same_host(r->origin, r->host) && local_name(r->host);
 }
 
 static void accept_key(const char *key, char out[BASE64_LEN(SHA1_LEN)])
