@@ -12,8 +12,8 @@
 //config:	  WebSocket at /socket as an IRC client (IRCv3 WebSocket:
 //config:	  gamja and Kiwi IRC work too). HTTP, IRC and plain text are
 //config:	  told apart by the first line; -w PORT adds HTTP-only ports,
-//config:	  -o ORIGIN allows other sites' pages. Costs about 13 KB of
-//config:	  code on x86_64 and 18 KB on MIPS (ath79), plus the page as
+//config:	  -o ORIGIN allows other sites' pages. Costs about 14 KB of
+//config:	  code on x86_64 and 19 KB on MIPS (ath79), plus the page as
 //config:	  gzip -9n makes it (make size), and an 8 KB output buffer.
  */
 #include "server.h"
