@@ -45,6 +45,7 @@ static struct {
 	bool on, failed, loading;
 	unsigned long sync_ms;
 	uint64_t max_bytes, seq;
+	int64_t compacted_ms;           /* loop clock of the last compaction */
 	struct timer sync_timer, retry_timer;
 	unsigned long refused; /* at start: records dropped as bad, or for want of memory */
 } st;
@@ -262,12 +263,22 @@ static int compact(void)
 	return journal_rewrite_commit(&st.j, &w);
 }
 
-/* Past its bound, or mostly messages no room keeps any more. */
+/* Past its bound, or mostly messages no room keeps any more. A compaction
+ * fsyncs twice: at most one per -F interval, unless the journal is a
+ * segment past its bound. */
 static bool worth_compacting(void)
 {
 	uint64_t live = JOURNAL_SEG_HDR + history_text_bytes() +
 			history_count() * (uint64_t)(JOURNAL_REC_HDR + REC_FIXED);
-	return st.j.total > st.max_bytes || st.j.total > 2 * live + SLACK_BYTES;
+	uint64_t slack = MAX(SLACK_BYTES, st.max_bytes / 4);
+	int64_t now = loop_now_ms();
+
+	if (st.j.total <= st.max_bytes && st.j.total <= 2 * live + slack)
+		return false;
+	if (now - st.compacted_ms < (int64_t)st.sync_ms && st.j.total <= st.max_bytes + JOURNAL_SEG_MAX)
+		return false;
+	st.compacted_ms = now;
+	return true;
 }
 
 static void on_retry(struct loop *l, struct timer *t)
