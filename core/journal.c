@@ -152,7 +152,8 @@ static int list_segments(int dirfd, uint64_t *segs, unsigned *n)
 			(void)unlinkat(dirfd, de->d_name, 0); /* an unfinished compaction */
 			continue;
 		}
-		if (!seg_number(de->d_name, "jnl", &s))
+		/* (a number near the top could never be followed by another) */
+		if (!seg_number(de->d_name, "jnl", &s) || s > UINT64_MAX / 4)
 			continue;
 		if (*n < JOURNAL_MAX_SEGS) {
 			segs[(*n)++] = s;
