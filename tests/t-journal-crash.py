@@ -145,6 +145,31 @@ def _():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@case("-J bounds the journal on disk; compaction keeps what the rooms hold")
+def _():
+    tmp = tempfile.mkdtemp(prefix="t-journal-")
+    state = os.path.join(tmp, "state")
+    size = lambda: sum(os.path.getsize(os.path.join(state, f)) for f in os.listdir(state))
+    try:
+        with Server("-D", state, "-R", "0", "-H", "50", "-J", "64") as srv:
+            a = irc(srv.port, "ana", join=("#lobby",))
+            most = 0
+            for burst in range(6):
+                for i in range(300):
+                    a.send("PRIVMSG #lobby :%d %d %s" % (burst, i, "y" * 80))
+                a.barrier(20)
+                most = max(most, size())
+            T.check("1800 messages of ~130 bytes: never more than 1.5 x 64 KiB on disk (%d)"
+                    % most, most <= 96 * 1024)
+            T.check("SIGTERM: exit 0", srv.stop() == 0)
+        with Server("-D", state, "-R", "0", "-H", "50", "-J", "64") as srv:
+            got = [m[3] for m in replay(srv.port, "late", ("#lobby",))["#lobby"]]
+            T.check("the last 50 are the history after a restart",
+                    got == ["5 %d %s" % (i, "y" * 80) for i in range(250, 300)], (len(got), got[:1], got[-1:]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 @case("two servers cannot share one -D")
 def _():
     tmp = tempfile.mkdtemp(prefix="t-journal-")

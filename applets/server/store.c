@@ -46,7 +46,7 @@ static struct {
 	unsigned long sync_ms;
 	uint64_t max_bytes, seq;
 	int64_t compacted_ms;           /* loop clock of the last compaction */
-	struct timer sync_timer, retry_timer;
+	struct timer sync_timer, retry_timer, compact_timer;
 	unsigned long refused; /* at start: records dropped as bad, or for want of memory */
 } st;
 
@@ -211,6 +211,13 @@ static void tell_operators(const char *text)
 
 static void on_retry(struct loop *l, struct timer *t);
 
+/* The loop's timer table is sized per subsystem; full, it is a bug to say. */
+static void arm(struct timer *t, int64_t ms)
+{
+	if (loop_timer(&srv.loop, t, ms) != 0)
+		msg("history on disk: no timer left (LOOP_MAX_TIMERS)");
+}
+
 /* Disk full or an I/O error: chat goes on in memory; said once, retried. */
 static void failing(const char *what)
 {
@@ -226,7 +233,7 @@ static void failing(const char *what)
 	}
 	st.failed = true;
 	if (!timer_armed(&st.retry_timer))
-		loop_timer(&srv.loop, &st.retry_timer, RETRY_MS);
+		arm(&st.retry_timer, RETRY_MS);
 }
 
 /* The newest of the kept messages that fit in half the journal's bound. */
@@ -263,22 +270,38 @@ static int compact(void)
 	return journal_rewrite_commit(&st.j, &w);
 }
 
-/* Past its bound, or mostly messages no room keeps any more. A compaction
- * fsyncs twice: at most one per -F interval, unless the journal is a
- * segment past its bound. */
-static bool worth_compacting(void)
+/* Past its bound, or mostly messages no room keeps any more. */
+static bool oversized(void)
 {
 	uint64_t live = JOURNAL_SEG_HDR + history_text_bytes() +
 			history_count() * (uint64_t)(JOURNAL_REC_HDR + REC_FIXED);
 	uint64_t slack = MAX(SLACK_BYTES, st.max_bytes / 4);
-	int64_t now = loop_now_ms();
+	return st.j.total > st.max_bytes || st.j.total > 2 * live + slack;
+}
 
-	if (st.j.total <= st.max_bytes && st.j.total <= 2 * live + slack)
-		return false;
-	if (now - st.compacted_ms < (int64_t)st.sync_ms && st.j.total <= st.max_bytes + JOURNAL_SEG_MAX)
-		return false;
+static bool bursting(void)
+{
+	return st.j.total > st.max_bytes + st.max_bytes / 2;
+}
+
+/* A compaction runs from the loop, never inside store_message(): the
+ * message just written is not in its room's history yet, nor is a room
+ * just gone out of it, and a snapshot taken then would lose the one and
+ * bring back the other. It fsyncs twice: at most once per -F interval,
+ * unless a burst took the journal half as large again as its bound. */
+static void on_compact(struct loop *l, struct timer *t)
+{
+	int64_t now = loop_now_ms(), wait = st.compacted_ms + (int64_t)st.sync_ms - now;
+	(void)l;
+	if (st.failed || !oversized())
+		return;
+	if (wait > 0 && !bursting()) {
+		arm(t, wait);
+		return;
+	}
 	st.compacted_ms = now;
-	return true;
+	if (compact() != 0)
+		failing("compacting:");
 }
 
 static void on_retry(struct loop *l, struct timer *t)
@@ -288,7 +311,7 @@ static void on_retry(struct loop *l, struct timer *t)
 	if (!st.failed)
 		return;
 	if (compact() != 0 || journal_sync(&st.j) != 0) {
-		loop_timer(&srv.loop, &st.retry_timer, RETRY_MS);
+		arm(&st.retry_timer, RETRY_MS);
 		return;
 	}
 	st.failed = false;
@@ -310,11 +333,13 @@ static void written(void)
 	if (!st.sync_ms) {
 		if (journal_sync(&st.j) != 0)
 			failing("fsync:");
-	} else if (!timer_armed(&st.sync_timer)) {
-		loop_timer(&srv.loop, &st.sync_timer, (int64_t)st.sync_ms);
+	} else if (!timer_armed(&st.sync_timer) &&
+		   loop_timer(&srv.loop, &st.sync_timer, (int64_t)st.sync_ms) != 0 &&
+		   journal_sync(&st.j) != 0) { /* no timer to spare: fsync now */
+		failing("fsync:");
 	}
-	if (!st.failed && worth_compacting() && compact() != 0)
-		failing("compacting:");
+	if (!st.failed && oversized() && (!timer_armed(&st.compact_timer) || bursting()))
+		arm(&st.compact_timer, 0);
 }
 
 void store_message(struct room *r, struct event *e)
@@ -404,6 +429,7 @@ void store_open(unsigned long sync_ms, unsigned long max_kib)
 	st.max_bytes = (uint64_t)max_kib * 1024;
 	timer_init(&st.sync_timer, on_sync);
 	timer_init(&st.retry_timer, on_retry);
+	timer_init(&st.compact_timer, on_compact);
 	st.loading = true;
 	rc = journal_open(&st.j, st.dirfd, 0, srv.history ? load_record : NULL, NULL, &rep);
 	if (rc == -1)
@@ -416,8 +442,11 @@ void store_open(unsigned long sync_ms, unsigned long max_kib)
 		return;
 	}
 	/* What was damaged or is no longer kept goes now, not at the first message. */
-	if ((rep.dropped || rep.bad_segments || worth_compacting()) && compact() != 0)
-		failing("compacting:");
+	if (rep.dropped || rep.bad_segments || oversized()) {
+		st.compacted_ms = loop_now_ms();
+		if (compact() != 0)
+			failing("compacting:");
+	}
 }
 
 void store_close(void)
