@@ -106,4 +106,36 @@ def _():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@case("disk full at start: the server starts in memory and writes once there is room")
+def _():
+    tmp = tempfile.mkdtemp(prefix="t-journal-full-")
+    if subprocess.call(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "tmpfs", tmp]) != 0:
+        T.skip("full disk at start", "cannot mount a tmpfs")
+        return
+    state = os.path.join(tmp, "state")
+    filler = os.path.join(tmp, "filler")
+    try:
+        fill(filler)
+        srv = Server("-D", state, *ARGS).__enter__()
+        T.check("it starts, and says it cannot write",
+                re.search(r"history on disk \(.*\): opening: No space left on device", srv.output()),
+                srv.output())
+        a = irc(srv.port, "ana", join=("#lobby",))
+        sent = ["early %d" % i for i in range(20)]
+        for t in sent:
+            a.send("PRIVMSG #lobby :" + t)
+        a.barrier()
+        os.unlink(filler)
+        T.check("it writes again once there is room", lambda: wait_for(
+            lambda: re.search(AGAIN, srv.output()), 20, what="the log line"))
+        srv.proc.kill()
+        srv.proc.wait()
+        with Server("-D", state, *ARGS) as again:
+            T.check("after kill -9 the messages of the outage are there",
+                    history(again.port) == sent)
+    finally:
+        subprocess.call(["umount", "-l", tmp])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 T.done()
