@@ -14,13 +14,16 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import T, case, irc, wait_for, BIN  # noqa: E402
+from chatbox_test import T, case, irc, wait_for, BIN, EMU  # noqa: E402
 
 RATE, SECONDS = 20, 4
 
 
-@case("50 messages at 20 a second: ~1.2x the raw bytes, at most one fsync a second")
+@case("80 messages at 20 a second: ~1.2x the raw bytes, at most one fsync a second")
 def _():
+    if EMU:
+        T.skip("flash figures", "measured on the host build: the format is the same on every board")
+        return
     if not shutil.which("strace"):
         T.skip("flash figures", "strace is not installed")
         return
