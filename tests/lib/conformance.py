@@ -286,7 +286,7 @@ class Inspircd:
             '<oper name="%s" password="%s" host="*@*" type="Admin">\n'
             '<files motd="%s/motd">\n<pid file="%s/pid">\n'
             '<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="%s/log">\n'
-            '<dns timeout="1">\n<options syntaxhints="no" splitwhois="no">\n'
+            '<dns timeout="1">\n<performance nouserdns="yes">\n<options syntaxhints="no" splitwhois="no">\n'
             '<security userstats="Pu" maxtargets="20">\n'
             '<whowas groupsize="10" maxgroups="1000" maxkeep="1h">\n%s'
             '<alias text="HELP" replace="HELPOP $2-">\n'
@@ -345,6 +345,14 @@ class Session:
 
     def client(self, prefix="c", caps=(), realname=None, user=None, nick=None):
         """A registered client with a fresh nick (its 001..376/422 consumed)."""
+        return self._finish(self._start(prefix, caps, realname, user, nick), caps)
+
+    def clients(self, n, prefix="c"):
+        """N registered clients; registered side by side (InspIRCd takes a
+        second to welcome each)."""
+        return [self._finish(c, ()) for c in [self._start(prefix) for _ in range(n)]]
+
+    def _start(self, prefix, caps=(), realname=None, user=None, nick=None):
         c = Client(self.server.port)
         self.open.append(c)
         c.nick = nick or self._fresh(prefix)
@@ -355,6 +363,10 @@ class Session:
         c.send("USER %s 0 * :%s" % (c.user, realname or "Real " + c.nick))
         if caps:
             c.send("CAP REQ :" + " ".join(caps))
+        return c
+
+    def _finish(self, c, caps):
+        if caps:
             ack = c.expect("CAP", lambda m: m.params[1] in ("ACK", "NAK"))
             if ack.params[1] != "ACK":
                 raise Skip("capabilities %s refused" % " ".join(caps))
@@ -367,9 +379,6 @@ class Session:
         if not self.isupport:
             self.isupport = c.isupport
         return c
-
-    def clients(self, n, prefix="c"):
-        return [self.client(prefix) for _ in range(n)]
 
     def oper(self, c):
         line = self.server.oper_line()
