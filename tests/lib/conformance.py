@@ -34,7 +34,7 @@ column shows "-". Skip() on chat-server is a SKIP line (with the reason).
 Msg (a parsed line): .tags (dict), .source ("nick!user@host" or a server),
 .nick (the source's nick), .command (upper case, or the numeric),
 .params (list, the trailing one last, nothing stripped), .raw.
-Client: .nick, .user, send(line), expect(command, pred=None) -> Msg (skips
+Client: .nick, .user, .server (the name 001 came from), send(line), expect(command, pred=None) -> Msg (skips
 other lines), ask(line, end) -> [Msg] up to and including the first END
 (a numeric or a tuple of them), sync() -> [Msg] before a PING/PONG barrier,
 absent(command, pred=None) -> True if none came before a barrier, join(room),
@@ -114,7 +114,7 @@ class Client:
         self.buf = b""
         self.pending = []   # parsed, not yet consumed
         self.lines = []     # every raw line, for the failure message
-        self.nick = self.user = None
+        self.nick = self.user = self.server = None  # server: 001's source
         self.isupport = {}
         self.barriers = 0
 
@@ -289,6 +289,7 @@ class Inspircd:
             '<dns timeout="1">\n<performance nouserdns="yes">\n<options syntaxhints="no" splitwhois="no">\n'
             '<security userstats="Pu" maxtargets="20">\n'
             '<whowas groupsize="10" maxgroups="1000" maxkeep="1h">\n%s'
+            '<knock notify="numeric">\n'
             '<alias text="HELP" replace="HELPOP $2-">\n'
             '<helpop key="start" title="Help" value="Commands: see HELPOP privmsg">\n'
             '<helpop key="privmsg" title="/PRIVMSG" value="PRIVMSG target :text">\n'
@@ -372,6 +373,8 @@ class Session:
                 raise Skip("capabilities %s refused" % " ".join(caps))
             c.send("CAP END")
         for m in c._take(lambda m: m.command in ("376", "422"), "end of MOTD", _TIMEOUT * 2):
+            if m.command == "001":
+                c.server = m.source
             if m.command == "005":
                 for tok in m.params[1:-1]:
                     k, eq, v = tok.partition("=")
@@ -495,7 +498,9 @@ class Suite:
             print("PASS: " + name, flush=True)
             return 0
         if verdict == "SKIP":
-            print("SKIP: %s (chatbox: %s)" % (name, why), flush=True)
+            print("SKIP: %s (chatbox: %s%s)" % (name, why, "; passes on %s: still to do"
+                                                 % ", ".join(better) if better else ""),
+                  flush=True)
             return 0
         reg = " (conformance regression: passes on %s)" % ", ".join(better) if better else ""
         print("FAIL: %s%s: %s" % (name, reg, why), flush=True)
