@@ -146,6 +146,21 @@ def _(s):
     s.none(got, "353")
 
 
+@suite.case("NAMES #room: invisible members hidden from non-members")
+def _(s):
+    a, b, c = s.clients(3)
+    room = s.room()
+    a.join(room)
+    b.ask("MODE %s +i" % b.nick, "MODE")
+    b.join(room)
+    got = c.ask("NAMES " + room, "366")
+    names = " ".join(m.params[3] for m in got if m.command == "353").split()
+    s.check("@" + a.nick in names and b.nick not in names, "NAMES to a stranger: %r" % names)
+    got = a.ask("NAMES " + room, "366")
+    names = " ".join(m.params[3] for m in got if m.command == "353").split()
+    s.check(b.nick in names, "NAMES to a member: %r" % names)
+
+
 @suite.case("KICK #room a,b: both kicked, a KICK line each")
 def _(s):
     op, u1, u2 = s.clients(3)

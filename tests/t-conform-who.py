@@ -104,6 +104,19 @@ def _(s):
     s.check(c.nick not in nicks, "invisible %s listed to a stranger" % c.nick)
 
 
+@suite.case("WHO #room: invisible members hidden from non-members")
+def _(s):
+    a, b, c = s.clients(3)
+    room = s.room()
+    a.join(room)
+    b.ask("MODE %s +i" % b.nick, "MODE")
+    b.join(room)
+    nicks = {m.params[5] for m in c.ask("WHO " + room, "315") if m.command == "352"}
+    s.check(a.nick in nicks and b.nick not in nicks, "WHO to a stranger: %r" % nicks)
+    nicks = {m.params[5] for m in a.ask("WHO " + room, "315") if m.command == "352"}
+    s.check(b.nick in nicks, "WHO to a member: %r" % nicks)
+
+
 @suite.case("WHO #secret: members hidden from non-members (+s)")
 def _(s):
     a, b = s.clients(2)

@@ -198,6 +198,8 @@ void cmd_who(struct client *c, struct irc_msg *m)
 
 /* --- WHOIS ---------------------------------------------------------------------- */
 
+/* 319: W's rooms that C may see, with W's prefix in each; a line more
+ * when they do not fit in one. */
 static void whois_rooms(struct client *c, struct client *w)
 {
 	char rooms[LINE_MAX_IRC - 64] = "";
@@ -205,19 +207,16 @@ static void whois_rooms(struct client *c, struct client *w)
 	for (unsigned i = 0; i < w->nrooms; i++) {
 		struct room *r = w->rooms[i];
 		struct member *mb = member_of(r, w);
-		int k;
+		const char *p = prefix_of(mb ? mb->modes : 0, false);
 		if (!room_visible(c, r))
 			continue;
-		k = snprintf(rooms + n, sizeof(rooms) - n, "%s%s%s", n ? " " : "",
-			     prefix_of(mb ? mb->modes : 0, false), r->name);
-		if (k < 0 || (size_t)k >= sizeof(rooms) - n) { /* full: this line, then the rest */
-			rooms[n] = '\0';
+		/* a room name (ROOMLEN) and its prefix always fit an empty line */
+		if (n && n + 1 + strlen(p) + strlen(r->name) >= sizeof(rooms)) {
 			numeric(c, "319", "%s :%s", w->nick, rooms);
 			n = 0;
-			i--;
-			continue;
 		}
-		n += (size_t)k;
+		snprintf(rooms + n, sizeof(rooms) - n, "%s%s%s", n ? " " : "", p, r->name);
+		n += strlen(rooms + n);
 	}
 	if (n)
 		numeric(c, "319", "%s :%s", w->nick, rooms);

@@ -47,7 +47,9 @@ check(cond, why), one(msgs, command, pred=None) -> the one Msg matching.
 Servers: chat-server is CHATBOX/CHATBOX_BIN (under qemu on cross boards,
 like every test); ngircd and inspircd run natively from Debian, each with a
 generated config in a temp dir: loopback only, no DNS, no ident, no flood
-penalties, an operator "oper"/"operpass". One process per kind serves all
+penalties, an operator "oper"/"operpass".
+CONFORMANCE_PEERS=ngircd (or "" for none) runs fewer peers, and
+CONFORMANCE_CASE=TEXT only the cases whose names hold TEXT: for debugging. One process per kind serves all
 cases; each case uses fresh nicks and rooms. Every wait is bounded.
 """
 import os
@@ -459,6 +461,7 @@ class Suite:
 
     def run(self, chatbox_args=()):
         only = os.environ.get("CONFORMANCE_PEERS", "ngircd,inspircd").split(",")
+        only_case = os.environ.get("CONFORMANCE_CASE", "")
         servers = [Chatbox(*chatbox_args)]
         servers += [cls() for cls in (Ngircd, Inspircd) if cls.kind in only]
         up = []
@@ -475,6 +478,8 @@ class Suite:
         failed = 0
         try:
             for n, (name, fn) in enumerate(self.cases):
+                if only_case and only_case not in name:
+                    continue
                 row = {}
                 for srv in up:
                     row[srv.kind] = self._run_one(srv, n, fn)
