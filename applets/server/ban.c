@@ -205,7 +205,7 @@ void ban_free_all(struct room *r)
 
 /* C may not become NICK: in a room where it has no voice or op, NICK (or
  * what it is now, so a ban is not shed by renaming) is banned there. Said
- * with InspIRCd's 435. */
+ * as InspIRCd says it (447); ngIRCd lets the nick change. */
 bool nick_change_banned(struct client *c, const char *nick)
 {
 	for (unsigned i = 0; i < c->nrooms; i++) {
@@ -214,7 +214,7 @@ bool nick_change_banned(struct client *c, const char *nick)
 		if (!r->nmasks || (m && m->modes))
 			continue;
 		if (banned(r, c, nick) || banned(r, c, NULL)) {
-			numeric(c, "435", "%s :Cannot change nickname while banned on channel",
+			numeric(c, "447", ":Cannot change nickname while on %s (you're banned)",
 				r->name);
 			return true;
 		}
