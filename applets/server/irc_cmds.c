@@ -19,12 +19,16 @@ static void welcome(struct client *c)
 	numeric(c, "001", ":Welcome to %s, %s!%s@%s", srv.name, c->nick, c->user, c->host);
 	numeric(c, "002", ":Your host is %s, running version %s", srv.host, SERVER_VERSION);
 	numeric(c, "003", ":This server was created %s", srv.created);
-	numeric(c, "004", "%s %s i %s %s", srv.host, SERVER_VERSION, ROOM_MODES, ROOM_MODES_ARG);
+	numeric(c, "004", "%s %s %s %s %s", srv.host, SERVER_VERSION, USER_MODES, ROOM_MODES,
+		ROOM_MODES_ARG);
 	numeric(c, "005", "CASEMAPPING=rfc1459 CHANTYPES=# NICKLEN=%d CHANNELLEN=%d TOPICLEN=%d "
-		"PREFIX=(ov)@+ CHANMODES=,k,l,nt CHANLIMIT=#:%d MAXTARGETS=%d MODES=%d "
+		"CHANLIMIT=#:%d MAXTARGETS=%d "
 		"AWAYLEN=%d KICKLEN=%d NETWORK=%s :are supported by this server",
-		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, MAXMODES, AWAYLEN, TOPICLEN,
+		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, AWAYLEN, TOPICLEN,
 		srv.network);
+	/* the modes' own line (mode.c, ban.c) */
+	numeric(c, "005", ISUPPORT_MODES " MODES=%d MAXLIST=beI:%d :are supported by this server",
+		MAXMODES, MAXLIST);
 	send_isupport_queries(c);
 }
 
@@ -250,24 +254,31 @@ static void user_mode(struct client *c, struct irc_msg *m)
 			numeric(c, "401", "%s :No such nick/channel", m->params[0]);
 		return;
 	}
+	char modes[8], change[16] = "", sign = 0;
+	size_t n = 0;
 	if (m->nparams < 2) {
-		numeric(c, "221", "%s", c->flags & F_INVISIBLE ? "+i" : "+");
+		user_modes_str(c, modes);
+		numeric(c, "221", "%s", modes);
 		return;
 	}
 	bool plus = true, unknown = false;
-	uint16_t before = c->flags;
-	for (const char *p = m->params[1]; *p; p++) {
+	for (const char *p = m->params[1]; *p && n + 3 < sizeof(change); p++) {
+		uint16_t before = c->flags;
 		if (*p == '+' || *p == '-')
 			plus = *p == '+';
-		else if (*p == 'i')
-			c->flags = plus ? (c->flags | F_INVISIBLE) : (c->flags & (uint16_t)~F_INVISIBLE);
-		else
+		else if (!user_mode_change(c, plus, *p))
 			unknown = true;
+		else if (before != c->flags) {
+			if (sign != (plus ? '+' : '-'))
+				change[n++] = sign = plus ? '+' : '-';
+			change[n++] = *p;
+			change[n] = '\0';
+		}
 	}
 	if (unknown)
 		numeric(c, "501", ":Unknown MODE flag");
-	if ((before ^ c->flags) & F_INVISIBLE)
-		send_line(c, ":%s MODE %s :%ci", c->nick, c->nick, c->flags & F_INVISIBLE ? '+' : '-');
+	if (change[0])
+		send_user_mode(c, change);
 }
 
 /* KICK #room nick[,nick] or KICK #a,#b nick,nick (in pairs), at most
@@ -353,6 +364,32 @@ static void cmd_ison(struct client *c, struct irc_msg *m)
 	numeric(c, "303", ":%s", out);
 }
 
+/* --- moderation: oper.c, invite.c ------------------------------------------ */
+static void cmd_oper(struct client *c, struct irc_msg *m)
+{
+	oper_login(c, m->params[0], m->params[1]);
+}
+
+static void cmd_kill(struct client *c, struct irc_msg *m)
+{
+	oper_kill(c, m->params[0], m->nparams > 1 ? m->params[1] : NULL);
+}
+
+static void cmd_wallops(struct client *c, struct irc_msg *m)
+{
+	wallops(c, m->params[0]);
+}
+
+static void cmd_invite(struct client *c, struct irc_msg *m)
+{
+	if (m->nparams == 0)
+		invites_list(c);
+	else if (m->nparams == 1)
+		numeric(c, "461", "INVITE :Not enough parameters");
+	else
+		invite(c, m->params[0], m->params[1]);
+}
+
 static const struct irc_cmd irc_cmds[] = {
 	{ "PRIVMSG", cmd_privmsg, 0, false }, { "NOTICE", cmd_notice, 0, false },
 	{ "PING", cmd_ping, 0, true },       { "PONG", cmd_pong, 0, true },
@@ -370,6 +407,9 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "WHOWAS", cmd_whowas, 1, false },  { "TIME", cmd_time, 0, false },
 	{ "ADMIN", cmd_admin, 0, false },    { "INFO", cmd_info, 0, false },
 	{ "KNOCK", cmd_knock, 1, false },    { "HELP", cmd_help, 0, false },
+	/* moderation */
+	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },
+	{ "WALLOPS", cmd_wallops, 1, false }, { "INVITE", cmd_invite, 0, false },
 };
 
 static void irc_line(struct client *c, char *line, size_t len, bool cut)

@@ -48,7 +48,8 @@
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS]
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE]
+//usage:chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
@@ -69,6 +70,8 @@
 //usage:	-P PASS	IRC clients must send PASS (plain users are refused)
 //usage:	-T SECS	Ping and registration timeout (default 180, 60)
 //usage:	-M	Do not announce the server over mDNS
+//usage:	-O FILE	Server operators: NAME HASH lines, not readable by others
+//usage:	--hash-password	Read a password on stdin, print the HASH for -O
  *
  * Options, setup and the loop; server.h says where the rest is.
  */
@@ -152,7 +155,7 @@ static void init_names(const char *name)
 }
 
 struct options {
-	const char *addrs[MAXLISTEN + 1], *user, *name;
+	const char *addrs[MAXLISTEN + 1], *user, *name, *operators;
 	int naddrs;
 	bool foreground, use_syslog, announce;
 };
@@ -162,7 +165,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	unsigned long secs = 180, mem_kib = BUDGET_DEFAULT_KIB;
 	int c;
 
-	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:")) != -1) {
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:O:")) != -1) {
 		switch (c) {
 		case 'f': o->foreground = true; break;
 		case 'S': o->use_syslog = true; break;
@@ -185,6 +188,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'm': mem_kib = opt_uint('m', optarg, BUDGET_MIN_KIB, BUDGET_MAX_KIB); break;
 		case 'P': srv.password = optarg; break;
 		case 'T': secs = opt_uint('T', optarg, 1, 86400); break;
+		case 'O': o->operators = optarg; break;
 		default: break;
 		}
 	}
@@ -213,8 +217,12 @@ int chat_server_main(int argc, char **argv)
 	srv.per_addr = 50;
 	srv.rate = 20;
 	srv.sendq = 64 * 1024;
+	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0)
+		return hash_password_main();
 	parse_options(argc, argv, &o);
 	init_names(o.name);
+	if (o.operators) /* before dropping root: it may be root's alone */
+		operators_load(o.operators);
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();

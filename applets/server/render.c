@@ -313,3 +313,31 @@ void send_shutdown(struct client *c)
 	else
 		send_line(c, "ERROR :Closing Link: %s (Server shutting down)", c->host);
 }
+
+/* --- moderation (invite.c, oper.c) -------------------------------------------- */
+
+void send_invite(struct client *to, struct client *by, struct room *r)
+{
+	if (plain(to))
+		say_plain(to, "-- %s invites you to %s: /join %s", by->nick, r->name, r->name);
+	else
+		send_line(to, ":%s!%s@%s INVITE %s %s", by->nick, by->user, by->host, to->nick,
+			  r->name);
+}
+
+void send_wallops(struct client *to, struct client *by, const char *text)
+{
+	if (plain(to))
+		say_plain(to, "-- !%s! %s", by->nick, text);
+	else
+		send_line(to, ":%s!%s@%s WALLOPS :%s", by->nick, by->user, by->host, text);
+}
+
+/* A change of C's own user modes (CHANGE: "+o", "-w"...). */
+void send_user_mode(struct client *c, const char *change)
+{
+	if (plain(c))
+		say_plain(c, "-- Your modes: %s", change);
+	else
+		send_line(c, ":%s MODE %s :%s", c->nick, c->nick, change);
+}

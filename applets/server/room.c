@@ -46,6 +46,8 @@ void room_free_if_empty(struct room *r)
 	srv.nrooms--;
 	if (ENABLE_SERVER_HISTORY)
 		history_free(&r->hist);
+	ban_free_all(r);
+	invites_drop_room(r);
 	budget_release(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
 	budget_release(&srv.budget, BUDGET_ROOMS, ROOM_COST);
 	free(r->m);

@@ -61,7 +61,7 @@ import sys
 import tempfile
 import time
 
-from chatbox_test import SLOW, Server, free_port, stop_process, wait_for
+from chatbox_test import BIN, EMU, SLOW, Server, free_port, stop_process, wait_for
 
 OPER_NAME, OPER_PASS = "oper", "operpass"
 _TIMEOUT = 5.0
@@ -202,13 +202,31 @@ def _accepting(port, proc):
         return False
 
 
+def _chatbox_operators():
+    """An operators file (-O) for OPER_NAME/OPER_PASS, hashed by the binary
+    itself (chat-server --hash-password), mode 0600 as -O demands."""
+    path = os.path.join(tempfile.mkdtemp(prefix="chatbox-conf-opers-"), "operators")
+    out = subprocess.run(EMU + [_applet_link("chat-server"), "--hash-password"],
+                         input=OPER_PASS + "\n", capture_output=True, text=True, timeout=60 * SLOW)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("%s %s\n" % (OPER_NAME, out.stdout.strip()))
+    return path
+
+
+def _applet_link(name):
+    d = tempfile.mkdtemp(prefix="chatbox-")
+    os.symlink(BIN, os.path.join(d, name))
+    return os.path.join(d, name)
+
+
 class Chatbox:
     kind = "chatbox"
 
     def __init__(self, *args):
         # no flood control, room for every case's clients from one address
         self.srv = Server("-R", "0", "-C", "100000", "-c", "100000", "-n", "conformance",
-                          *args)
+                          "-O", _chatbox_operators(), *args)
         self.port = None
 
     def start(self):
@@ -216,7 +234,7 @@ class Chatbox:
         self.port = self.srv.port
 
     def oper_line(self):
-        return None  # chat-server's operators (-O FILE) are mod-modes' to add here
+        return "OPER %s %s" % (OPER_NAME, OPER_PASS)
 
     def stop(self):
         self.srv.stop()
@@ -265,7 +283,7 @@ class Inspircd:
     # The modules of what the cases ask for: CAP and its IRCv3 friends, KNOCK,
     # HELP (helpop, under the alias HELP as its example config has it).
     MODULES = ("cap", "ircv3", "namesx", "uhnames", "knock", "helpop", "alias",
-               "ircv3_servertime")
+               "ircv3_servertime", "banexception", "inviteexception")
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="chatbox-conf-inspircd-")
