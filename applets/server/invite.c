@@ -40,11 +40,12 @@ static bool invite_add(struct client *by, struct client *to, struct room *r)
 	if (!to->invites) {
 		if (!budget_charge(&srv.budget, BUDGET_ROOMS, INVITES_COST))
 			goto oom;
-		to->invites = malloc(MAXINVITES * sizeof(*to->invites));
+		to->invites = calloc(MAXINVITES, sizeof(*to->invites));
 		if (!to->invites) {
 			budget_release(&srv.budget, BUDGET_ROOMS, INVITES_COST);
 			goto oom;
 		}
+		to->ninvites = 0; /* the list is freed when it empties: a new one is empty */
 	}
 	if (to->ninvites == MAXINVITES)
 		invite_del(to, 0); /* never the last one: the list stays */

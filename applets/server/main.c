@@ -106,7 +106,7 @@ static void drop_privileges(const char *user)
 	struct passwd *pw;
 	if (geteuid() != 0)
 		return;
-	pw = getpwnam(user);
+	pw = user ? getpwnam(user) : NULL;
 	if (!pw)
 		die("-u: no user '%s'", user);
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
