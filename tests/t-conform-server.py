@@ -108,6 +108,19 @@ def _(s):
     s.check(room.lower() not in listed(a.ask("LIST C>5", "323")), "new room under C>5")
 
 
+@suite.case("LIST T<n: rooms whose topic was set less than n minutes ago (ELIST T)")
+def _(s):
+    a = s.client()
+    topical, bare = s.room(), s.room()
+    a.join(topical)
+    a.join(bare)
+    a.send("TOPIC %s :fresh" % topical)
+    a.expect("TOPIC")
+    elist(s, "T")
+    got = listed(a.ask("LIST T<5", "323"))
+    s.check(topical.lower() in got and bare.lower() not in got, "T<5 gave %r" % list(got))
+
+
 @suite.case("LIST +s room: hidden from non-members")
 def _(s):
     a, b = s.clients(2)
@@ -309,6 +322,16 @@ def _(s):
     op.join(room)
     k.send("KNOCK %s :let me in" % room)
     s.check(any(m.command == "713" for m in k.sync()), "no 713")
+
+
+@suite.case("KNOCK on a room one is in: 714")
+def _(s):
+    op = s.client()
+    room = s.room()
+    op.join(room)
+    mode_or_skip(op, room, "+i")
+    op.send("KNOCK %s :let me in" % room)
+    s.check(any(m.command == "714" for m in op.sync()), "no 714")
 
 
 @suite.case("KNOCK on no room: 401 or 403")
