@@ -4,7 +4,6 @@
  * (modern.ircdocs.horse) and RFC 2812. Secret (+s) and private (+p) rooms
  * and invisible (+i) users are left out for whoever does not share them. */
 #include "server.h"
-#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,31 +14,6 @@
 #define WHO_MAX     100 /* rows of a WHO by mask (a room's WHO lists it all) */
 #define LIST_CONDS  8   /* ELIST conditions of one LIST */
 #define KNOCK_MS    60000 /* one KNOCK a minute per client */
-
-/* IRC glob (* and ?) of MASK against S, rfc1459 case-folded. Backtracks
- * to the last '*' only: at most strlen(MASK) * strlen(S) steps. */
-static bool glob(const char *mask, const char *s)
-{
-	const char *star = NULL, *back = NULL;
-	while (*s) {
-		if (*mask == '*') {
-			star = ++mask;
-			back = s;
-		} else if (*mask && (*mask == '?' || irc_tolower((unsigned char)*mask) ==
-						       irc_tolower((unsigned char)*s))) {
-			mask++;
-			s++;
-		} else if (star) {
-			mask = star;
-			s = ++back;
-		} else {
-			return false;
-		}
-	}
-	while (*mask == '*')
-		mask++;
-	return !*mask;
-}
 
 static bool has_wildcards(const char *s)
 {
@@ -154,14 +128,14 @@ static void who_row(struct client *c, const char *where, struct client *w, uint8
 /* W matches a WHO MASK: its nick, user, host or real name. */
 static bool who_matches(const char *mask, const struct client *w)
 {
-	return glob(mask, w->nick) || glob(mask, w->user) || glob(mask, w->host) ||
-	       (w->realname && glob(mask, w->realname));
+	return irc_glob(mask, w->nick) || irc_glob(mask, w->user) || irc_glob(mask, w->host) ||
+	       (w->realname && irc_glob(mask, w->realname));
 }
 
 static void who_mask(struct client *c, const char *mask, const struct whox *x)
 {
 	unsigned rows = 0;
-	if (!has_wildcards(mask)) { /* one nick: shown even if invisible */
+	if (!has_wildcards(mask) && strcmp(mask, "0")) { /* one nick: shown even if invisible */
 		struct client *w = nick_find(mask);
 		if (w && (w->flags & F_REG))
 			who_row(c, "*", w, 0, x);
@@ -171,7 +145,7 @@ static void who_mask(struct client *c, const char *mask, const struct whox *x)
 		if (!(w->flags & F_REG) || (w->flags & F_CLOSING) ||
 		    ((w->flags & F_INVISIBLE) && !share_room(c, w)))
 			continue;
-		if (!strcmp(mask, "0") || who_matches(mask, w)) {
+		if (!strcmp(mask, "0") || who_matches(mask, w)) { /* "0": everyone (RFC 1459) */
 			who_row(c, "*", w, 0, x);
 			rows++;
 		}
@@ -333,8 +307,8 @@ static bool list_cond_ok(const struct list_cond *k, const struct room *r, time_t
 {
 	unsigned long v;
 	switch (k->what) {
-	case 'M': return glob(k->mask, r->name);
-	case 'N': return !glob(k->mask, r->name);
+	case 'M': return irc_glob(k->mask, r->name);
+	case 'N': return !irc_glob(k->mask, r->name);
 	case 'U': v = r->n; break;
 	case 'C': v = (unsigned long)(now - r->created) / 60; break;
 	default:
@@ -352,7 +326,7 @@ static bool list_wants(const struct list_cond *k, unsigned nk, const struct room
 	for (unsigned i = 0; i < nk; i++) {
 		if (k[i].what == 'M') {
 			masks = true;
-			matched = matched || glob(k[i].mask, r->name);
+			matched = matched || irc_glob(k[i].mask, r->name);
 		} else if (!list_cond_ok(&k[i], r, now)) {
 			return false;
 		}
@@ -436,7 +410,7 @@ void cmd_lusers(struct client *c, struct irc_msg *m)
 /* TIME/ADMIN/INFO [server]: there is only this one. */
 static bool this_server(struct client *c, struct irc_msg *m)
 {
-	if (m->nparams && m->params[0][0] && !glob(m->params[0], srv.host)) {
+	if (m->nparams && m->params[0][0] && !irc_glob(m->params[0], srv.host)) {
 		numeric(c, "402", "%s :No such server", m->params[0]);
 		return false;
 	}
