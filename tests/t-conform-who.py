@@ -285,6 +285,22 @@ def _(s):
     s.check(len([m for m in got if m.command == "314"]) == 2, "two 314 expected: %r" % got)
 
 
+@suite.case("WHOWAS history is bounded: after 34 nicks given up the 2 oldest are gone (it keeps 32)")
+def _(s):
+    if s.kind != "chatbox":
+        raise Skip("chat-server's own bound")
+    a = s.client()
+    names = ["%sh%d" % (a.nick[:10], i) for i in range(34)]
+    for n in names:
+        a.send("NICK " + n)
+        a.expect("NICK", lambda m, n=n: m.params[0] == n)
+    names = [a.nick] + names  # the registration nick went first, then names[0..32]
+    got = a.ask("WHOWAS " + names[1], "369")
+    s.check(any(m.command == "406" for m in got), "an evicted nick is still there: %r" % got)
+    got = a.ask("WHOWAS " + names[2], "369")
+    s.one(got, "314")
+
+
 @suite.case("WHOWAS never seen: 406, then 369")
 def _(s):
     a = s.client()
