@@ -131,6 +131,15 @@ def _(s):
     s.check(room.lower() in listed(a.ask("LIST", "323")), "+s room not listed to its member")
 
 
+@suite.case("LIST +p room: hidden from non-members")
+def _(s):
+    a, b = s.clients(2)
+    room = s.room()
+    a.join(room)
+    mode_or_skip(a, room, "+p")
+    s.check(room.lower() not in listed(b.ask("LIST", "323")), "+p room listed to a stranger")
+
+
 # --- NAMES, KICK --------------------------------------------------------------------
 
 @suite.case("NAMES #a,#b: 353 and 366 for each")

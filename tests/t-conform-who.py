@@ -189,6 +189,17 @@ def _(s):
     s.check(sorted(rooms) == sorted(["@" + r1.lower(), r2.lower()]), "319 %r" % w)
 
 
+@suite.case("WHOIS: 319 leaves +s rooms out for non-members")
+def _(s):
+    a, b = s.clients(2)
+    secret, open_ = s.room(), s.room()
+    b.join(secret)
+    mode_or_skip(s, b, secret, "+s")
+    b.join(open_)
+    w = s.one(a.ask("WHOIS " + b.nick, "318"), "319")
+    s.check(w.params[2].lower().split() == ["@" + open_.lower()], "319 %r" % w)
+
+
 @suite.case("WHOIS: 317 idle seconds and signon time")
 def _(s):
     a, b = s.clients(2)
