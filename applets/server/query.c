@@ -65,7 +65,7 @@ static void whox_parse(struct whox *x, const char *arg)
 			x->fields |= 1u << (f - whox_order);
 	}
 	if (*p == ',') /* the token: 1 to 3 digits, else none */
-		for (size_t n = 0; p[1 + n] >= '0' && p[1 + n] <= '9' && n < 3; n++) {
+		for (size_t n = 0; n < 3 && p[1 + n] >= '0' && p[1 + n] <= '9'; n++) {
 			x->token[n] = p[1 + n];
 			x->token[n + 1] = '\0';
 		}
