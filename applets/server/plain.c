@@ -92,7 +92,7 @@ static void plain_register(struct client *c, char *line)
 static void plain_who(struct client *c, const char *name)
 {
 	struct room *r = name ? room_find(name) : plain_room(c);
-	if (!r) {
+	if (!r || !room_visible(c, r)) { /* +s, +p: as if there were none */
 		say_plain(c, "-- %s: no such room", name ? name : "You are in no room:");
 		return;
 	}
@@ -221,7 +221,8 @@ static void plain_command(struct client *c, char *line)
 		plain_who(c, arg);
 	} else if (!strcmp(cmd, "rooms")) {
 		for (struct room *q = srv.rooms; q; q = q->next)
-			say_plain(c, "-- %s (%u) %s", q->name, q->n, q->topic ? q->topic : "");
+			if (room_visible(c, q))
+				say_plain(c, "-- %s (%u) %s", q->name, q->n, q->topic ? q->topic : "");
 	} else if (!strcmp(cmd, "topic") && r) {
 		if (arg)
 			set_topic(c, r, all);
