@@ -155,6 +155,36 @@ def _(s):
     s.none(got, "352")
 
 
+@suite.case("WHOX as irssi asks on JOIN: %tcuhnfdar,743")
+def _(s):
+    a, b = s.clients(2)
+    room = s.room()
+    a.join(room)
+    b.join(room)
+    if "WHOX" not in s.isupport:
+        raise Skip("WHOX not advertised")
+    w = s.one(a.ask("WHO %s %%tcuhnfdar,743" % room, "315"), "354",
+              lambda m: b.nick in m.params)
+    p = w.params
+    s.check(len(p) == 10 and p[1] == "743" and p[2].lower() == room.lower(), "354 %r" % w)
+    s.check(p[5:9] == [b.nick, "H", "0", "0"] and p[9] == "Real " + b.nick, "354 %r" % w)
+
+
+@suite.case("WHOX as WeeChat asks: %cuhsnfdar, no token")
+def _(s):
+    a, b = s.clients(2)
+    room = s.room()
+    a.join(room)
+    b.join(room)
+    if "WHOX" not in s.isupport:
+        raise Skip("WHOX not advertised")
+    w = s.one(a.ask("WHO %s %%cuhsnfdar" % room, "315"), "354",
+              lambda m: b.nick in m.params)
+    p = w.params
+    s.check(len(p) == 10 and p[1].lower() == room.lower() and p[4] == a.server, "354 %r" % w)
+    s.check(p[5:9] == [b.nick, "H", "0", "0"] and p[9] == "Real " + b.nick, "354 %r" % w)
+
+
 @suite.case("WHOX %n: only the nick, no token")
 def _(s):
     a = s.client()
