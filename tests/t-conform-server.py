@@ -367,6 +367,20 @@ def _(s):
             all(m.params[1].upper() == "PRIVMSG" for m in got), "HELP PRIVMSG replies %r" % got)
 
 
+@suite.case("HELP lists only commands the server knows (none answers 421)")
+def _(s):
+    if s.kind != "chatbox":
+        raise Skip("chat-server's own index")
+    a = s.client()
+    a.send("HELP")
+    index = " ".join(m.params[-1] for m in a.sync() if m.command == "705").split()
+    s.check(len(index) > 20, "index %r" % index)
+    for cmd in index:
+        if cmd != "QUIT":
+            a.send(cmd)
+    s.none(a.sync(), "421")
+
+
 @suite.case("HELP unknown: 524")
 def _(s):
     a = s.client()
