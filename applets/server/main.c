@@ -49,7 +49,7 @@
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
 //usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE]
-//usage:chat-server --hash-password
+//usage:   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
