@@ -104,6 +104,19 @@ def _(s):
     s.check(c.nick not in nicks, "invisible %s listed to a stranger" % c.nick)
 
 
+@suite.case("WHO #room: invisible members hidden from non-members")
+def _(s):
+    a, b, c = s.clients(3)
+    room = s.room()
+    a.join(room)
+    b.ask("MODE %s +i" % b.nick, "MODE")
+    b.join(room)
+    nicks = {m.params[5] for m in c.ask("WHO " + room, "315") if m.command == "352"}
+    s.check(a.nick in nicks and b.nick not in nicks, "WHO to a stranger: %r" % nicks)
+    nicks = {m.params[5] for m in a.ask("WHO " + room, "315") if m.command == "352"}
+    s.check(b.nick in nicks, "WHO to a member: %r" % nicks)
+
+
 @suite.case("WHO #secret: members hidden from non-members (+s)")
 def _(s):
     a, b = s.clients(2)
@@ -174,6 +187,17 @@ def _(s):
     w = s.one(a.ask("WHOIS " + b.nick, "318"), "319")
     rooms = w.params[2].lower().split()
     s.check(sorted(rooms) == sorted(["@" + r1.lower(), r2.lower()]), "319 %r" % w)
+
+
+@suite.case("WHOIS: 319 leaves +s rooms out for non-members")
+def _(s):
+    a, b = s.clients(2)
+    secret, open_ = s.room(), s.room()
+    b.join(secret)
+    mode_or_skip(s, b, secret, "+s")
+    b.join(open_)
+    w = s.one(a.ask("WHOIS " + b.nick, "318"), "319")
+    s.check(w.params[2].lower().split() == ["@" + open_.lower()], "319 %r" % w)
 
 
 @suite.case("WHOIS: 317 idle seconds and signon time")
@@ -270,6 +294,22 @@ def _(s):
         a.expect("NICK")
     got = a.ask("WHOWAS %s 2" % first, "369")
     s.check(len([m for m in got if m.command == "314"]) == 2, "two 314 expected: %r" % got)
+
+
+@suite.case("WHOWAS history is bounded: after 34 nicks given up the 2 oldest are gone (it keeps 32)")
+def _(s):
+    if s.kind != "chatbox":
+        raise Skip("chat-server's own bound")
+    a = s.client()
+    names = ["%sh%d" % (a.nick[:10], i) for i in range(34)]
+    for n in names:
+        a.send("NICK " + n)
+        a.expect("NICK", lambda m, n=n: m.params[0] == n)
+    names = [a.nick] + names  # the registration nick went first, then names[0..32]
+    got = a.ask("WHOWAS " + names[1], "369")
+    s.check(any(m.command == "406" for m in got), "an evicted nick is still there: %r" % got)
+    got = a.ask("WHOWAS " + names[2], "369")
+    s.one(got, "314")
 
 
 @suite.case("WHOWAS never seen: 406, then 369")

@@ -34,6 +34,7 @@ void client_drop(struct client *c, const char *reason, const char *error)
 			event_unref(e);
 		}
 		srv.nreg--;
+		whowas_add(c);
 	}
 	while (c->nrooms)
 		room_remove(c->rooms[c->nrooms - 1], c);
@@ -157,6 +158,7 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 	bool notice = kind == EV_NOTICE;
 	struct event *e;
 
+	c->spoke = srv.now; /* WHOIS idle counts from here */
 	if (target[0] == '#') {
 		struct room *r = room_find(target);
 		if (!r) {
@@ -264,6 +266,7 @@ bool set_nick(struct client *c, const char *nick)
 	struct event *e = c->flags & F_REG ? client_event(c, EV_NICK, "", nick, NULL) : NULL;
 
 	memcpy(old, c->nick, sizeof(old));
+	whowas_add(c); /* only once registered: the nick it gives up */
 	if (old[0])
 		nametab_del(&srv.nicks, &c->node);
 	strlcpy_ok(c->nick, nick, sizeof(c->nick));

@@ -233,10 +233,13 @@ void send_names(struct client *c, struct room *r)
 	char line[LINE_MAX_IRC];
 	size_t n = 0;
 	bool all = c->caps & CAP_MULTI_PREFIX, uh = c->caps & CAP_UHNAMES;
+	bool member = in_room(c, r); /* invisible (+i) members: for members only */
 
 	for (uint32_t i = 0; i <= r->n; i++) {
 		char one[NICKLEN + USERLEN + NET_ADDRSTR_MAX + 8];
 		int k = 0;
+		if (i < r->n && !member && (r->m[i].c->flags & F_INVISIBLE))
+			continue;
 		if (i < r->n) {
 			struct client *m = r->m[i].c;
 			if (uh)

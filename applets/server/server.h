@@ -10,6 +10,8 @@
  *               server-time, IRC for old history, plain text)
  *   irc_cmds.c  the IRC front end: its command table
  *   mode.c      IRC channel modes (MODE #room ...)
+ *   query.c     IRC questions: WHO/WHOX, WHOIS, WHOWAS, LIST, NAMES, LUSERS,
+ *               TIME, ADMIN, INFO, KNOCK, HELP
  *   ban.c       ban masks: +b bans, +e exceptions, +I invite exceptions,
  *               and who they stop from joining, talking or renaming
  *   invite.c    INVITE and the invitations it leaves (+i rooms)
@@ -116,6 +118,7 @@ struct client {
 	struct room **rooms;
 	char *realname, *away;
 	int64_t since, last_rx, bucket_ms; /* loop clock, ms */
+	int64_t spoke, knocked;         /* last PRIVMSG/NOTICE (WHOIS idle), KNOCK; ms */
 	uint32_t seen;                  /* broadcast generation, to send once */
 	uint32_t tokens;                /* flood tokens, in thousandths */
 	uint16_t flags;
@@ -256,6 +259,26 @@ void send_user_mode(struct client *c, const char *change);
 
 /* irc_cmds.c, mode.c */
 void room_mode(struct client *c, struct irc_msg *m);
+/* Each comma-separated ITEM of LIST (modified in place). */
+#define FOR_EACH_ITEM(item, list, save) \
+	for (char *item = strtok_r((list), ",", &(save)); item; item = strtok_r(NULL, ",", &(save)))
+
+/* query.c: the IRC commands that ask, and what registration sends of them */
+bool room_visible(const struct client *c, const struct room *r);
+void whowas_add(const struct client *c);
+void send_lusers(struct client *c);
+void send_isupport_queries(struct client *c);
+void cmd_who(struct client *c, struct irc_msg *m);
+void cmd_whois(struct client *c, struct irc_msg *m);
+void cmd_whowas(struct client *c, struct irc_msg *m);
+void cmd_list(struct client *c, struct irc_msg *m);
+void cmd_names(struct client *c, struct irc_msg *m);
+void cmd_lusers(struct client *c, struct irc_msg *m);
+void cmd_time(struct client *c, struct irc_msg *m);
+void cmd_admin(struct client *c, struct irc_msg *m);
+void cmd_info(struct client *c, struct irc_msg *m);
+void cmd_knock(struct client *c, struct irc_msg *m);
+void cmd_help(struct client *c, struct irc_msg *m);
 
 /* ban.c */
 enum ban_list { BAN_B, BAN_E, BAN_I };

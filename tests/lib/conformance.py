@@ -34,7 +34,7 @@ column shows "-". Skip() on chat-server is a SKIP line (with the reason).
 Msg (a parsed line): .tags (dict), .source ("nick!user@host" or a server),
 .nick (the source's nick), .command (upper case, or the numeric),
 .params (list, the trailing one last, nothing stripped), .raw.
-Client: .nick, .user, send(line), expect(command, pred=None) -> Msg (skips
+Client: .nick, .user, .server (the name 001 came from), send(line), expect(command, pred=None) -> Msg (skips
 other lines), ask(line, end) -> [Msg] up to and including the first END
 (a numeric or a tuple of them), sync() -> [Msg] before a PING/PONG barrier,
 absent(command, pred=None) -> True if none came before a barrier, join(room),
@@ -47,7 +47,9 @@ check(cond, why), one(msgs, command, pred=None) -> the one Msg matching.
 Servers: chat-server is CHATBOX/CHATBOX_BIN (under qemu on cross boards,
 like every test); ngircd and inspircd run natively from Debian, each with a
 generated config in a temp dir: loopback only, no DNS, no ident, no flood
-penalties, an operator "oper"/"operpass". One process per kind serves all
+penalties, an operator "oper"/"operpass".
+CONFORMANCE_PEERS=ngircd (or "" for none) runs fewer peers, and
+CONFORMANCE_CASE=TEXT only the cases whose names hold TEXT: for debugging. One process per kind serves all
 cases; each case uses fresh nicks and rooms. Every wait is bounded.
 """
 import os
@@ -114,7 +116,7 @@ class Client:
         self.buf = b""
         self.pending = []   # parsed, not yet consumed
         self.lines = []     # every raw line, for the failure message
-        self.nick = self.user = None
+        self.nick = self.user = self.server = None  # server: 001's source
         self.isupport = {}
         self.barriers = 0
 
@@ -304,9 +306,10 @@ class Inspircd:
             '<oper name="%s" password="%s" host="*@*" type="Admin">\n'
             '<files motd="%s/motd">\n<pid file="%s/pid">\n'
             '<log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="%s/log">\n'
-            '<dns timeout="1">\n<options syntaxhints="no" splitwhois="no">\n'
+            '<dns timeout="1">\n<performance nouserdns="yes">\n<options syntaxhints="no" splitwhois="no">\n'
             '<security userstats="Pu" maxtargets="20">\n'
             '<whowas groupsize="10" maxgroups="1000" maxkeep="1h">\n%s'
+            '<knock notify="numeric">\n'
             '<alias text="HELP" replace="HELPOP $2-">\n'
             '<helpop key="start" title="Help" value="Commands: see HELPOP privmsg">\n'
             '<helpop key="privmsg" title="/PRIVMSG" value="PRIVMSG target :text">\n'
@@ -363,6 +366,14 @@ class Session:
 
     def client(self, prefix="c", caps=(), realname=None, user=None, nick=None):
         """A registered client with a fresh nick (its 001..376/422 consumed)."""
+        return self._finish(self._start(prefix, caps, realname, user, nick), caps)
+
+    def clients(self, n, prefix="c"):
+        """N registered clients; registered side by side (InspIRCd takes a
+        second to welcome each)."""
+        return [self._finish(c, ()) for c in [self._start(prefix) for _ in range(n)]]
+
+    def _start(self, prefix, caps=(), realname=None, user=None, nick=None):
         c = Client(self.server.port)
         self.open.append(c)
         c.nick = nick or self._fresh(prefix)
@@ -373,11 +384,17 @@ class Session:
         c.send("USER %s 0 * :%s" % (c.user, realname or "Real " + c.nick))
         if caps:
             c.send("CAP REQ :" + " ".join(caps))
+        return c
+
+    def _finish(self, c, caps):
+        if caps:
             ack = c.expect("CAP", lambda m: m.params[1] in ("ACK", "NAK"))
             if ack.params[1] != "ACK":
                 raise Skip("capabilities %s refused" % " ".join(caps))
             c.send("CAP END")
         for m in c._take(lambda m: m.command in ("376", "422"), "end of MOTD", _TIMEOUT * 2):
+            if m.command == "001":
+                c.server = m.source
             if m.command == "005":
                 for tok in m.params[1:-1]:
                     k, eq, v = tok.partition("=")
@@ -385,9 +402,6 @@ class Session:
         if not self.isupport:
             self.isupport = c.isupport
         return c
-
-    def clients(self, n, prefix="c"):
-        return [self.client(prefix) for _ in range(n)]
 
     def oper(self, c):
         line = self.server.oper_line()
@@ -465,6 +479,7 @@ class Suite:
 
     def run(self, chatbox_args=()):
         only = os.environ.get("CONFORMANCE_PEERS", "ngircd,inspircd").split(",")
+        only_case = os.environ.get("CONFORMANCE_CASE", "")
         servers = [Chatbox(*chatbox_args)]
         servers += [cls() for cls in (Ngircd, Inspircd) if cls.kind in only]
         up = []
@@ -481,6 +496,8 @@ class Suite:
         failed = 0
         try:
             for n, (name, fn) in enumerate(self.cases):
+                if only_case and only_case not in name:
+                    continue
                 row = {}
                 for srv in up:
                     row[srv.kind] = self._run_one(srv, n, fn)
@@ -504,7 +521,9 @@ class Suite:
             print("PASS: " + name, flush=True)
             return 0
         if verdict == "SKIP":
-            print("SKIP: %s (chatbox: %s)" % (name, why), flush=True)
+            print("SKIP: %s (chatbox: %s%s)" % (name, why, "; passes on %s: still to do"
+                                                 % ", ".join(better) if better else ""),
+                  flush=True)
             return 0
         reg = " (conformance regression: passes on %s)" % ", ".join(better) if better else ""
         print("FAIL: %s%s: %s" % (name, reg, why), flush=True)
