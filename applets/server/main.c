@@ -218,7 +218,7 @@ int chat_server_main(int argc, char **argv)
 	srv.rate = 20;
 	srv.sendq = 64 * 1024;
 	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0)
-		return hash_password_main();
+		return hash_password_cmd();
 	parse_options(argc, argv, &o);
 	init_names(o.name);
 	if (o.operators) /* before dropping root: it may be root's alone */
