@@ -97,6 +97,36 @@ def _(s):
     s.check(s.one(got, "346").params[2] == mask_of(b), "346 %r" % got)
 
 
+@suite.case("a banned member with a voice still talks")
+def _(s):
+    a, b = s.clients(2)
+    room = room_of(s, a, b)
+    mode(a, room, "+v " + b.nick)
+    mode(a, room, "+b " + b.nick)
+    b.send("PRIVMSG %s :voiced and banned" % room)
+    a.expect("PRIVMSG", lambda m: m.params[-1] == "voiced and banned")
+
+
+@suite.case("+e and +I lists: a member who is no operator sees them too")
+def _(s):
+    a, b = s.clients(2)
+    room = room_of(s, a, b)
+    mode(a, room, "+e " + b.nick)
+    for letter, end in (("e", "349"), ("I", "347")):
+        got = b.ask("MODE %s %s" % (room, letter), ("482", end))
+        s.check(got[-1].command == end, "MODE %s by a non-op: %r" % (letter, got[-1]))
+
+
+@suite.case("+o/+v errors: 401 for no such nick, 441 for a non-member")
+def _(s):
+    a, b = s.clients(2)
+    room = room_of(s, a)
+    got = a.ask("MODE %s +o nosuch%s" % (room, a.nick), ("401", "441", "MODE"))
+    s.check(got[-1].command == "401", "+o of nobody: %r" % got[-1])
+    got = a.ask("MODE %s +v %s" % (room, b.nick), ("401", "441", "MODE"))
+    s.check(got[-1].command == "441", "+v of a non-member: %r" % got[-1])
+
+
 # --- +i and INVITE -----------------------------------------------------------------
 
 @suite.case("+i: 473; INVITE: 341 to the inviter, INVITE to the invitee, who joins")

@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import BIN, T, Server, case, irc, wait_for  # noqa: E402
+from chatbox_test import BIN, EMU, T, Server, case, irc, wait_for  # noqa: E402
 
 if not shutil.which("irssi") or not shutil.which("tmux"):
     T.skip("irssi moderates chat-server", "irssi or tmux not installed (make deps)")
@@ -39,7 +39,7 @@ def keys(text):
 def opers_file():
     link = os.path.join(home, "chat-server")
     os.symlink(BIN, link)
-    h = subprocess.run([link, "--hash-password"], input=PASSWORD + "\n", capture_output=True,
+    h = subprocess.run(EMU + [link, "--hash-password"], input=PASSWORD + "\n", capture_output=True,
                        text=True, timeout=30).stdout.strip()
     path = os.path.join(home, "operators")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)

@@ -180,6 +180,21 @@ with Server("-R", "0", "-O", OPERS) as srv:
         a.send("MODE #lim +I toomany")
         T.check("the 31st entry of b, e and I: 478", lambda: a.expect(r" 478 limits #lim I :"))
 
+    @case("ban masks: * and ?, case-insensitive under rfc1459 ([ is {), user@host forms")
+    def _():
+        a = irc(srv.port, "masker", join=["#masks"])
+        a.send("MODE #masks +bbb TR?LL {x}* *!*@10.9.9.9")
+        T.check("three bans, completed to nick!user@host",
+                lambda: a.expect(r"MODE #masks \+bbb TR\?LL!\*@\* \{x\}\*!\*@\* \*!\*@10\.9\.9\.9$"))
+        for nick, banned in (("troll", True), ("trxll", True), ("trll", False), ("[X]yz", True),
+                             ("xyz", False)):
+            c = irc(srv.port, nick)
+            c.send("JOIN #masks")
+            T.check("%s is %s" % (nick, "banned (474)" if banned else "let in"),
+                    lambda: c.expect(r" 474 %s #masks " % re.escape(nick) if banned else
+                                     r"^:%s!\S+ JOIN #masks" % re.escape(nick)))
+            c.close()
+
     @case("INVITE: listed with no argument (336/337), good for one JOIN")
     def _():
         a, b = irc(srv.port, "host", join=["#inv"]), irc(srv.port, "guest")

@@ -2,7 +2,8 @@
  * exceptions, and the checks that use them (join, talk, nick change).
  *
  * A mask is nick!user@host with * (any run) and ? (any one byte), matched
- * under the server's rfc1459 casemapping, as the nick table is. The three
+ * under the server's rfc1459 casemapping, as the nick table is (irc_glob,
+ * core/irc.c, the one matcher WHO and LIST use too). The three
  * lists share one array per room, at most MAXLIST entries together
  * (ISUPPORT MAXLIST=beI:MAXLIST), each charged to the memory budget. */
 #include "server.h"
@@ -36,33 +37,6 @@ bool ban_list_mode(char ch, enum ban_list *out)
 	return true;
 }
 
-/* Glob match of S against MASK (* and ?), casefolded. Iterative with one
- * backtrack point: linear in practice, O(len(mask) * len(s)) at worst,
- * both bounded by MASKLEN. */
-static bool mask_match(const char *mask, const char *s)
-{
-	const char *star = NULL, *retry = NULL;
-
-	while (*s) {
-		if (*mask == '*') {
-			star = ++mask;
-			retry = s;
-		} else if (*mask && (*mask == '?' || irc_tolower((unsigned char)*mask) ==
-							irc_tolower((unsigned char)*s))) {
-			mask++;
-			s++;
-		} else if (star) {
-			mask = star;
-			s = ++retry;
-		} else {
-			return false;
-		}
-	}
-	while (*mask == '*')
-		mask++;
-	return !*mask;
-}
-
 /* C as a mask sees it, under NICK (NULL: its own): nick!user@host. */
 static void client_mask(const struct client *c, const char *nick, char out[MASKLEN + 1])
 {
@@ -78,7 +52,7 @@ bool ban_matches(struct room *r, enum ban_list l, const struct client *c, const 
 		return false;
 	client_mask(c, nick, me);
 	for (unsigned i = 0; i < r->nmasks; i++)
-		if (r->masks[i].list == l && mask_match(r->masks[i].mask, me))
+		if (r->masks[i].list == l && irc_glob(r->masks[i].mask, me))
 			return true;
 	return false;
 }

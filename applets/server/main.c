@@ -49,7 +49,7 @@
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
 //usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE]
-//usage:chat-server --hash-password
+//usage:   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
@@ -218,7 +218,7 @@ int chat_server_main(int argc, char **argv)
 	srv.rate = 20;
 	srv.sendq = 64 * 1024;
 	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0)
-		return hash_password_main();
+		return hash_password_cmd();
 	parse_options(argc, argv, &o);
 	init_names(o.name);
 	if (o.operators) /* before dropping root: it may be root's alone */

@@ -143,20 +143,14 @@ static void room_mode_one(struct client *c, struct room *r, bool plus, char ch, 
 	mode_out_add(o, plus, ch, arg);
 }
 
-/* A list mode letter with no parameter: the list, to those who may see
- * it (bans to anyone, exceptions to the room's and the server's ops). */
+/* A list mode letter with no parameter: the list, to anyone (as ngIRCd
+ * and InspIRCd show them: the masks say nothing a room's traffic hides). */
 static void list_query(struct client *c, struct room *r, char ch)
 {
 	enum ban_list l;
-	struct member *me = member_of(r, c);
 
-	if (!ban_list_mode(ch, &l))
-		return;
-	if (l != BAN_B && !(c->flags & F_OPER) && !(me && (me->modes & M_OP))) {
-		numeric(c, "482", "%s :You're not channel operator", r->name);
-		return;
-	}
-	ban_list_send(c, r, l);
+	if (ban_list_mode(ch, &l))
+		ban_list_send(c, r, l);
 }
 
 /* MODE #room CHANGES ARGS... on R, what changed into O. At most MAXMODES

@@ -140,7 +140,7 @@ static bool read_password(char *pw, size_t size)
 
 /* chatbox chat-server --hash-password: a password on stdin, its SHA-512
  * crypt hash (16 random salt characters) on stdout. */
-int hash_password_main(void)
+int hash_password_cmd(void)
 {
 	static const char b64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 	char pw[PASSLEN + 2], salt[3 + 16 + 2] = "$6$", h[SHA512_CRYPT_MAX];

@@ -300,7 +300,7 @@ void invites_drop_room(struct room *r);
 
 /* oper.c */
 int operators_load(const char *path);
-int hash_password_main(void);
+int hash_password_cmd(void);
 void oper_login(struct client *c, const char *name, const char *password);
 void oper_kill(struct client *c, const char *nick, const char *reason);
 void wallops(struct client *c, const char *text);
