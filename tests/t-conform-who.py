@@ -67,6 +67,17 @@ def _(s):
     s.check(w.params[6] == "H*", "flags %r" % w.params[6])
 
 
+@suite.case("WHO #room o: server operators only (RFC 2812)")
+def _(s):
+    a, b = s.clients(2)
+    room = s.room()
+    a.join(room)
+    b.join(room)
+    s.oper(b)
+    nicks = {m.params[5] for m in a.ask("WHO %s o" % room, "315") if m.command == "352"}
+    s.check(nicks == {b.nick}, "WHO o gave %r" % nicks)
+
+
 @suite.case("WHO with multi-prefix: every prefix, highest first (H@+)")
 def _(s):
     a = s.client(caps=("multi-prefix",))

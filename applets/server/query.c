@@ -51,12 +51,14 @@ static const char whox_order[] = "tcuihsnfdlaor";
 struct whox {
 	unsigned fields;          /* 0: plain WHO, 352 */
 	char token[4];
+	bool opers;               /* "o" (before any '%'): server operators only */
 };
 
 static void whox_parse(struct whox *x, const char *arg)
 {
 	const char *p = strchr(arg, '%');
 	memset(x, 0, sizeof(*x));
+	x->opers = memchr(arg, 'o', p ? (size_t)(p - arg) : strlen(arg)) != NULL;
 	if (!p)
 		return;
 	for (p++; *p && *p != ','; p++) {
@@ -116,6 +118,8 @@ static void who_row(struct client *c, const char *where, struct client *w, uint8
 		    const struct whox *x)
 {
 	char flags[8];
+	if (x->opers && !(w->flags & F_OPER))
+		return;
 	if (x->fields) {
 		whox_row(c, where, w, modes, x);
 		return;
