@@ -307,6 +307,12 @@ static bool list_cond_parse(struct list_cond *k, char *item)
 	return end != item + 1 && !*end;
 }
 
+/* (a clock set back counts as no time at all) */
+static unsigned long minutes_since(time_t then, time_t now)
+{
+	return now > then ? (unsigned long)(now - then) / 60 : 0;
+}
+
 static bool list_cond_ok(const struct list_cond *k, const struct room *r, time_t now)
 {
 	unsigned long v;
@@ -314,11 +320,11 @@ static bool list_cond_ok(const struct list_cond *k, const struct room *r, time_t
 	case 'M': return irc_glob(k->mask, r->name);
 	case 'N': return !irc_glob(k->mask, r->name);
 	case 'U': v = r->n; break;
-	case 'C': v = (unsigned long)(now - r->created) / 60; break;
+	case 'C': v = minutes_since(r->created, now); break;
 	default:
 		if (!r->topic)
 			return false;
-		v = (unsigned long)(now - r->topic_time) / 60;
+		v = minutes_since(r->topic_time, now);
 	}
 	return k->op == '<' ? v < k->n : v > k->n;
 }
