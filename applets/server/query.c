@@ -12,6 +12,7 @@
 #include <time.h>
 
 #define WHO_MAX     100 /* rows of a WHO by mask (a room's WHO lists it all) */
+#define WHO_MASKLEN 64  /* longer masks match nobody: each glob costs mask x field */
 #define LIST_CONDS  8   /* ELIST conditions of one LIST */
 #define KNOCK_MS    60000 /* one KNOCK a minute per client */
 
@@ -145,6 +146,8 @@ static void who_mask(struct client *c, const char *mask, const struct whox *x)
 			who_row(c, "*", w, 0, x);
 		return;
 	}
+	if (strlen(mask) > WHO_MASKLEN)
+		return;
 	for (struct client *w = srv.clients; w && rows < WHO_MAX; w = w->next) {
 		if (!(w->flags & F_REG) || (w->flags & F_CLOSING) ||
 		    ((w->flags & F_INVISIBLE) && !share_room(c, w)))
