@@ -23,8 +23,9 @@ and why chat-server does what it does:
     the issue asks (the default room has no room operator at all).
   - -b of a bare nick: InspIRCd wants the mask as set (698); chat-server
     completes it as +b does, ngIRCd too.
-  - ngIRCd's OPER fails in this harness (464: its operator config, not a
-    mode difference)."""
+  - OPER right after a wrong one: ngIRCd does not answer within the wait
+    (it holds a client back after a failed OPER); chat-server answers at
+    once and locks an address out only after 3 failures (491)."""
 import os
 import sys
 
