@@ -3,7 +3,29 @@
 run against chat-server, ngIRCd and InspIRCd alike (tests/lib/conformance.py):
 +b/+e/+I with their lists, +i with INVITE, +m with +v, +k, +l, +s/+p,
 MODE with several changes, 324/329, OPER and KILL. The cases check the
-numerics and parameters modern IRC fixes, not any server's wording."""
+numerics and parameters modern IRC fixes, not any server's wording.
+
+Where the peers differ from chat-server (the table at the end shows it),
+and why chat-server does what it does:
+  - a banned member's NICK: InspIRCd refuses it (447), ngIRCd lets it
+    through; chat-server refuses, with InspIRCd's 447, or a ban is shed by
+    renaming.
+  - MODE +l nonsense: InspIRCd announces +l 0; ngIRCd and chat-server
+    change nothing (chat-server says 696, as modern IRC has it).
+  - +v/+o of someone not in the room: InspIRCd says nothing; ngIRCd and
+    chat-server say 441.
+  - +s with +p: ngIRCd drops +p (RFC 2811 makes them exclusive); InspIRCd
+    and chat-server keep both (each hides the room; neither says more).
+  - KILL: ngIRCd's ERROR reads "KILLed by nick: reason"; chat-server's is
+    InspIRCd's "Killed (nick (reason))", which the issue asks for.
+  - an operator's MODE/KICK in a room it is not in: both peers refuse
+    without extra privileges or modules; chat-server's operators may, as
+    the issue asks (the default room has no room operator at all).
+  - -b of a bare nick: InspIRCd wants the mask as set (698); chat-server
+    completes it as +b does, ngIRCd too.
+  - OPER right after a wrong one: ngIRCd does not answer within the wait
+    (it holds a client back after a failed OPER); chat-server answers at
+    once and locks an address out only after 3 failures (491)."""
 import os
 import sys
 

@@ -113,5 +113,8 @@ with Server("-R", "0", "-O", opers_file()) as srv:
         T.check("the room sees it quit", lambda: w.expect(r"^:pest!\S+ QUIT :Killed \(sheriff \(spam\)\)$"))
         p.send("/help")
         T.check("/help now shows /kill", lambda: p.expect(r"^-- +/kill NICK REASON"))
+        p.send("/wallops meeting at noon")
+        T.check("/wallops: an operator reads it as -- !nick! text",
+                lambda: p.expect(r"^-- !sheriff! meeting at noon$"))
 
 T.done()

@@ -86,7 +86,9 @@ static void plain_register(struct client *c, char *line)
 	srv.nreg++;
 	say_plain(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick, srv.lobby);
 	msg("%s (%s) joined, plain text", c->nick, c->host);
-	join_room(c, srv.lobby, NULL); /* the default room has no key (room_mode) */
+	/* no key: a server operator's +k, +i or +b there keeps plain users
+	 * out too, as meant */
+	join_room(c, srv.lobby, NULL);
 }
 
 static void plain_who(struct client *c, const char *name)

@@ -92,7 +92,8 @@ int room_enter(struct room *r, struct client *c)
 	c->rooms[c->nrooms++] = r;
 	r->m[r->n].c = c;
 	/* The first one in runs the room; nobody runs the default room, which
-	 * stays open to everyone: no key, limit or kick by whoever came first. */
+	 * stays open to everyone: no key, limit or kick by whoever came first
+	 * (server operators may: oper.c). */
 	r->m[r->n].modes = r->n == 0 && !r->keep ? M_OP : 0;
 	r->n++;
 	return 0;
