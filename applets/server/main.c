@@ -48,7 +48,8 @@
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-D DIR [-F MS] [-J KIB]]
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-D DIR [-F MS] [-J KIB]]
+//usage:   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
@@ -72,6 +73,8 @@
 //usage:	-D DIR	Keep room history on disk in DIR, across restarts
 //usage:	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
 //usage:	-J KIB	At most KIB KiB on disk in DIR (64..1048576, default 1024)
+//usage:	-O FILE	Server operators: NAME HASH lines, not readable by others
+//usage:	--hash-password	Read a password on stdin, print the HASH for -O
  *
  * Options, setup and the loop; server.h says where the rest is.
  */
@@ -106,7 +109,7 @@ static void drop_privileges(const char *user)
 	struct passwd *pw;
 	if (geteuid() != 0)
 		return;
-	pw = getpwnam(user);
+	pw = user ? getpwnam(user) : NULL;
 	if (!pw)
 		die("-u: no user '%s'", user);
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
@@ -155,7 +158,7 @@ static void init_names(const char *name)
 }
 
 struct options {
-	const char *addrs[MAXLISTEN + 1], *user, *name, *state_dir;
+	const char *addrs[MAXLISTEN + 1], *user, *name, *operators, *state_dir;
 	unsigned long sync_ms, state_kib;
 	int naddrs;
 	bool foreground, use_syslog, announce;
@@ -166,7 +169,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	unsigned long secs = 180, mem_kib = BUDGET_DEFAULT_KIB;
 	int c;
 
-	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:D:F:J:")) != -1) {
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:O:D:F:J:")) != -1) {
 		switch (c) {
 		case 'f': o->foreground = true; break;
 		case 'S': o->use_syslog = true; break;
@@ -192,6 +195,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'D': o->state_dir = optarg; break;
 		case 'F': o->sync_ms = opt_uint('F', optarg, 0, 3600000); break;
 		case 'J': o->state_kib = opt_uint('J', optarg, STORE_KIB_MIN, STORE_KIB_MAX); break;
+		case 'O': o->operators = optarg; break;
 		default: break;
 		}
 	}
@@ -223,8 +227,12 @@ int chat_server_main(int argc, char **argv)
 	srv.per_addr = 50;
 	srv.rate = 20;
 	srv.sendq = 64 * 1024;
+	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0)
+		return hash_password_cmd();
 	parse_options(argc, argv, &o);
 	init_names(o.name);
+	if (o.operators) /* before dropping root: it may be root's alone */
+		operators_load(o.operators);
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
