@@ -8,6 +8,7 @@
  *   queue.c        lines typed, kept until the server confirmed them
  *   commands.c     /commands and chat lines the user typed
  *   rooms.c        joined rooms and who is in them
+ *   replies.c      numerics, modes, invites, anything else the server says
  *   show.c         what is shown: the one way to the screen or stdout
  *   script.c       script mode: stdin lines
  *   tty.c          the terminal interface (CLIENT_TTY); screen.c draws it
@@ -29,6 +30,7 @@
 #define NICK_MAX     30
 #define NICK_SAFE    9      /* RFC 1459's nick length: every server takes it */
 #define ROOM_MAX     50
+#define KEY_MAX      32     /* a room key (+k) kept for rejoining */
 #define MAX_ROOMS    16
 #define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
@@ -53,6 +55,7 @@ enum conn_state { OFFLINE, CONNECTING, REGISTERING, ONLINE };
 
 struct room {
 	char name[ROOM_MAX + 1];
+	char key[KEY_MAX + 1]; /* its +k key, sent again when rejoining */
 	char **names;    /* malloc'd, grows to at most MAX_NAMES */
 	int cap;
 	int nnames;
@@ -100,6 +103,8 @@ struct cl_id {
 struct cl_rooms {
 	struct room list[MAX_ROOMS];
 	int n, cur;
+	/* The last /join #room KEY: the key is the room's once we are in. */
+	char join_room[ROOM_MAX + 1], join_key[KEY_MAX + 1];
 };
 
 /* Lines not yet confirmed (queue.c). */
@@ -122,6 +127,7 @@ struct cl_script {
 	bool stdin_file, stdin_eof, draining;
 	struct timer stdin_timer;
 	char *buf;        /* STDIN_MAX bytes, allocated in script mode */
+	bool replies;     /* it asked the server something: print the answers */
 	size_t len;
 };
 
@@ -170,6 +176,11 @@ void cl_watchdog_fire(struct loop *l, struct timer *t);
 void cl_handle_line(char *line);
 void cl_first_nick(void);
 
+/* replies.c */
+void cl_on_numeric(struct irc_msg *m, int num);
+void cl_on_mode(struct irc_msg *m, const char *from);
+void cl_on_other(struct irc_msg *m, const char *from);
+
 /* queue.c */
 void cl_say(const char *target, const char *text, bool action);
 void cl_queue_send(void);
@@ -195,6 +206,7 @@ bool cl_is_me(const char *nick);
 void cl_out_flush(void);
 void cl_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cl_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_show_message(const char *tags, const char *room, const char *from, const char *text,
 		     bool action, bool notice);
 void cl_clean(char *dst, size_t size, const char *src);

@@ -17,6 +17,9 @@ static void show_help(void)
 		"/nick NEW       change nick         /who       who is in the room",
 		"/rooms          list rooms          /topic [text] show or set it",
 		"/away [text]    set or clear away   /quote RAW  send a raw IRC line",
+		"/join #room [key]   /whois NICK     /invite NICK [#room]",
+		"/kick [#room] NICK [reason]   /ban NICK|MASK   /unban MASK",
+		"/op NICK..  /deop NICK..  /voice NICK..  /mode [#room|me] [+-modes args]",
 		"/quit [bye]     leave (also Ctrl-C, Ctrl-D on an empty line, 'exit')",
 		"PgUp/PgDn scroll, Tab completes nicks, Up/Down recall lines",
 	};
@@ -25,10 +28,14 @@ static void show_help(void)
 }
 
 
-static void join_room(const char *name)
+static void join_room(char *arg)
 {
-	char room[ROOM_MAX + 2];
-	snprintf(room, sizeof(room), "%s%s", name[0] == '#' ? "" : "#", name);
+	char room[ROOM_MAX + 2], *key = strchr(arg, ' ');
+	if (key) {
+		*key++ = '\0';
+		key += strspn(key, " ");
+	}
+	snprintf(room, sizeof(room), "%s%s", arg[0] == '#' ? "" : "#", arg);
 	struct room *r = cl_find_room(room);
 	if (r) {
 		client.rooms.cur = (int)(r - client.rooms.list);
@@ -36,10 +43,119 @@ static void join_room(const char *name)
 		return;
 	}
 	if (!irc_room_valid(room, ROOM_MAX)) {
-		cl_show("'%s' is not a room name: try /join #kitchen", name);
+		cl_show("'%s' is not a room name: try /join #kitchen", arg);
 		return;
 	}
-	cl_send_raw("JOIN %s", room);
+	if (key && (!key[0] || strlen(key) > KEY_MAX || strchr(key, ' '))) {
+		cl_show("usage: /join #room [key] (a key is one word of at most %d bytes)", KEY_MAX);
+		return;
+	}
+	/* The key is the room's once the server lets us in (irc_in.c). */
+	strlcpy_ok(client.rooms.join_room, room, sizeof(client.rooms.join_room));
+	strlcpy_ok(client.rooms.join_key, key ? key : "", sizeof(client.rooms.join_key));
+	cl_send_raw("JOIN %s%s%s", room, key ? " " : "", key ? key : "");
+}
+
+/* The next word of *ARG (cut off there), or "" when none is left. */
+static char *word(char **arg)
+{
+	char *w = *arg + strspn(*arg, " "), *end = w + strcspn(w, " ");
+	*arg = end + strspn(end, " ");
+	if (*end)
+		*end = '\0';
+	return w;
+}
+
+/* A room named first in ARG ("/kick #room bo"), else the current one. */
+static const char *room_arg(char **arg, const char *cur)
+{
+	return **arg == '#' ? word(arg) : cur;
+}
+
+/* /op a b c: "MODE #room +ooo a b c"; at most 4 nicks per line, as servers
+ * take (chat-server's MODES=4). */
+static void nick_modes(const char *room, const char *cmd, const char *change, char *arg)
+{
+	char letters[8] = "", nicks[4 * (NICK_MAX + 1) + 1] = "";
+	int n = 0;
+	for (char *nick = word(&arg); nick[0] && n < 4; nick = word(&arg), n++) {
+		if (!irc_nick_valid(nick, NICK_MAX)) {
+			cl_show("'%s' is not a nick", nick);
+			return;
+		}
+		letters[n] = change[1];
+		strcat(nicks, " ");
+		strcat(nicks, nick);
+	}
+	if (!n || arg[0]) {
+		cl_show("usage: /%s NICK... (1 to 4 nicks)", cmd);
+		return;
+	}
+	cl_send_raw("MODE %s %c%s%s", room, change[0], letters, nicks);
+}
+
+/* A mask for /ban: a bare nick bans that nick from anywhere. */
+static void ban(const char *room, char sign, const char *who)
+{
+	if (!who[0]) {
+		cl_send_raw("MODE %s +b", room); /* the list of bans */
+		return;
+	}
+	bool mask = strpbrk(who, "!@*") != NULL;
+	cl_send_raw("MODE %s %cb %s%s", room, sign, who, mask ? "" : "!*@*");
+}
+
+/* Moderation and queries (/kick /ban /op /mode /invite /whois): true
+ * when CMD was one of them. The server says whether we may. */
+static bool mod_command(const char *cmd, char *arg, const char *cur)
+{
+	static const char *const nickmode[][2] = {
+		{ "op", "+o" }, { "deop", "-o" }, { "voice", "+v" }, { "devoice", "-v" },
+	};
+	char first[NICK_MAX + 2];
+	snprintf(first, sizeof(first), "%.*s", (int)MIN(strcspn(arg, " "), NICK_MAX + 1), arg);
+	for (size_t i = 0; i < ARRAY_LEN(nickmode); i++)
+		if (!strcmp(cmd, nickmode[i][0])) {
+			if (cur)
+				nick_modes(cur, cmd, nickmode[i][1], arg);
+			else
+				cl_show("not in a room: /%s works in the room you are in", cmd);
+			return true;
+		}
+	if (!strcmp(cmd, "whois")) {
+		const char *nick = word(&arg);
+		if (nick[0])
+			cl_send_raw("WHOIS %s", nick);
+		else
+			cl_show("usage: /whois NICK");
+	} else if (!strcmp(cmd, "kick")) {
+		const char *room = room_arg(&arg, cur), *nick = word(&arg);
+		if (room && nick[0])
+			cl_send_raw("KICK %s %s%s%s", room, nick, arg[0] ? " :" : "", arg);
+		else
+			cl_show("usage: /kick [#room] NICK [reason]");
+	} else if (!strcmp(cmd, "ban") || !strcmp(cmd, "unban")) {
+		const char *room = room_arg(&arg, cur);
+		if (room)
+			ban(room, cmd[0] == 'b' ? '+' : '-', word(&arg));
+	} else if (!strcmp(cmd, "invite")) {
+		const char *nick = word(&arg), *room = arg[0] ? word(&arg) : cur;
+		if (nick[0] && room)
+			cl_send_raw("INVITE %s %s", nick, room);
+		else
+			cl_show("usage: /invite NICK [#room]");
+	} else if (!strcmp(cmd, "mode")) {
+		/* "/mode +t", "/mode #room +k key", "/mode me +i" (our own modes) */
+		bool self = !strcmp(first, "me") || !irc_casecmp(first, client.id.nick);
+		const char *target = arg[0] == '#' || self ? word(&arg) : cur;
+		if (self)
+			target = client.id.nick;
+		if (target)
+			cl_send_raw("MODE %s%s%s", target, arg[0] ? " " : "", arg);
+	} else {
+		return false;
+	}
+	return true;
 }
 
 /* A /command; true if it was one (so not chat text). */
@@ -86,6 +202,8 @@ static void run_command(char *line)
 		cl_show("not connected: /%s not sent", cmd);
 		return;
 	}
+	/* What the server answers goes to a script's stdout from now on. */
+	client.script.replies = true;
 	if (!strcmp(cmd, "join") && *arg) {
 		join_room(arg);
 	} else if (!strcmp(cmd, "part") || !strcmp(cmd, "leave")) {
@@ -112,7 +230,7 @@ static void run_command(char *line)
 			cl_send_raw("AWAY");
 	} else if (!strcmp(cmd, "quote") && *arg) {
 		cl_send_raw("%s", arg);
-	} else {
+	} else if (!mod_command(cmd, arg, room)) {
 		cl_show("unknown command /%s: try /help", cmd);
 	}
 }

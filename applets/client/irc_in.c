@@ -108,8 +108,10 @@ static void on_welcome(struct irc_msg *m)
 	client.net.backoff_ms = 0;
 	client.net.retries = 0;
 	cl_show("connected to %s:%u as %s", client.net.host, client.net.port, client.id.nick);
-	for (int i = 0; i < client.rooms.n; i++)
-		cl_send_raw("JOIN %s", client.rooms.list[i].name);
+	for (int i = 0; i < client.rooms.n; i++) {
+		const struct room *r = &client.rooms.list[i];
+		cl_send_raw("JOIN %s%s%s", r->name, r->key[0] ? " " : "", r->key);
+	}
 	/* The PONG comes back after the JOINs were handled: then we are in. */
 	cl_send_raw("PING :" READY_TOKEN);
 }
@@ -128,6 +130,8 @@ static void on_join(struct irc_msg *m, const char *from)
 		if (!rejoin) /* a new room becomes the current one; rejoins keep it */
 			client.rooms.cur = (int)(r - client.rooms.list);
 		cl_names_clear(r);
+		if (!irc_casecmp(client.rooms.join_room, r->name)) /* /join #room KEY */
+			strlcpy_ok(r->key, client.rooms.join_key, sizeof(r->key));
 		cl_show("you joined %s", r->name);
 	} else if ((r = cl_find_room(room))) {
 		cl_show("%s joined %s", from, r->name);
@@ -147,7 +151,7 @@ static void on_part(struct irc_msg *m, const char *who, const char *by, const ch
 	if (why && why[0])
 		snprintf(reason, sizeof(reason), " (%s)", why);
 	if (cl_is_me(who) && by)
-		cl_show("you were kicked from %s by %s%s", r->name, by, reason);
+		cl_alert("you were kicked from %s by %s%s", r->name, by, reason);
 	else if (cl_is_me(who))
 		cl_show("you left %s%s", r->name, reason);
 	else if (by)
@@ -189,23 +193,6 @@ static void on_nick(const char *from, const char *to)
 	cl_draw_bottom();
 }
 
-static void on_names(struct irc_msg *m)
-{
-	struct room *r;
-	if (m->nparams < 4 || !(r = cl_find_room(m->params[2])))
-		return;
-	if (r->names_done) {
-		cl_names_clear(r);
-		r->names_done = false;
-	}
-	char copy[IRC_MAX_LINE];
-	strlcpy_ok(copy, m->params[3], sizeof(copy));
-	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
-		cl_name_add(r, tok + strspn(tok, "@+%~&"));
-	if (ui_on())
-		cl_show("in %s: %s", r->name, m->params[3]);
-}
-
 static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
 {
 	const char *target = m->params[0];
@@ -237,7 +224,6 @@ static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
 
 static void on_numeric(struct irc_msg *m, int num)
 {
-	const char *last = m->params[m->nparams - 1];
 	switch (num) {
 	case 1: on_welcome(m); return;
 	case 5: on_isupport(m); return;
@@ -247,32 +233,9 @@ static void on_numeric(struct irc_msg *m, int num)
 			return;
 		}
 		break;
-	case 353: on_names(m); return;
-	case 332: /* topic */
-		if (m->nparams > 2)
-			cl_show("topic of %s: %s", m->params[1], last);
-		return;
-	case 322: /* a room in the LIST */
-		if (m->nparams > 2)
-			cl_show("%s (%s user%s) %s", m->params[1], m->params[2],
-			     strcmp(m->params[2], "1") ? "s" : "", m->nparams > 3 ? last : "");
-		return;
-	case 301: /* away */
-		if (m->nparams > 2)
-			cl_show("%s is away: %s", m->params[1], last);
-		return;
-	case 305: case 306: case 323: case 331: cl_show("%s", last); return;
 	default: break;
 	}
-	if (num >= 400 && num < 600) {
-		/* "<me> [subject] :text": say what failed and why. */
-		if (m->nparams > 2)
-			cl_alert("%s: %s", m->params[1], last);
-		else
-			cl_alert("%s", last);
-		if (!client.net.ever_online && (num == 465 || num == 464))
-			cl_conn_lost(last);
-	}
+	cl_on_numeric(m, num); /* replies.c: everything else, in words */
 }
 
 void cl_handle_line(char *line)
@@ -332,5 +295,9 @@ void cl_handle_line(char *line)
 		on_cap(&m);
 	} else if (irc_cmd_is(&m, "ERROR")) {
 		cl_conn_lost(m.params[0]); /* the server closes the link after it */
+	} else if (irc_cmd_is(&m, "MODE")) {
+		cl_on_mode(&m, fromc);
+	} else {
+		cl_on_other(&m, fromc);
 	}
 }

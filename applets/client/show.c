@@ -73,18 +73,26 @@ void cl_clean(char *dst, size_t size, const char *src)
 	text_safe_str(dst, size, src, CL_TEXT_FLAGS);
 }
 
-/* An informational line on screen; scripts stay quiet unless ALWAYS. */
-static void vshow(bool always, const char *fmt, va_list ap)
+enum shown { SCREEN_ONLY, ALSO_STDERR, REPLY };
+
+/* An informational line on screen. In script mode an alert goes to
+ * stderr, and a server's reply to stdout once the script asked for one
+ * (/quote, /whois...: "HH:MM -!- text"); the rest stays quiet there. */
+static void vshow(enum shown how, const char *fmt, va_list ap)
 {
 	char raw[1024], clean[1024], line[1100], hm[8];
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	cl_clean(clean, sizeof(clean), raw); /* it may quote what peers sent */
+	msg_time(NULL, hm);
 	if (!ui_on()) {
-		if (always)
+		if (how == ALSO_STDERR) {
 			msg("%s", clean);
+		} else if (how == REPLY && client.script.replies) {
+			printf("%s -!- %s\n", hm, clean);
+			cl_out_flush();
+		}
 		return;
 	}
-	msg_time(NULL, hm);
 	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
 	cl_add_line(line, 0, 0, 0, false);
 }
@@ -93,7 +101,7 @@ void cl_show(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vshow(false, fmt, ap);
+	vshow(SCREEN_ONLY, fmt, ap);
 	va_end(ap);
 }
 
@@ -102,7 +110,16 @@ void cl_alert(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vshow(true, fmt, ap);
+	vshow(ALSO_STDERR, fmt, ap);
+	va_end(ap);
+}
+
+/* What the server answered: also on a script's stdout once it asked. */
+void cl_reply(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(REPLY, fmt, ap);
 	va_end(ap);
 }
 
