@@ -78,7 +78,8 @@ static void nick_modes(const char *room, const char *cmd, const char *change, ch
 {
 	char letters[8] = "", nicks[4 * (NICK_MAX + 1) + 1] = "";
 	int n = 0;
-	for (char *nick = word(&arg); nick[0] && n < 4; nick = word(&arg), n++) {
+	for (; n < 4 && arg[0]; n++) {
+		const char *nick = word(&arg);
 		if (!irc_nick_valid(nick, NICK_MAX)) {
 			cl_show("'%s' is not a nick", nick);
 			return;
