@@ -60,6 +60,10 @@ def hostile_lines(nick):
         b":irc.test 301 " + n + b" aw" + BAD + b"ay :away" + BAD,
         b":irc.test 322 " + n + b" #li" + BAD + b"st 3 :listtopic" + BAD,
         b":irc.test 305 " + n + b" :back" + BAD,
+        b":mo" + BAD + b"!u@h MODE #lobby +ov o" + BAD + b"p v" + BAD,
+        b":in" + BAD + b"!u@h INVITE " + n + b" :#inv" + BAD,
+        b":irc.test 311 " + n + b" wh" + BAD + b"o u" + BAD + b" h" + BAD + b" * :real" + BAD,
+        b":irc.test 333 " + n + b" #lobby set" + BAD + b"ter 1700000000",
         b":" + n + b"!u@h JOIN " + BAD_ROOM,
         b":bo!u@h PRIVMSG #lobby :END",
     ]
@@ -137,8 +141,19 @@ def terminal_cases():
             tmux("send-keys", "-t", "t", "-l", "/help")  # a barrier: the screen after Tab
             tmux("send-keys", "-t", "t", "Enter")
             wait_for(lambda: screen_has("Tab completes nicks"), TIMEOUT, what="/help shown")
+            # Once in, what the client has no words for is shown as it came:
+            # a numeric and a command unknown to it.
+            srv.send(b":irc.test 999 safe ar" + BAD + b"g :numeric" + BAD)
+            srv.send(b":fr" + BAD + b"!u@h FROB #lobby :frob" + BAD)
+            wait_for(lambda: ("frob" + LEFT).encode() in terminal_bytes(raw)[1], TIMEOUT,
+                     what="the unknown command shown")
             data, own = terminal_bytes(raw)
-            shown = ["topic of #lobby: topic" + LEFT, "in #lobby: comp%slete" % LEFT,
+            shown = ["topic of #lobby: topic" + LEFT,
+                     "mode/#lobby [+ov o%sp v%s] by mo%s" % (LEFT, LEFT, LEFT),
+                     "in%s invites you to #inv%s" % (LEFT, LEFT),
+                     "wh%so is u%s@h%s (real%s)" % (LEFT, LEFT, LEFT, LEFT),
+                     "topic of #lobby set by set%ster" % LEFT,
+                     "ar%sg numeric%s" % (LEFT, LEFT), "fr%s FROB #lobby frob%s" % (LEFT, LEFT), "in #lobby: comp%slete" % LEFT,
                      "qu quit (quitreason%s)" % LEFT, "na is now re" + LEFT, "[%s]" % LEFT_ROOM, "| %s " % LEFT_ROOM,
                      "op was kicked from #lobby by ki%s (kickreason%s)" % (LEFT, LEFT),
                      "pa left #lobby (partreason%s)" % LEFT]
