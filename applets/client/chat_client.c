@@ -36,12 +36,13 @@
 //config:	  MIPS next to chat-discover or the server's announcer (the
 //config:	  mDNS code is shared), 13 KB and 20 KB without them; about
 //config:	  60 KB of memory while it looks.
-//usage:chat-client [-s] [-n NICK] [-r ROOM] [-p PORT] [HOST[:PORT]]
+//usage:chat-client [-1s] [-n NICK] [-r ROOM] [-p PORT] [HOST[:PORT]]
 //usage:
 //usage:Chat on a chat-server (or any IRC server) from a terminal or a script.
 //usage:HOST may be a name, an IPv4 address or [IPv6%scope]. Without HOST, the
 //usage:chat server of this network is found over mDNS (see chat-discover).
 //usage:
+//usage:	-1	One stream for all rooms (no windows)
 //usage:	-s	Script mode: stdin lines are sent, messages printed
 //usage:		(also when stdin or stdout is not a terminal)
 //usage:	-n NICK	Nickname (default $USER)
@@ -156,8 +157,9 @@ static void parse_args(int argc, char **argv)
 	int c;
 
 	default_nick(client.id.want_nick, sizeof(client.id.want_nick));
-	while ((c = next_opt(argc, argv, "sn:r:p:")) != -1) {
+	while ((c = next_opt(argc, argv, "1sn:r:p:")) != -1) {
 		switch (c) {
+		case '1': client.tty.w.single = true; break;
 		case 's': client.script.on = true; break;
 		case 'n':
 			if (!irc_nick_valid(optarg, NICK_MAX))

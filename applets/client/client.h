@@ -12,6 +12,7 @@
  *   show.c         what is shown: the one way to the screen or stdout
  *   script.c       script mode: stdin lines
  *   tty.c          the terminal interface (CLIENT_TTY); screen.c draws it
+ *   win.c          windows, one per room and private chat (CLIENT_WINDOWS)
  *   pick.c         which server, when no HOST is given (CLIENT_DISCOVERY) */
 #pragma once
 
@@ -131,9 +132,24 @@ struct cl_script {
 	size_t len;
 };
 
+/* Windows (win.c, CLIENT_WINDOWS): 0 is the status window. */
+#define MAX_WINS 20
+struct cl_win {
+	char name[ROOM_MAX + 1]; /* a room, a nick, or "" (status) */
+	uint8_t act;             /* unseen lines: 1 chatter, 2 a mention or private */
+	bool rang;               /* the bell rang for it since it was seen */
+};
+struct cl_wins {
+	struct cl_win list[MAX_WINS];
+	int n, cur;
+	bool single;             /* -1: one stream, as without windows */
+};
+
 /* The terminal interface (tty.c). */
 struct cl_tty {
 	bool on, colour;
+	bool esc;         /* the key before was ESC: Alt-N */
+	struct cl_wins w;
 	struct screen scr;
 	struct lineedit le;
 	char keys[32];
@@ -157,6 +173,12 @@ extern struct cl_state client;
 static inline bool ui_on(void)
 {
 	return ENABLE_CLIENT_TTY && client.tty.on;
+}
+
+/* Windows are in use: the terminal interface, built with them, no -1. */
+static inline bool wins_on(void)
+{
+	return ENABLE_CLIENT_WINDOWS && ui_on() && !client.tty.w.single;
 }
 
 /* chat_client.c */
@@ -205,6 +227,9 @@ bool cl_is_me(const char *nick);
 /* show.c: everything from the network shown goes through text_safe() */
 void cl_out_flush(void);
 void cl_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ... in the window of WHERE (a room or nick; NULL: the one shown) */
+void cl_show_in(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cl_reply_in(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cl_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_show_message(const char *tags, const char *room, const char *from, const char *text,
@@ -222,7 +247,17 @@ void cl_stdin_timer_fire(struct loop *l, struct timer *t);
 void cl_ui_start(void);
 void cl_tty_draw_bottom(void);
 void cl_tty_draw_all(void);
-void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite);
+void cl_add_line(const char *where, const char *text, size_t nick_at, size_t nick_len,
+		 uint8_t colour, bool hilite);
+
+/* win.c (CLIENT_WINDOWS), called only when wins_on() */
+int cl_win_find(const char *name);
+int cl_win_for(const char *name);
+int cl_win_line(const char *where, bool hilite);
+void cl_win_select(int i);
+void cl_win_close(int i);
+void cl_win_activity(char *out, size_t size);
+const char *cl_win_name(void);
 
 /* pick.c (CLIENT_DISCOVERY) */
 void cl_pick_server(char host[NET_HOST_MAX], unsigned *port, bool interactive);

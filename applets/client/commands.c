@@ -18,6 +18,7 @@ static void show_help(void)
 		"/rooms          list rooms          /topic [text] show or set it",
 		"/away [text]    set or clear away   /quote RAW  send a raw IRC line",
 		"/join #room [key]   /whois NICK     /invite NICK [#room]",
+		"/win N, Alt-1..9, Ctrl-X/Ctrl-P: windows   /close [N]   /query NICK",
 		"/kick [#room] NICK [reason]   /ban NICK|MASK   /unban MASK",
 		"/op NICK..  /deop NICK..  /voice NICK..  /mode [#room|me] [+-modes args]",
 		"/quit [bye]     leave (also Ctrl-C, Ctrl-D on an empty line, 'exit')",
@@ -39,6 +40,8 @@ static void join_room(char *arg)
 	struct room *r = cl_find_room(room);
 	if (r) {
 		client.rooms.cur = (int)(r - client.rooms.list);
+		if (wins_on())
+			cl_win_select(cl_win_for(r->name));
 		cl_draw_bottom();
 		return;
 	}
@@ -159,6 +162,28 @@ static bool mod_command(const char *cmd, char *arg, const char *cur)
 	return true;
 }
 
+/* /win N, /close [N], /query NICK: true when CMD was one of them. */
+static bool win_command(const char *cmd, char *arg)
+{
+	unsigned long n = (unsigned long)client.tty.w.cur + 1;
+	bool close = !strcmp(cmd, "close");
+	if (!strcmp(cmd, "query") && irc_nick_valid(arg, NICK_MAX)) {
+		cl_win_select(cl_win_for(arg));
+		return true;
+	}
+	if (!close && strcmp(cmd, "win") && strcmp(cmd, "window"))
+		return false;
+	if ((*arg || !close) && !parse_uint(arg, 1, MAX_WINS, &n)) {
+		cl_show("usage: /win N, /close [N] (windows 1 to %d)", client.tty.w.n);
+		return true;
+	}
+	if (close)
+		cl_win_close((int)n - 1);
+	else
+		cl_win_select((int)n - 1);
+	return true;
+}
+
 /* A /command; true if it was one (so not chat text). */
 static void run_command(char *line)
 {
@@ -184,6 +209,8 @@ static void run_command(char *line)
 		show_help();
 		return;
 	}
+	if (wins_on() && win_command(cmd, arg))
+		return;
 	if ((!strcmp(cmd, "msg") || !strcmp(cmd, "query")) && *arg) {
 		char *text = strchr(arg, ' ');
 		if (text)
@@ -195,6 +222,8 @@ static void run_command(char *line)
 		cl_say(arg, text, false);
 		return;
 	}
+	if (wins_on() && cl_win_name()[0] && cl_win_name()[0] != '#')
+		room = cl_win_name(); /* a private chat's window: /me to that nick */
 	if (!strcmp(cmd, "me") && room) {
 		cl_say(room, arg, true);
 		return;
@@ -249,6 +278,19 @@ void cl_submit(const char *line)
 		line++; /* "//text" sends "/text" */
 	if (!line[0])
 		return;
+	if (wins_on()) {
+		/* A private chat's window talks to that nick; a room's, to the room
+		 * if we are (still) in it. */
+		const char *name = cl_win_name();
+		if (name[0] && name[0] != '#') {
+			cl_say(name, line, false);
+			return;
+		}
+		if (name[0] && !cl_find_room(name)) {
+			cl_show("not in %s now: /join %s, or /close this window", name, name);
+			return;
+		}
+	}
 	if (!cl_cur_room()) {
 		cl_alert("not in a room: /join #lobby first");
 		client.q.lost = true;

@@ -129,12 +129,14 @@ static void on_join(struct irc_msg *m, const char *from)
 			return;
 		if (!rejoin) /* a new room becomes the current one; rejoins keep it */
 			client.rooms.cur = (int)(r - client.rooms.list);
+		if (wins_on() && (!rejoin || cl_win_find(r->name) < 0))
+			cl_win_select(cl_win_for(r->name)); /* a window of its own, shown */
 		cl_names_clear(r);
 		if (!irc_casecmp(client.rooms.join_room, r->name)) /* /join #room KEY */
 			strlcpy_ok(r->key, client.rooms.join_key, sizeof(r->key));
-		cl_show("you joined %s", r->name);
+		cl_show_in(r->name, "you joined %s", r->name);
 	} else if ((r = cl_find_room(room))) {
-		cl_show("%s joined %s", from, r->name);
+		cl_show_in(r->name, "%s joined %s", from, r->name);
 	}
 	if (r)
 		cl_name_add(r, from);
@@ -150,14 +152,16 @@ static void on_part(struct irc_msg *m, const char *who, const char *by, const ch
 		return;
 	if (why && why[0])
 		snprintf(reason, sizeof(reason), " (%s)", why);
-	if (cl_is_me(who) && by)
+	if (cl_is_me(who) && by && !ui_on())
 		cl_alert("you were kicked from %s by %s%s", r->name, by, reason);
+	else if (cl_is_me(who) && by)
+		cl_show_in(r->name, "you were kicked from %s by %s%s", r->name, by, reason);
 	else if (cl_is_me(who))
-		cl_show("you left %s%s", r->name, reason);
+		cl_show_in(r->name, "you left %s%s", r->name, reason);
 	else if (by)
-		cl_show("%s was kicked from %s by %s%s", who, r->name, by, reason);
+		cl_show_in(r->name, "%s was kicked from %s by %s%s", who, r->name, by, reason);
 	else
-		cl_show("%s left %s%s", who, r->name, reason);
+		cl_show_in(r->name, "%s left %s%s", who, r->name, reason);
 	if (cl_is_me(who))
 		cl_room_del(r);
 	else
@@ -165,12 +169,17 @@ static void on_part(struct irc_msg *m, const char *who, const char *by, const ch
 	cl_draw_bottom();
 }
 
+/* With windows, in the window of every room FROM was in; else said once. */
 static void on_quit(const char *from, const char *why)
 {
 	bool seen = false;
 	for (int i = 0; i < client.rooms.n; i++)
-		seen |= cl_name_del(&client.rooms.list[i], from);
-	if (seen)
+		if (cl_name_del(&client.rooms.list[i], from)) {
+			if (wins_on())
+				cl_show_in(client.rooms.list[i].name, "%s quit (%s)", from, why);
+			seen = true;
+		}
+	if (seen && !wins_on())
 		cl_show("%s quit (%s)", from, why);
 	cl_draw_bottom();
 }
@@ -181,13 +190,15 @@ static void on_nick(const char *from, const char *to)
 	for (int i = 0; i < client.rooms.n; i++)
 		if (cl_name_del(&client.rooms.list[i], from)) {
 			cl_name_add(&client.rooms.list[i], to);
+			if (wins_on() && !cl_is_me(from))
+				cl_show_in(client.rooms.list[i].name, "%s is now %s", from, to);
 			seen = true;
 		}
 	if (cl_is_me(from)) {
 		strlcpy_ok(client.id.nick, to, sizeof(client.id.nick));
 		strlcpy_ok(client.id.want_nick, to, sizeof(client.id.want_nick));
 		cl_show("you are now %s", to);
-	} else if (seen) {
+	} else if (seen && !wins_on()) {
 		cl_show("%s is now %s", from, to);
 	}
 	cl_draw_bottom();
@@ -290,7 +301,8 @@ void cl_handle_line(char *line)
 	} else if (irc_cmd_is(&m, "NICK")) {
 		on_nick(fromc, m.params[0]);
 	} else if (irc_cmd_is(&m, "TOPIC") && m.nparams > 1) {
-		cl_show("%s set the topic of %s: %s", fromc, m.params[0], m.params[1]);
+		cl_show_in(cl_find_room(m.params[0]) ? m.params[0] : NULL, "%s set the topic of %s: %s",
+			   fromc, m.params[0], m.params[1]);
 	} else if (irc_cmd_is(&m, "CAP")) {
 		on_cap(&m);
 	} else if (irc_cmd_is(&m, "ERROR")) {

@@ -74,6 +74,14 @@ static bool whois_reply(const struct irc_msg *m, int num)
 	}
 }
 
+/* The window a line about room NAME goes to: the room's, if we are in it
+ * (else the window shown). */
+static const char *room_of(const char *name)
+{
+	struct room *r = cl_find_room(name);
+	return r ? r->name : NULL;
+}
+
 /* A Unix time a numeric gave, as local "YYYY-MM-DD HH:MM" (or as given). */
 static const char *when(const char *secs)
 {
@@ -104,7 +112,7 @@ static void on_names(const struct irc_msg *m)
 	strlcpy_ok(copy, m->params[3], sizeof(copy));
 	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
 		cl_name_add(r, tok + strspn(tok, "@+%~&"));
-	cl_reply("in %s: %s", r->name, m->params[3]);
+	cl_reply_in(r->name, "in %s: %s", r->name, m->params[3]);
 }
 
 /* Numerics about rooms and lists, in words. True when NUM was one. */
@@ -117,12 +125,12 @@ static bool room_reply(const struct irc_msg *m, int num)
 	case 332: /* topic */
 		if (m->nparams < 3)
 			return false;
-		cl_reply("topic of %s: %s", m->params[1], last);
+		cl_reply_in(room_of(m->params[1]), "topic of %s: %s", m->params[1], last);
 		return true;
 	case 333: /* <me> #room setter time: who set the topic */
 		if (m->nparams < 3)
 			return false;
-		cl_reply("topic of %s set by %.*s", m->params[1],
+		cl_reply_in(room_of(m->params[1]), "topic of %s set by %.*s", m->params[1],
 			 (int)strcspn(m->params[2], "!"), m->params[2]);
 		return true;
 	case 322: /* a room in the LIST */
@@ -216,7 +224,8 @@ void cl_on_mode(struct irc_msg *m, const char *from)
 	if (r)
 		track_key(r, m);
 	join_params(modes, sizeof(modes), m, 1);
-	cl_reply("mode/%s [%s] by %s", m->params[0], modes, from[0] ? from : "the server");
+	cl_reply_in(r ? r->name : NULL, "mode/%s [%s] by %s", m->params[0], modes,
+		    from[0] ? from : "the server");
 }
 
 /* INVITE, and whatever else the client has no handler for. */

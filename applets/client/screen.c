@@ -57,21 +57,64 @@ static void render(const struct screen *s, const struct screen_line *l)
 	printf("\033[39m%s\033[0m", t + l->nick_at + l->nick_len);
 }
 
-/* The region, bottom-aligned: as many lines as fit before the newest
- * shown (wrapped lines take several rows; the terminal scrolls the top
- * one off if it does not fit whole). */
+/* The index (0: oldest) of the line N lines of the shown window back from
+ * the newest (N = 0: the newest), or -1. */
+static int back_from_newest(const struct screen *s, int n)
+{
+	for (int i = s->nlines - 1; i >= 0; i--)
+		if (line_at(s, i)->win == s->win && n-- == 0)
+			return i;
+	return -1;
+}
+
+/* The region, bottom-aligned: as many lines of the shown window as fit
+ * before the newest shown (wrapped lines take several rows; the terminal
+ * scrolls the top one off if it does not fit whole). */
 static void draw_lines(const struct screen *s)
 {
-	int h = region_rows(s), total = 0, to = s->nlines - s->scroll_off, from = to;
+	int h = region_rows(s), total = 0, newest = back_from_newest(s, s->scroll_off);
+	int to = newest + 1, from = to;
 	while (from > 0 && total < h)
-		total += line_rows(s, line_at(s, --from));
+		if (line_at(s, --from)->win == s->win)
+			total += line_rows(s, line_at(s, from));
 	printf("\033[1;%dr\033[1;1H\033[J", h);
 	if (total < h)
 		printf("\033[%d;1H", h - total + 1);
+	bool first = true;
 	for (int j = from; j < to; j++) {
-		if (j > from)
+		if (line_at(s, j)->win != s->win)
+			continue;
+		if (!first)
 			fputs("\r\n", stdout);
+		first = false;
 		render(s, line_at(s, j));
+	}
+}
+
+/* How many lines the shown window has. */
+static int win_lines(const struct screen *s)
+{
+	int n = 0;
+	for (int i = 0; i < s->nlines; i++)
+		n += line_at(s, i)->win == s->win;
+	return n;
+}
+
+void screen_show_win(struct screen *s, uint8_t win)
+{
+	s->win = win;
+	s->scroll_off = 0;
+	screen_redraw(s);
+}
+
+void screen_forget_win(struct screen *s, uint8_t win)
+{
+	for (int i = 0; i < s->nlines; i++) {
+		struct screen_line *l = line_at(s, i);
+		if (l->win == win)
+			l->win = SCREEN_NO_WIN; /* freed as the ring wraps, never drawn */
+		else if (l->win > win && l->win != SCREEN_NO_WIN)
+			l->win--;
 	}
 }
 
@@ -83,7 +126,7 @@ void screen_redraw(struct screen *s)
 }
 
 void screen_add(struct screen *s, const char *text, size_t nick_at, size_t nick_len,
-		uint8_t colour, bool hilite)
+		uint8_t colour, bool hilite, uint8_t win)
 {
 	struct screen_line *l;
 	char *copy = strdup(text);
@@ -104,8 +147,11 @@ void screen_add(struct screen *s, const char *text, size_t nick_at, size_t nick_
 	l->nick_len = (uint16_t)MIN(nick_len, 65535u);
 	l->colour = colour;
 	l->hilite = hilite;
+	l->win = win;
+	if (win != s->win)
+		return; /* another window's: the caller marks its activity */
 	if (s->scroll_off) {
-		s->scroll_off = MIN(s->scroll_off + 1, s->nlines - 1); /* the page stays still */
+		s->scroll_off = MIN(s->scroll_off + 1, win_lines(s) - 1); /* the page stays still */
 		return;
 	}
 	/* A newline at the region's last row scrolls only the region. */
@@ -117,21 +163,39 @@ void screen_add(struct screen *s, const char *text, size_t nick_at, size_t nick_
 
 void screen_scroll(struct screen *s, int delta)
 {
-	int max = s->nlines > 0 ? s->nlines - 1 : 0;
+	int n = win_lines(s), max = n > 0 ? n - 1 : 0;
 	s->scroll_off = MAX(0, MIN(max, s->scroll_off + delta));
 	if (delta < 0 && s->scroll_off < -delta / 2)
 		s->scroll_off = 0; /* a few new lines below: show them too */
 	draw_lines(s);
 }
 
+/* STATUS up to byte N, its \001 and \002 as bold on and off. */
+static void put_status(const char *status, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (status[i] == '\001')
+			fputs("\033[1m", stdout);
+		else if (status[i] == '\002')
+			fputs("\033[22m", stdout);
+		else
+			fputc(status[i], stdout);
+	}
+}
+
 void screen_bottom(struct screen *s, const char *status, const char *prompt,
 		   struct lineedit *le)
 {
-	size_t n = strlen(status), fit = utf8_fit(status, n, (size_t)s->cols);
-	size_t pad = (size_t)s->cols - utf8_width(status, fit);
+	/* utf8_width() counts each marker as a column: they are given back. */
+	size_t n = strlen(status), fit = utf8_fit(status, n, (size_t)s->cols), marks = 0;
+	for (size_t i = 0; i < fit; i++)
+		marks += status[i] == '\001' || status[i] == '\002';
+	size_t pad = (size_t)s->cols - utf8_width(status, fit) + marks;
 	size_t pw = utf8_width(prompt, strlen(prompt)), start, len, col;
 
-	printf("\033[%d;1H\033[7m%.*s%*s\033[0m", s->rows - 1, (int)fit, status, (int)pad, "");
+	printf("\033[%d;1H\033[7m", s->rows - 1);
+	put_status(status, fit);
+	printf("%*s\033[0m", (int)pad, "");
 	if (pw > (size_t)s->cols / 3) { /* a narrow terminal: no prompt */
 		prompt = "";
 		pw = 0;

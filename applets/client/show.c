@@ -78,7 +78,7 @@ enum shown { SCREEN_ONLY, ALSO_STDERR, REPLY };
 /* An informational line on screen. In script mode an alert goes to
  * stderr, and a server's reply to stdout once the script asked for one
  * (/quote, /whois...: "HH:MM -!- text"); the rest stays quiet there. */
-static void vshow(enum shown how, const char *fmt, va_list ap)
+static void vshow(const char *where, enum shown how, const char *fmt, va_list ap)
 {
 	char raw[1024], clean[1024], line[1100], hm[8];
 	vsnprintf(raw, sizeof(raw), fmt, ap);
@@ -94,14 +94,14 @@ static void vshow(enum shown how, const char *fmt, va_list ap)
 		return;
 	}
 	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
-	cl_add_line(line, 0, 0, 0, false);
+	cl_add_line(where, line, 0, 0, 0, false);
 }
 
 void cl_show(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vshow(SCREEN_ONLY, fmt, ap);
+	vshow(NULL, SCREEN_ONLY, fmt, ap);
 	va_end(ap);
 }
 
@@ -110,7 +110,7 @@ void cl_alert(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vshow(ALSO_STDERR, fmt, ap);
+	vshow(NULL, ALSO_STDERR, fmt, ap);
 	va_end(ap);
 }
 
@@ -119,7 +119,23 @@ void cl_reply(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vshow(REPLY, fmt, ap);
+	vshow(NULL, REPLY, fmt, ap);
+	va_end(ap);
+}
+
+void cl_show_in(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(where, SCREEN_ONLY, fmt, ap);
+	va_end(ap);
+}
+
+void cl_reply_in(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(where, REPLY, fmt, ap);
 	va_end(ap);
 }
 
@@ -143,10 +159,12 @@ void cl_show_message(const char *tags, const char *room, const char *from,
 		cl_out_flush();
 		return;
 	}
-	/* On screen the room is shown only when several are joined. */
-	bool other = client.rooms.n > 1 || (room[0] != '#');
+	/* On screen the room is shown only when several are joined and share
+	 * one stream; a window is the room's, or the private chat's. */
+	bool other = !wins_on() && (client.rooms.n > 1 || room[0] != '#');
 	int at = snprintf(line, sizeof(line), "%s %s%s%s", hm, other ? where : "", other ? " " : "", open);
 	snprintf(line + at, sizeof(line) - (size_t)at, "%s%s %s", who, close, clean);
 	bool hilite = !mine && client.id.nick[0] && strcasestr(clean, client.id.nick) != NULL;
-	cl_add_line(line, (size_t)at, strlen(who), nick_colour(from), hilite);
+	const char *win = room[0] == '@' ? room + 1 : room; /* "@bo": the chat with bo */
+	cl_add_line(mine && room[0] == '@' ? NULL : win, line, (size_t)at, strlen(who), nick_colour(from), hilite);
 }

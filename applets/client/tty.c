@@ -9,28 +9,43 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The status line: where, who, and whether we are connected. */
+/* The status line: where, who, whether we are connected, and (with
+ * windows) the window shown and the others' activity. */
 static void status_text(char *s, size_t size)
 {
 	static const char *const states[] = { "offline, reconnecting", "connecting",
 					      "logging in", "online" };
 	struct room *r = cl_cur_room();
-	char users[24] = "";
+	char users[24] = "", where[ROOM_MAX + 12], act[MAX_WINS * 5 + 16] = "", win[24] = "";
+	snprintf(where, sizeof(where), "%s", r ? r->name : "(no room)");
+	if (wins_on()) {
+		/* The activity first: it must show on a narrow terminal too. */
+		const char *name = cl_win_name();
+		r = cl_find_room(name);
+		snprintf(where, sizeof(where), "%s", name[0] ? name : "(status)");
+		snprintf(win, sizeof(win), " | win %d", client.tty.w.cur + 1);
+		cl_win_activity(act, sizeof(act));
+	}
 	if (r && r->nnames)
 		snprintf(users, sizeof(users), " (%d user%s)", r->nnames, r->nnames == 1 ? "" : "s");
 	char raw[512];
-	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s | %s%s", client.net.host, client.net.port,
-		 r ? r->name : "(no room)", users, client.id.nick, states[client.net.state],
+	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s | %s%s%s", client.net.host, client.net.port,
+		 where, users, client.id.nick, states[client.net.state], win,
 		 client.tty.scr.scroll_off ? " | -- more below (PgDn) --" : "");
-	cl_clean(s, size, raw); /* the room and the nick came from the server */
+	/* The activity's bold markers are ours, the rest came from the server. */
+	size_t n = (size_t)snprintf(s, size, "%s", act);
+	cl_clean(s + MIN(n, size - 1), size - MIN(n, size - 1), raw);
 }
 
 void cl_tty_draw_bottom(void)
 {
 	char status[512], room[ROOM_MAX * 2 + 1], prompt[sizeof(room) + 4];
 	struct room *r = cl_cur_room();
+	const char *name = r ? r->name : "";
+	if (wins_on())
+		name = cl_win_name()[0] ? cl_win_name() : "(status)";
 	status_text(status, sizeof(status));
-	cl_clean(room, sizeof(room), r ? r->name : "");
+	cl_clean(room, sizeof(room), name);
 	snprintf(prompt, sizeof(prompt), "[%s] ", room);
 	screen_bottom(&client.tty.scr, status, prompt, &client.tty.le);
 	cl_out_flush();
@@ -42,17 +57,23 @@ void cl_tty_draw_all(void)
 	cl_draw_bottom();
 }
 
-/* A line for the screen, which draws what it is given: a line that is
- * not safe text (a caller forgot cl_clean()) is cleaned, uncoloured. */
-void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite)
+/* A line for the screen, in the window of WHERE (NULL: the one shown),
+ * which draws what it is given: a line that is not safe text (a caller
+ * forgot cl_clean()) is cleaned, uncoloured. */
+void cl_add_line(const char *where, const char *text, size_t nick_at, size_t nick_len,
+		 uint8_t colour, bool hilite)
 {
 	char clean[IRC_MAX_LINE * 3];
+	int win = 0;
 	if (!text_is_safe(text, strlen(text))) {
 		cl_clean(clean, sizeof(clean), text);
 		text = clean;
 		nick_at = nick_len = 0;
 	}
-	screen_add(&client.tty.scr, text, nick_at, nick_len, colour, hilite);
+	/* A private message counts as a mention for the activity list. */
+	if (wins_on())
+		win = cl_win_line(where, hilite || (where && where[0] && where[0] != '#'));
+	screen_add(&client.tty.scr, text, nick_at, nick_len, colour, hilite, (uint8_t)win);
 	cl_draw_bottom();
 }
 
@@ -109,10 +130,32 @@ static void scroll_by(int delta)
 	cl_draw_bottom();
 }
 
+/* Ctrl-X, Ctrl-P: the next or the previous window (or room, in one stream). */
+static void next_window(int step)
+{
+	if (wins_on()) {
+		int n = client.tty.w.n;
+		if (n)
+			cl_win_select((client.tty.w.cur + step + n) % n);
+	} else if (client.rooms.n) {
+		client.rooms.cur = (client.rooms.cur + step + client.rooms.n) % client.rooms.n;
+	}
+}
+
 static void on_key(int key)
 {
+	bool alt = client.tty.esc;
+	client.tty.esc = key == KEY_ESC;
 	if (key != '\t')
 		comp.on = false;
+	if (alt && key >= '1' && key <= '9' && wins_on()) { /* Alt-N: window N */
+		cl_win_select(key - '1');
+		return;
+	}
+	if (key == KEY_CTRL('P') && wins_on()) { /* Up browses the history still */
+		next_window(-1);
+		return;
+	}
 	switch (key) {
 	case KEY_CTRL('C'):
 		cl_quit(0, NULL);
@@ -124,10 +167,8 @@ static void on_key(int key)
 		le_key(&client.tty.le, KEY_DELETE);
 		return;
 	case KEY_CTRL('L'): cl_draw_all(); return;
-	case KEY_CTRL('X'):
-		if (client.rooms.n)
-			client.rooms.cur = (client.rooms.cur + 1) % client.rooms.n;
-		return;
+	case KEY_CTRL('X'): next_window(1); return;
+	case KEY_ESC: return;
 	case '\t': complete_nick(); return;
 	case KEY_PGUP: scroll_by(screen_page(&client.tty.scr)); return;
 	case KEY_PGDN: scroll_by(-screen_page(&client.tty.scr)); return;
