@@ -117,9 +117,9 @@ def terminal_cases():
     def screen_has(s):
         return s in tmux("capture-pane", "-p", "-t", "t")
 
-    def session(port, raw):
+    def session(port, raw, opts=""):
         """The client in tmux under script(1), which records its bytes in RAW."""
-        cmd = "%s -n safe 127.0.0.1:%d" % (" ".join(EMU + [link]), port)
+        cmd = "%s %s -n safe 127.0.0.1:%d" % (" ".join(EMU + [link]), opts, port)
         tmux.new_session("script -qfec '%s' %s; sleep 600" % (cmd, raw), 100, 40)
 
     def terminal_bytes(raw):
@@ -134,7 +134,7 @@ def terminal_cases():
         def _():
             srv = FakeIrc(on_join=lambda send, nick, room: [send(l) for l in hostile_lines(nick)])
             raw = os.path.join(tmp, "raw1")
-            session(srv.port, raw)
+            session(srv.port, raw, "-1")  # one stream: every line is drawn
             wait_for(lambda: screen_has("<bo> END"), TIMEOUT, what="the last line on screen")
             tmux("send-keys", "-t", "t", "-l", "comp")
             tmux("send-keys", "-t", "t", "Tab", "C-u")
@@ -162,6 +162,27 @@ def terminal_cases():
                     b"\x1b[5m" not in data and b"\x1b]" not in data and not unsafe_in(own)
                     and all(s in text for s in shown),
                     (unsafe_in(own), [s for s in shown if s not in text], text[-2000:]))
+            tmux("send-keys", "-t", "t", "C-c")
+            srv.close()
+
+        @case("terminal, windows: every window and the status line drawn safe")
+        def _():
+            srv = FakeIrc(on_join=lambda send, nick, room: [send(l) for l in hostile_lines(nick)])
+            raw = os.path.join(tmp, "raw3")
+            session(srv.port, raw)
+            wait_for(lambda: screen_has("[%s]" % LEFT_ROOM), TIMEOUT, what="the bidi room's window")
+            for _ in range(4):  # through every window: status, #lobby, pm..., the room
+                tmux("send-keys", "-t", "t", "C-x")
+            tmux("send-keys", "-t", "t", "-l", "/help")
+            tmux("send-keys", "-t", "t", "Enter")
+            wait_for(lambda: screen_has("Tab completes nicks"), TIMEOUT, what="/help shown")
+            data, own = terminal_bytes(raw)
+            own = own.replace(b"\a", b"")  # the client's own bell, for the mentions
+            text = own.decode(errors="replace")
+            T.check("terminal, windows: every window and the status line drawn safe",
+                    b"\x1b[5m" not in data and b"\x1b]" not in data and not unsafe_in(own)
+                    and "<bo> END" in text and "[Act: " in text,
+                    (unsafe_in(own), text[-2000:]))
             tmux("send-keys", "-t", "t", "C-c")
             srv.close()
 
