@@ -34,27 +34,85 @@ static struct screen_line *line_at(const struct screen *s, int i) /* 0: oldest k
 	return &s->lines[(s->first + i) % SCREEN_SCROLLBACK];
 }
 
+/* The columns continuation rows are indented by: to under the message
+ * text, past "HH:MM <nick> " or "HH:MM -!- " (a third of the width at most). */
+static size_t indent(const struct screen *s, const struct screen_line *l)
+{
+	const char *t = l->text, *body;
+	if (l->nick_len)
+		body = strchr(t + l->nick_at + l->nick_len, ' ');
+	else
+		body = strncmp(t + strcspn(t, " "), " -!- ", 5) ? strchr(t, ' ') : t + strcspn(t, " ") + 4;
+	size_t w = body ? utf8_width(t, (size_t)(body - t) + 1) : 0;
+	return w > (size_t)s->cols / 3 ? 0 : w;
+}
+
+/* The bytes of T (N of them) for a row of COLS columns: up to the last
+ * space that fits (the space itself is left for the caller to skip), or
+ * cut between characters in a word longer than the row; never nothing. */
+static size_t row_len(const char *t, size_t n, size_t cols)
+{
+	size_t fit = utf8_fit(t, n, cols);
+	if (fit >= n)
+		return n;
+	for (size_t i = fit; i > 0; i--)
+		if (t[i] == ' ')
+			return i;
+	return fit ? fit : utf8_next(t, n, 0);
+}
+
+/* Bytes FROM..TO of line L, its nick coloured and the line bold if
+ * highlighted (opened by the caller). */
+static void put_range(const struct screen *s, const struct screen_line *l, size_t from, size_t to)
+{
+	size_t a = l->nick_at, b = (size_t)l->nick_at + l->nick_len;
+	bool nick = s->colour && l->colour && l->nick_len;
+	if (nick && from > a && from < b)
+		printf("\033[%um", l->colour); /* a nick wrapped to this row */
+	for (size_t i = from; i < to; i++) {
+		if (nick && i == a)
+			printf("\033[%um", l->colour);
+		if (nick && i == b)
+			fputs("\033[39m", stdout);
+		fputc(l->text[i], stdout);
+	}
+	if (nick && to > a && to <= b)
+		fputs("\033[39m", stdout);
+}
+
+/* Line L word-wrapped at the width, continuation rows indented under the
+ * message text; drawn if DRAW. Returns the rows it takes. */
+static int wrap(const struct screen *s, const struct screen_line *l, bool draw)
+{
+	const char *t = l->text;
+	size_t n = strlen(t), at = 0, ind = indent(s, l), cols = (size_t)s->cols;
+	int rows = 0;
+	if (draw && l->hilite)
+		fputs("\033[1m", stdout);
+	do {
+		size_t avail = rows ? cols - ind : cols, len = row_len(t + at, n - at, avail);
+		if (draw && rows)
+			printf("\r\n%*s", (int)ind, "");
+		if (draw)
+			put_range(s, l, at, at + len);
+		at += len;
+		if (at < n && t[at] == ' ')
+			at++; /* the space the row broke at */
+		rows++;
+	} while (at < n);
+	if (draw && (l->hilite || (s->colour && l->colour)))
+		fputs("\033[0m", stdout);
+	return rows;
+}
+
 static int line_rows(const struct screen *s, const struct screen_line *l)
 {
-	size_t w = utf8_width(l->text, strlen(l->text));
-	return w == 0 ? 1 : (int)((w + (size_t)s->cols - 1) / (size_t)s->cols);
+	return wrap(s, l, false);
 }
 
 static void render(const struct screen *s, const struct screen_line *l)
 {
-	const char *t = l->text;
-	unsigned colour = s->colour ? l->colour : 0;
-	if (!colour && !l->hilite) {
-		fputs(t, stdout);
-		return;
-	}
-	if (l->hilite)
-		fputs("\033[1m", stdout);
-	fwrite(t, 1, l->nick_at, stdout);
-	if (colour)
-		printf("\033[%um", colour);
-	fwrite(t + l->nick_at, 1, l->nick_len, stdout);
-	printf("\033[39m%s\033[0m", t + l->nick_at + l->nick_len);
+	wrap(s, l, true);
 }
 
 /* The index (0: oldest) of the line N lines of the shown window back from
