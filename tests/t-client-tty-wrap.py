@@ -22,7 +22,7 @@ TMP = tempfile.mkdtemp(prefix="chatbox-ttywrap-")
 tmux = Tmux(TMP)
 LINK = os.path.join(TMP, "chat-client")
 os.symlink(BIN, LINK)
-WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike "
+WORDS = ("ok alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike "
          "november oscar papa quebec romeo sierra tango uniform victor whiskey xray")
 WIDE = " ".join(["世界和平", "café", "naïve", "日本語です", "e\u0301te\u0301"] * 4)
 
