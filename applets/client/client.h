@@ -32,6 +32,7 @@
 #define NICK_SAFE    9      /* RFC 1459's nick length: every server takes it */
 #define ROOM_MAX     50
 #define KEY_MAX      32     /* a room key (+k) kept for rejoining */
+#define AWAY_MAX     160    /* an /away text kept for reconnects */
 #define MAX_ROOMS    16
 #define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
@@ -99,6 +100,7 @@ struct cl_id {
 	char nick[NICK_MAX + 1], want_nick[NICK_MAX + 1];
 	int nick_tries;
 	size_t nicklen;   /* the server's NICKLEN, or our guess after a 432; 0: unknown */
+	char away[AWAY_MAX + 1]; /* our /away text, sent again after a reconnect; "": here */
 };
 
 struct cl_rooms {

@@ -16,7 +16,7 @@ static void show_help(void)
 		"/msg NICK text  private message     /me text   an action",
 		"/nick NEW       change nick         /who       who is in the room",
 		"/rooms          list rooms          /topic [text] show or set it",
-		"/away [text]    set or clear away   /quote RAW  send a raw IRC line",
+		"/away [text]    away (/back: here)  /quote RAW  send a raw IRC line",
 		"/join #room [key]   /whois NICK     /invite NICK [#room]",
 		"/win N, Alt-1..9, Ctrl-X/Ctrl-P: windows   /close [N]   /query NICK",
 		"/kick [#room] NICK [reason]   /ban NICK|MASK   /unban MASK",
@@ -253,11 +253,14 @@ static void run_command(char *line)
 			cl_send_raw("TOPIC %s :%s", room, arg);
 		else
 			cl_send_raw("TOPIC %s", room);
-	} else if (!strcmp(cmd, "away")) {
-		if (*arg)
-			cl_send_raw("AWAY :%s", arg);
+	} else if (!strcmp(cmd, "away") || !strcmp(cmd, "back")) {
+		/* Kept (cut to AWAY_MAX) for the status line and the next connection. */
+		snprintf(client.id.away, sizeof(client.id.away), "%s", cmd[0] == 'a' ? arg : "");
+		if (client.id.away[0])
+			cl_send_raw("AWAY :%s", client.id.away);
 		else
 			cl_send_raw("AWAY");
+		cl_draw_bottom();
 	} else if (!strcmp(cmd, "quote") && *arg) {
 		cl_send_raw("%s", arg);
 	} else if (!mod_command(cmd, arg, room)) {

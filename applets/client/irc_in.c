@@ -112,6 +112,8 @@ static void on_welcome(struct irc_msg *m)
 		const struct room *r = &client.rooms.list[i];
 		cl_send_raw("JOIN %s%s%s", r->name, r->key[0] ? " " : "", r->key);
 	}
+	if (client.id.away[0]) /* still away on this connection */
+		cl_send_raw("AWAY :%s", client.id.away);
 	/* The PONG comes back after the JOINs were handled: then we are in. */
 	cl_send_raw("PING :" READY_TOKEN);
 }

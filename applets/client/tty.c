@@ -28,9 +28,11 @@ static void status_text(char *s, size_t size)
 	}
 	if (r && r->nnames)
 		snprintf(users, sizeof(users), " (%d user%s)", r->nnames, r->nnames == 1 ? "" : "s");
-	char raw[512];
-	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s | %s%s%s", client.net.host, client.net.port,
-		 where, users, client.id.nick, states[client.net.state], win,
+	char raw[800], away[AWAY_MAX + 16] = "";
+	if (client.id.away[0])
+		snprintf(away, sizeof(away), " (away: %s)", client.id.away);
+	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s%s | %s%s%s", client.net.host, client.net.port,
+		 where, users, client.id.nick, away, states[client.net.state], win,
 		 client.tty.scr.scroll_off ? " | -- more below (PgDn) --" : "");
 	/* The activity's bold markers are ours, the rest came from the server. */
 	size_t n = (size_t)snprintf(s, size, "%s", act);
