@@ -279,6 +279,13 @@ void cl_submit(const char *line)
 	}
 	if (line[0] == '/')
 		line++; /* "//text" sends "/text" */
+	cl_say_here(line);
+}
+
+/* LINE as chat text to the window or room shown: never a command (a
+ * pasted line goes here). */
+void cl_say_here(const char *line)
+{
 	if (!line[0])
 		return;
 	if (wins_on()) {

@@ -144,8 +144,93 @@ static void next_window(int step)
 	}
 }
 
+/* A paste (bracketed paste mode): its lines go one message each, never
+ * joined into one, and never run as commands; more than PASTE_ASK lines
+ * are sent only once the user says so, as irssi asks. What follows the
+ * last newline stays on the input line. Bounded: PASTE_MAX bytes. */
+#define PASTE_MAX 8192
+#define PASTE_ASK 5
+static struct {
+	bool in, asking, cut, cr;
+	char *buf;
+	size_t len;
+	int lines;
+} paste;
+
+static void paste_byte(int key)
+{
+	bool crlf = key == '\n' && paste.cr; /* one line end, not two */
+	paste.cr = key == '\r';
+	if (key > 255 || crlf)
+		return;
+	if (paste.len + 1 >= PASTE_MAX) {
+		paste.cut = true;
+		return;
+	}
+	if (key == '\r')
+		key = '\n';
+	paste.lines += key == '\n';
+	paste.buf[paste.len++] = (char)key;
+}
+
+static void paste_send(void)
+{
+	char *p = paste.buf, *end = paste.buf + paste.len, *nl;
+	paste.asking = false;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		*nl = '\0';
+		cl_say_here(p);
+		p = nl + 1;
+	}
+	for (; p < end; p++) /* the unfinished last line: on the input line */
+		le_key(&client.tty.le, (unsigned char)*p);
+}
+
+static void paste_end(void)
+{
+	paste.in = false;
+	if (paste.cut)
+		cl_show("the paste was longer than %d bytes: the rest is left out", PASTE_MAX);
+	if (paste.lines <= PASTE_ASK) {
+		paste_send();
+		return;
+	}
+	paste.asking = true;
+	cl_show("paste of %d lines: Enter sends them, one message each; any other key drops them",
+		paste.lines);
+}
+
+/* True when KEY was the paste's (or the answer to its question). */
+static bool paste_key(int key)
+{
+	if (key == KEY_PASTE_START && !paste.asking && (paste.buf || (paste.buf = malloc(PASTE_MAX)))) {
+		paste.in = true;
+		paste.cut = false;
+		paste.len = 0;
+		paste.lines = 0;
+		return true;
+	}
+	if (paste.in) {
+		if (key == KEY_PASTE_END)
+			paste_end();
+		else
+			paste_byte(key);
+		return true;
+	}
+	if (!paste.asking)
+		return false;
+	if (key == '\r' || key == '\n')
+		paste_send();
+	else
+		cl_show("paste of %d lines dropped", paste.lines);
+	paste.asking = false;
+	return true;
+}
+
 static void on_key(int key)
 {
+	if (paste_key(key))
+		return;
 	bool alt = client.tty.esc;
 	client.tty.esc = key == KEY_ESC;
 	if (key != '\t')
@@ -213,8 +298,11 @@ static void keys_event(struct loop *l, struct watch *w, uint32_t ev)
 	}
 	client.tty.nkeys -= at;
 	memmove(client.tty.keys, client.tty.keys + at, client.tty.nkeys);
-	if (client.tty.nkeys == 1 && client.tty.keys[0] == '\033')
-		client.tty.nkeys = 0; /* a lone Esc */
+	if (client.tty.nkeys == 1 && client.tty.keys[0] == '\033') {
+		client.tty.nkeys = 0; /* a lone Esc: a key of its own, not Alt */
+		on_key(KEY_ESC);
+		client.tty.esc = false;
+	}
 	cl_draw_bottom();
 }
 
