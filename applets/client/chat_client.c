@@ -36,7 +36,7 @@
 //config:	  MIPS next to chat-discover or the server's announcer (the
 //config:	  mDNS code is shared), 13 KB and 20 KB without them; about
 //config:	  60 KB of memory while it looks.
-//usage:chat-client [-1s] [-n NICK] [-r ROOM] [-p PORT] [HOST[:PORT]]
+//usage:chat-client [-1s] [-n NICK] [-r ROOM] [-p PORT] [-L DIR] [HOST[:PORT]]
 //usage:
 //usage:Chat on a chat-server (or any IRC server) from a terminal or a script.
 //usage:HOST may be a name, an IPv4 address or [IPv6%scope]. Without HOST, the
@@ -48,6 +48,7 @@
 //usage:	-n NICK	Nickname (default $USER)
 //usage:	-r ROOM	Room to join (default #lobby)
 //usage:	-p PORT	Port (default 6667)
+//usage:	-L DIR	A log per room and private chat: DIR/#room.log
 //usage:
 //usage:Type /help in the client for its commands.
  */
@@ -157,7 +158,7 @@ static void parse_args(int argc, char **argv)
 	int c;
 
 	default_nick(client.id.want_nick, sizeof(client.id.want_nick));
-	while ((c = next_opt(argc, argv, "1sn:r:p:")) != -1) {
+	while ((c = next_opt(argc, argv, "1sn:r:p:L:")) != -1) {
 		switch (c) {
 		case '1': client.tty.w.single = true; break;
 		case 's': client.script.on = true; break;
@@ -168,6 +169,13 @@ static void parse_args(int argc, char **argv)
 			strlcpy_ok(client.id.want_nick, optarg, sizeof(client.id.want_nick));
 			break;
 		case 'r': room = optarg; break;
+		case 'L':
+			if (!ENABLE_CLIENT_LOG)
+				usage_error("-L: built without CLIENT_LOG");
+			if (strlen(optarg) >= sizeof(client.log_dir) || access(optarg, W_OK | X_OK) != 0)
+				usage_error("-L: '%s' is not a directory we can write to", optarg);
+			strlcpy_ok(client.log_dir, optarg, sizeof(client.log_dir));
+			break;
 		case 'p': port = opt_uint('p', optarg, 1, 65535); port_set = true; break;
 		default: break;
 		}

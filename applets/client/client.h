@@ -13,7 +13,8 @@
  *   script.c       script mode: stdin lines
  *   tty.c          the terminal interface (CLIENT_TTY); screen.c draws it
  *   win.c          windows, one per room and private chat (CLIENT_WINDOWS)
- *   pick.c         which server, when no HOST is given (CLIENT_DISCOVERY) */
+ *   pick.c         which server, when no HOST is given (CLIENT_DISCOVERY)
+ *   log.c          -L DIR: a log per room and private chat (CLIENT_LOG) */
 #pragma once
 
 #include "applet.h"
@@ -33,6 +34,7 @@
 #define ROOM_MAX     50
 #define KEY_MAX      32     /* a room key (+k) kept for rejoining */
 #define AWAY_MAX     160    /* an /away text kept for reconnects */
+#define PATH_MAX_LOG 256    /* -L DIR */
 #define MAX_ROOMS    16
 #define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
@@ -167,6 +169,7 @@ struct cl_state {
 	struct cl_queue q;
 	struct cl_script script;
 	struct cl_tty tty;
+	char log_dir[PATH_MAX_LOG]; /* -L DIR (CLIENT_LOG); "": no logs */
 };
 extern struct cl_state client;
 
@@ -261,6 +264,14 @@ void cl_win_select(int i);
 void cl_win_close(int i);
 void cl_win_activity(char *out, size_t size);
 const char *cl_win_name(void);
+
+/* log.c (CLIENT_LOG), through this inline */
+void cl_log(const char *where, const char *line);
+static inline void cl_log_line(const char *where, const char *line)
+{
+	if (ENABLE_CLIENT_LOG && client.log_dir[0])
+		cl_log(where, line);
+}
 
 /* pick.c (CLIENT_DISCOVERY) */
 void cl_pick_server(char host[NET_HOST_MAX], unsigned *port, bool interactive);

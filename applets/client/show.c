@@ -84,6 +84,8 @@ static void vshow(const char *where, enum shown how, const char *fmt, va_list ap
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	cl_clean(clean, sizeof(clean), raw); /* it may quote what peers sent */
 	msg_time(NULL, hm);
+	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
+	cl_log_line(where, line);
 	if (!ui_on()) {
 		if (how == ALSO_STDERR) {
 			msg("%s", clean);
@@ -93,7 +95,6 @@ static void vshow(const char *where, enum shown how, const char *fmt, va_list ap
 		}
 		return;
 	}
-	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
 	cl_add_line(where, line, 0, 0, 0, false);
 }
 
@@ -148,12 +149,16 @@ void cl_show_message(const char *tags, const char *room, const char *from,
 	const char *open = action ? "* " : notice ? "-" : "<", *close = action ? "" : notice ? "-" : ">";
 	bool mine = cl_is_me(from);
 
-	if (client.script.on && mine && !ui_on())
-		return; /* scripts see what others say */
 	cl_clean(clean, sizeof(clean), text);
 	cl_clean(where, sizeof(where), room);
 	cl_clean(who, sizeof(who), from);
 	msg_time(tags, hm);
+	if (ENABLE_CLIENT_LOG && client.log_dir[0]) {
+		snprintf(line, sizeof(line), "%s %s%s%s %s", hm, open, who, close, clean);
+		cl_log_line(room[0] == '@' ? room + 1 : room, line); /* "@bo": the chat with bo */
+	}
+	if (client.script.on && mine && !ui_on())
+		return; /* scripts see what others say */
 	if (!ui_on()) {
 		printf("%s %s %s%s%s %s\n", hm, where, open, who, close, clean);
 		cl_out_flush();
