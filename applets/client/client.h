@@ -9,6 +9,7 @@
  *   commands.c     /commands and chat lines the user typed
  *   rooms.c        joined rooms and who is in them
  *   replies.c      numerics, modes, invites, anything else the server says
+ *   replay.c       replayed history not shown twice
  *   show.c         what is shown: the one way to the screen or stdout
  *   script.c       script mode: stdin lines
  *   tty.c          the terminal interface (CLIENT_TTY); screen.c draws it
@@ -35,6 +36,8 @@
 #define KEY_MAX      32     /* a room key (+k) kept for rejoining */
 #define AWAY_MAX     160    /* an /away text kept for reconnects */
 #define PATH_MAX_LOG 256    /* -L DIR */
+#define SEEN_MAX     256    /* messages remembered, so a replay is not shown twice */
+#define HIST_TOKEN   "chatbox-hist"
 #define MAX_ROOMS    16
 #define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
@@ -64,6 +67,8 @@ struct room {
 	int cap;
 	int nnames;
 	bool names_done; /* a new NAMES reply replaces the list */
+	bool joining;    /* (re)joined: its replayed history is being counted */
+	int replayed, dups;
 };
 
 /* A line the user typed: kept until the server confirmed it (a PONG that
@@ -207,6 +212,10 @@ void cl_first_nick(void);
 void cl_on_numeric(struct irc_msg *m, int num);
 void cl_on_mode(struct irc_msg *m, const char *from);
 void cl_on_other(struct irc_msg *m, const char *from);
+
+/* replay.c */
+bool cl_replay_seen(const char *tags, const char *from, const char *target, const char *text);
+void cl_replay_end(void);
 
 /* queue.c */
 void cl_say(const char *target, const char *text, bool action);

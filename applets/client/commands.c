@@ -57,6 +57,7 @@ static void join_room(char *arg)
 	strlcpy_ok(client.rooms.join_room, room, sizeof(client.rooms.join_room));
 	strlcpy_ok(client.rooms.join_key, key ? key : "", sizeof(client.rooms.join_key));
 	cl_send_raw("JOIN %s%s%s", room, key ? " " : "", key ? key : "");
+	cl_send_raw("PING :" HIST_TOKEN); /* its PONG: the room's history is in */
 }
 
 /* The next word of *ARG (cut off there), or "" when none is left. */

@@ -134,6 +134,8 @@ static void on_join(struct irc_msg *m, const char *from)
 		if (wins_on() && (!rejoin || cl_win_find(r->name) < 0))
 			cl_win_select(cl_win_for(r->name)); /* a window of its own, shown */
 		cl_names_clear(r);
+		r->joining = true; /* until the PONG after the JOIN: replay.c */
+		r->replayed = r->dups = 0;
 		if (!irc_casecmp(client.rooms.join_room, r->name)) /* /join #room KEY */
 			strlcpy_ok(r->key, client.rooms.join_key, sizeof(r->key));
 		cl_show_in(r->name, "you joined %s", r->name);
@@ -232,6 +234,8 @@ static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
 		cl_show_message(m->tags, label, from, text, action, notice);
 		return;
 	}
+	if (cl_replay_seen(m->tags, from, target, text))
+		return; /* replayed history we have shown already */
 	cl_show_message(m->tags, target, from, text, action, notice);
 }
 
@@ -269,6 +273,8 @@ void cl_handle_line(char *line)
 		cl_send_raw("PONG :%s", m.nparams ? m.params[m.nparams - 1] : "");
 	} else if (irc_cmd_is(&m, "PONG") && m.nparams) {
 		const char *tok = m.params[m.nparams - 1];
+		if (!strcmp(tok, READY_TOKEN) || !strcmp(tok, HIST_TOKEN))
+			cl_replay_end(); /* the joins' replies, history included, are in */
 		if (!strcmp(tok, READY_TOKEN)) {
 			client.net.ready = true;
 			cl_queue_send();
