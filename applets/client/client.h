@@ -228,6 +228,7 @@ void cl_ack_fire(struct loop *l, struct timer *t);
 /* commands.c */
 void cl_submit(const char *line);
 void cl_say_here(const char *line);
+const char *cl_command_name(int i);
 
 /* rooms.c */
 struct room *cl_find_room(const char *name);

@@ -8,26 +8,57 @@
 #include <string.h>
 #include <unistd.h>
 
-static void show_help(void)
+/* Every command and its usage: /help, /help COMMAND, and Tab after "/". */
+static const char *const usage[][2] = {
+	{ "join", "/join #room [key]   join a room, or switch to its window" },
+	{ "part", "/part [#room]   leave a room" },
+	{ "msg", "/msg NICK text   a private message (/query NICK: its window)" },
+	{ "me", "/me text   an action" },
+	{ "nick", "/nick NEW   change your nick" },
+	{ "who", "/who, /names   who is in the room" },
+	{ "names", "/names [#room]   who is in the room" },
+	{ "list", "/list, /rooms   the rooms on the server" },
+	{ "topic", "/topic [text]   show or set the room's topic" },
+	{ "away", "/away [text]   away, shown to others; /back: here again" },
+	{ "back", "/back   no longer away" },
+	{ "whois", "/whois NICK   who NICK is" },
+	{ "invite", "/invite NICK [#room]   invite NICK" },
+	{ "kick", "/kick [#room] NICK [reason]   put NICK out of the room" },
+	{ "ban", "/ban [NICK|MASK]   ban (a nick: NICK!*@*); alone: the bans" },
+	{ "unban", "/unban NICK|MASK   lift a ban" },
+	{ "op", "/op NICK...   make operators (/deop: no longer)" },
+	{ "deop", "/deop NICK...   no longer operators" },
+	{ "voice", "/voice NICK...   may speak in a moderated room (/devoice)" },
+	{ "devoice", "/devoice NICK...   no longer voiced" },
+	{ "mode", "/mode [#room|me] [+-modes args]   show or change modes" },
+	{ "win", "/win N|#room   window N (also Alt-1..9, Ctrl-X/Ctrl-P)" },
+	{ "close", "/close [N]   close a window (parting its room)" },
+	{ "query", "/query NICK   a window for a private chat" },
+	{ "quote", "/quote RAW   send a raw IRC line; the reply is shown" },
+	{ "help", "/help [COMMAND]   the commands, or one command's usage" },
+	{ "quit", "/quit [bye]   leave (also Ctrl-C, Ctrl-D, 'exit')" },
+};
+
+/* The name of command I, for completion; NULL past the last. */
+const char *cl_command_name(int i)
 {
-	static const char *const help[] = {
-		"/join #room     join (or switch to) a room; Ctrl-X cycles rooms",
-		"/part [#room]   leave a room",
-		"/msg NICK text  private message     /me text   an action",
-		"/nick NEW       change nick         /who       who is in the room",
-		"/rooms          list rooms          /topic [text] show or set it",
-		"/away [text]    away (/back: here)  /quote RAW  send a raw IRC line",
-		"/join #room [key]   /whois NICK     /invite NICK [#room]",
-		"/win N, Alt-1..9, Ctrl-X/Ctrl-P: windows   /close [N]   /query NICK",
-		"/kick [#room] NICK [reason]   /ban NICK|MASK   /unban MASK",
-		"/op NICK..  /deop NICK..  /voice NICK..  /mode [#room|me] [+-modes args]",
-		"/quit [bye]     leave (also Ctrl-C, Ctrl-D on an empty line, 'exit')",
-		"PgUp/PgDn scroll, Tab completes nicks, Up/Down recall lines",
-	};
-	for (size_t i = 0; i < ARRAY_LEN(help); i++)
-		cl_show("%s", help[i]);
+	return i >= 0 && i < (int)ARRAY_LEN(usage) ? usage[i][0] : NULL;
 }
 
+static void show_help(const char *cmd)
+{
+	cmd += *cmd == '/';
+	for (size_t i = 0; i < ARRAY_LEN(usage); i++)
+		if (!*cmd || !strcmp(cmd, usage[i][0])) {
+			cl_show("%s", usage[i][1]);
+			if (*cmd)
+				return;
+		}
+	if (*cmd)
+		cl_show("no command /%s: /help lists them", cmd);
+	else
+		cl_show("PgUp/PgDn scroll, Tab completes nicks, commands and rooms, Up/Down recall lines");
+}
 
 static void join_room(char *arg)
 {
@@ -174,7 +205,10 @@ static bool win_command(const char *cmd, char *arg)
 	}
 	if (!close && strcmp(cmd, "win") && strcmp(cmd, "window"))
 		return false;
-	if ((*arg || !close) && !parse_uint(arg, 1, MAX_WINS, &n)) {
+	const char *which = word(&arg);
+	if (!close && cl_win_find(which) > 0) /* /win #room */
+		n = (unsigned long)cl_win_find(which) + 1;
+	else if ((*which || !close) && !parse_uint(which, 1, MAX_WINS, &n)) {
 		cl_show("usage: /win N, /close [N] (windows 1 to %d)", client.tty.w.n);
 		return true;
 	}
@@ -207,7 +241,7 @@ static void run_command(char *line)
 		return;
 	}
 	if (!strcmp(cmd, "help")) {
-		show_help();
+		show_help(arg);
 		return;
 	}
 	if (wins_on() && win_command(cmd, arg))

@@ -81,44 +81,66 @@ void cl_add_line(const char *where, const char *text, size_t nick_at, size_t nic
 
 /* ---- interactive mode: keys ------------------------------------------------- */
 
-/* Tab completes the word before the cursor to a nick of the room; Tab
- * again offers the next one that fits. */
+/* Tab completes the word before the cursor: a command after a "/" that
+ * starts the line, a room after "/join " or "/win ", else a nick of the
+ * room; Tab again offers the next one that fits. */
+enum { C_NICK, C_CMD, C_ROOM };
 static struct {
 	bool on;
+	int kind;
 	size_t from;
-	char prefix[NICK_MAX + 1];
+	char prefix[NICK_MAX + ROOM_MAX + 1];
 	int next;
 } comp;
 
-static bool nick_has_prefix(const char *nick, const char *prefix)
+static const char *candidate(int i)
 {
-	char head[NICK_MAX + 1];
+	struct room *r = cl_cur_room();
+	if (comp.kind == C_CMD)
+		return cl_command_name(i);
+	if (comp.kind == C_ROOM)
+		return i < client.rooms.n ? client.rooms.list[i].name : NULL;
+	return r && i < r->nnames ? r->names[i] : NULL;
+}
+
+static bool fits(const char *name, const char *prefix)
+{
+	char head[sizeof(comp.prefix)];
 	size_t n = strlen(prefix);
-	if (strlen(nick) < n || cl_is_me(nick))
+	if (strlen(name) < n || (comp.kind == C_NICK && cl_is_me(name)))
 		return false;
-	snprintf(head, sizeof(head), "%.*s", (int)n, nick);
+	snprintf(head, sizeof(head), "%.*s", (int)n, name);
 	return irc_casecmp(head, prefix) == 0;
 }
 
-static void complete_nick(void)
+static void complete(void)
 {
-	struct room *r = cl_cur_room();
-	if (!r || !r->nnames)
-		return;
+	const char *line = client.tty.le.buf;
+	int n = 0;
 	if (!comp.on) {
-		size_t from = le_word_start(&client.tty.le), n = client.tty.le.cur - from;
-		if (n == 0 || n > NICK_MAX)
+		size_t from = le_word_start(&client.tty.le), len = client.tty.le.cur - from;
+		comp.kind = from == 0 && line[0] == '/' ? C_CMD : C_NICK;
+		if ((!strncmp(line, "/join ", 6) || !strncmp(line, "/win ", 5)) &&
+		    from == strcspn(line, " ") + 1)
+			comp.kind = C_ROOM;
+		from += comp.kind == C_CMD; /* after the "/" */
+		len -= comp.kind == C_CMD && len;
+		if ((len == 0 && comp.kind == C_NICK) || len >= sizeof(comp.prefix))
 			return;
-		snprintf(comp.prefix, sizeof(comp.prefix), "%.*s", (int)n, client.tty.le.buf + from);
+		snprintf(comp.prefix, sizeof(comp.prefix), "%.*s", (int)len, line + from);
 		comp.from = from;
 		comp.next = 0;
 		comp.on = true;
 	}
-	for (int k = 0; k < r->nnames; k++) {
-		int i = (comp.next + k) % r->nnames;
-		if (nick_has_prefix(r->names[i], comp.prefix)) {
-			char with[NICK_MAX + 3];
-			snprintf(with, sizeof(with), "%s%s", r->names[i], comp.from == 0 ? ": " : " ");
+	while (candidate(n))
+		n++;
+	for (int k = 0; k < n; k++) {
+		int i = (comp.next + k) % n;
+		const char *name = candidate(i);
+		if (fits(name, comp.prefix)) {
+			char with[sizeof(comp.prefix) + 3];
+			snprintf(with, sizeof(with), "%s%s", name,
+				 comp.from == 0 && comp.kind == C_NICK ? ": " : " ");
 			le_replace_before(&client.tty.le, comp.from, with);
 			comp.next = i + 1;
 			return;
@@ -256,7 +278,7 @@ static void on_key(int key)
 	case KEY_CTRL('L'): cl_draw_all(); return;
 	case KEY_CTRL('X'): next_window(1); return;
 	case KEY_ESC: return;
-	case '\t': complete_nick(); return;
+	case '\t': complete(); return;
 	case KEY_PGUP: scroll_by(screen_page(&client.tty.scr)); return;
 	case KEY_PGDN: scroll_by(-screen_page(&client.tty.scr)); return;
 	default: break;
