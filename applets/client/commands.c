@@ -219,6 +219,8 @@ static bool win_command(const char *cmd, char *arg)
 	return true;
 }
 
+static void server_command(const char *cmd, char *arg, struct room *r);
+
 /* A /command; true if it was one (so not chat text). */
 static void run_command(char *line)
 {
@@ -257,10 +259,11 @@ static void run_command(char *line)
 		cl_say(arg, text, false);
 		return;
 	}
+	const char *to = room;
 	if (wins_on() && cl_win_name()[0] && cl_win_name()[0] != '#')
-		room = cl_win_name(); /* a private chat's window: /me to that nick */
-	if (!strcmp(cmd, "me") && room) {
-		cl_say(room, arg, true);
+		to = cl_win_name(); /* a private chat's window: /me to that nick */
+	if (!strcmp(cmd, "me") && to) {
+		cl_say(to, arg, true);
 		return;
 	}
 	if (client.net.state != ONLINE) {
@@ -269,6 +272,14 @@ static void run_command(char *line)
 	}
 	/* What the server answers goes to a script's stdout from now on. */
 	client.script.replies = true;
+	server_command(cmd, arg, r);
+}
+
+/* The commands that go to the server (we are online), about room R (the
+ * current one, or NULL). */
+static void server_command(const char *cmd, char *arg, struct room *r)
+{
+	const char *room = r ? r->name : NULL;
 	if (!strcmp(cmd, "join") && *arg) {
 		join_room(arg);
 	} else if (!strcmp(cmd, "part") || !strcmp(cmd, "leave")) {
