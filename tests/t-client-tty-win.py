@@ -122,7 +122,14 @@ def windows_cases(port, x, y):
         ok = ok and any(re.search(r"<cy> psst$", l) for l in screen())
         typed("hello cy")
         ok = ok and bool(cy.expect(r"^:ana!\S* PRIVMSG cy :hello cy$"))
-        T.check(title, ok and "[Act: 3]" in status(), "\n".join(screen()))
+        ok = ok and "[Act: 3]" in status()
+        keys("M-2")  # a private line typed elsewhere says where it went
+        typed("/msg cy from the lobby")
+        wait("marked", lambda: any(re.search(r"\d\d:\d\d \[msg cy\] <ana> from the lobby$", l)
+                                   for l in screen()))
+        keys("M-4")
+        wait("window 4", lambda: prompt() == "[cy]")
+        T.check(title, ok, "\n".join(screen()))
 
     title = "%s: /win 3 shows #b's lines and clears its activity; Ctrl-X goes on" % size
 
@@ -203,6 +210,9 @@ with Server() as srv:
             wait("#lobby", lambda: prompt() == "[#lobby]")
             bo.send("PRIVMSG #c :same stream")
             wait("the line", lambda: any(re.search(r"\d\d:\d\d #c <bo> same stream", l) for l in screen()))
+            bo.send("PRIVMSG ana :just you")  # marked so that it is no op prefix
+            wait("the private line", lambda: any(re.search(r"\d\d:\d\d \[msg bo\] <bo> just you$", l)
+                                                  for l in screen()))
             T.check("-1: one stream, other rooms' lines labelled there", "[Act" not in status(), status())
             bo.close()
             keys("C-c")

@@ -165,8 +165,16 @@ void cl_show_message(const char *tags, const char *room, const char *from,
 		return;
 	}
 	/* On screen the room is shown only when several are joined and share
-	 * one stream; a window is the room's, or the private chat's. */
-	bool other = !wins_on() && (client.rooms.n > 1 || room[0] != '#');
+	 * one stream; a window is the room's, or the private chat's, where
+	 * only our own private lines (typed elsewhere) say where they went. A
+	 * private chat is marked "[msg bo]": unlike "@bo", no op prefix. */
+	bool priv = room[0] == '@';
+	bool other = wins_on() ? priv && mine : client.rooms.n > 1 || room[0] != '#';
+	if (priv) {
+		char nick[sizeof(where)];
+		strlcpy_ok(nick, where + 1, sizeof(nick));
+		snprintf(where, sizeof(where), "[msg %.*s]", NICK_MAX * 2, nick);
+	}
 	int at = snprintf(line, sizeof(line), "%s %s%s%s", hm, other ? where : "", other ? " " : "", open);
 	snprintf(line + at, sizeof(line) - (size_t)at, "%s%s %s", who, close, clean);
 	bool hilite = !mine && client.id.nick[0] && strcasestr(clean, client.id.nick) != NULL;
