@@ -21,7 +21,8 @@
 //config:	  The input line with editing, history and completion, the
 //config:	  scrollback, colours and the status line. Without it
 //config:	  chat-client always runs in script mode, which is what cron
-//config:	  jobs on a router need. Costs about 8 KB on x86_64.
+//config:	  jobs on a router need. Costs about 13 KB on x86_64
+//config:	  (windows, wrapping, paste and completion included).
 //config:
 //config:config CLIENT_DISCOVERY
 //config:	bool "Find the chat server on the LAN when no HOST is given"
