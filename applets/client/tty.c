@@ -185,7 +185,7 @@ static void paste_byte(int key)
 	paste.cr = key == '\r';
 	if (key > 255 || crlf)
 		return;
-	if (paste.len + 1 >= PASTE_MAX) {
+	if (!paste.buf || paste.len + 1 >= PASTE_MAX) {
 		paste.cut = true;
 		return;
 	}
@@ -211,6 +211,10 @@ static void paste_send(void)
 static void paste_end(void)
 {
 	paste.in = false;
+	if (!paste.buf) {
+		cl_show("out of memory: the paste is left out");
+		return;
+	}
 	if (paste.cut)
 		cl_show("the paste was longer than %d bytes: the rest is left out", PASTE_MAX);
 	if (paste.lines <= PASTE_ASK) {
@@ -225,9 +229,11 @@ static void paste_end(void)
 /* True when KEY was the paste's (or the answer to its question). */
 static bool paste_key(int key)
 {
-	if (key == KEY_PASTE_START && !paste.asking && (paste.buf || (paste.buf = malloc(PASTE_MAX)))) {
+	if (key == KEY_PASTE_START && !paste.asking) {
+		if (!paste.buf)
+			paste.buf = malloc(PASTE_MAX);
 		paste.in = true;
-		paste.cut = false;
+		paste.cut = !paste.buf; /* out of memory: the paste is dropped, and said */
 		paste.len = 0;
 		paste.lines = 0;
 		return true;
