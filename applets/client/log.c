@@ -39,9 +39,11 @@ static bool log_path(char *path, size_t size, const char *name)
 {
 	char file[ROOM_MAX + 1];
 	size_t n = 0;
-	for (; name[n] && n < ROOM_MAX; n++) {
+	for (; n < ROOM_MAX && name[n]; n++) {
 		char c = (char)irc_tolower((unsigned char)name[n]);
-		file[n] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("#&+._-", c) ? c : '_';
+		file[n] = '_';
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("#&+._-", c))
+			file[n] = c;
 	}
 	file[n] = '\0';
 	int w = snprintf(path, size, "%s/%s.log", client.log_dir, file);

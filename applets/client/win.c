@@ -86,13 +86,14 @@ void cl_win_select(int i)
 void cl_win_close(int i)
 {
 	struct cl_wins *w = &client.tty.w;
-	if (i <= 0 || i >= w->n) {
+	if (i <= 0 || i >= w->n || i >= MAX_WINS) {
 		cl_show("/close: the status window stays; /close N closes window N");
 		return;
 	}
 	if (cl_find_room(w->list[i].name) && client.net.state == ONLINE)
 		cl_send_raw("PART %s", w->list[i].name);
-	memmove(&w->list[i], &w->list[i + 1], (size_t)(w->n - i - 1) * sizeof(w->list[0]));
+	for (int j = i; j + 1 < w->n; j++) /* the windows after it move down one */
+		w->list[j] = w->list[j + 1];
 	w->n--;
 	screen_forget_win(&client.tty.scr, (uint8_t)i);
 	cl_win_select(w->cur > i ? w->cur - 1 : MIN(w->cur, w->n - 1));
