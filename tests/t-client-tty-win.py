@@ -177,6 +177,24 @@ def windows_cases(port, x, y):
                 "-!- bo set the topic of #b: soup at noon" in there and "-!- mode/#b [-t] by bo" in there,
                 (here, there))
 
+    title = "%s: a flood in one window does not push a quiet window's lines out" % size
+
+    @case(title)
+    def _():
+        keys("M-2")
+        wait("window 2", lambda: prompt() == "[#lobby]")
+        for i in range(1100):  # more than the 1000 lines all windows share
+            bo.send("PRIVMSG #b :flood %d" % i)
+        bo.send("PRIVMSG #lobby :after the flood " + size)  # the barrier: the flood was handled
+        wait("the barrier", lambda: any("<bo> after the flood " + size in l for l in screen()))
+        keys("M-3")
+        wait("window 3", lambda: prompt() == "[#b]")
+        flooded = "\n".join(screen())
+        keys("M-2")
+        wait("window 2", lambda: prompt() == "[#lobby]")
+        T.check(title, any("<bo> barrier two" in l for l in screen()) and "flood 1099" in flooded,
+                "\n".join(screen()))
+
     title = "%s: /close closes a window (and parts its room)" % size
 
     @case(title)
@@ -193,7 +211,7 @@ def windows_cases(port, x, y):
     keys("C-c")
 
 
-with Server() as srv:
+with Server("-R", "0") as srv:  # no flood control: the flood case floods
     try:
         windows_cases(srv.port, 120, 35)
         windows_cases(srv.port, 50, 20)

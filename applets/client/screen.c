@@ -183,6 +183,27 @@ void screen_redraw(struct screen *s)
 	draw_lines(s);
 }
 
+/* The ring is full: a line makes way, the oldest of the window that has
+ * the most (a closed window's first), so a busy room does not push a quiet
+ * one's lines out: each window keeps its share of the one bounded ring. */
+static void evict(struct screen *s)
+{
+	uint16_t count[256] = { 0 };
+	int busiest = SCREEN_NO_WIN, oldest = 0;
+	for (int i = 0; i < s->nlines; i++)
+		count[line_at(s, i)->win]++;
+	for (int w = 0; w < 256 && !count[SCREEN_NO_WIN]; w++)
+		if (count[w] > count[busiest])
+			busiest = w;
+	while (line_at(s, oldest)->win != busiest)
+		oldest++;
+	free(line_at(s, oldest)->text);
+	for (int k = oldest; k > 0; k--) /* the older lines move up one */
+		*line_at(s, k) = *line_at(s, k - 1);
+	s->first = (s->first + 1) % SCREEN_SCROLLBACK;
+	s->nlines--;
+}
+
 void screen_add(struct screen *s, const char *text, size_t nick_at, size_t nick_len,
 		uint8_t colour, bool hilite, uint8_t win)
 {
@@ -194,11 +215,8 @@ void screen_add(struct screen *s, const char *text, size_t nick_at, size_t nick_
 		return;
 	if (nick_at > n || nick_len > n - nick_at)
 		nick_at = nick_len = 0;
-	if (s->nlines == SCREEN_SCROLLBACK) {
-		free(s->lines[s->first].text);
-		s->first = (s->first + 1) % SCREEN_SCROLLBACK;
-		s->nlines--;
-	}
+	if (s->nlines == SCREEN_SCROLLBACK)
+		evict(s);
 	l = line_at(s, s->nlines++);
 	l->text = copy; /* freed when the ring wraps */
 	l->nick_at = (uint16_t)MIN(nick_at, 65535u);

@@ -1,7 +1,7 @@
 /* win.c - windows (CLIENT_WINDOWS): one per room and private chat, and a
  * status window (number 1) for what belongs to none. They share the
  * screen's one scrollback ring, each line tagged with its window, so the
- * memory stays what it was. Activity in the windows not shown is listed in
+ * memory stays what it was; when it is full the busiest window gives way. Activity in the windows not shown is listed in
  * the status line as irssi does ("[Act: 2,3]"), a mention or a private
  * message in bold, and rings the bell once until that window is seen.
  *
