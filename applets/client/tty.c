@@ -2,6 +2,7 @@
 #include "client.h"
 #include "term.h"
 #include "textsafe.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -31,12 +32,17 @@ static void status_text(char *s, size_t size)
 	char raw[800], away[AWAY_MAX + 16] = "";
 	if (client.id.away[0])
 		snprintf(away, sizeof(away), " (away: %s)", client.id.away);
-	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s%s | %s%s%s", client.net.host, client.net.port,
-		 where, users, client.id.nick, away, states[client.net.state], win,
+	int at = snprintf(raw, sizeof(raw), " %s:%u |", client.net.host, client.net.port);
+	snprintf(raw + at, sizeof(raw) - (size_t)at, " %s%s | %s%s | %s%s%s", where, users,
+		 client.id.nick, away, states[client.net.state], win,
 		 client.tty.scr.scroll_off ? " | -- more below (PgDn) --" : "");
-	/* The activity's bold markers are ours, the rest came from the server. */
+	/* The activity's bold markers are ours, the rest came from the server.
+	 * A narrow terminal loses the server's address first. */
 	size_t n = (size_t)snprintf(s, size, "%s", act);
-	cl_clean(s + MIN(n, size - 1), size - MIN(n, size - 1), raw);
+	const char *from = raw;
+	if (utf8_width(act, strlen(act)) + utf8_width(raw, strlen(raw)) > (size_t)client.tty.scr.cols)
+		from += MAX(at, 0);
+	cl_clean(s + MIN(n, size - 1), size - MIN(n, size - 1), from);
 }
 
 void cl_tty_draw_bottom(void)
