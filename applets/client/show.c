@@ -169,7 +169,8 @@ void cl_show_message(const char *tags, const char *room, const char *from,
 	 * only our own private lines (typed elsewhere) say where they went. A
 	 * private chat is marked "[msg bo]": unlike "@bo", no op prefix. */
 	bool priv = room[0] == '@';
-	bool other = wins_on() ? priv && mine : client.rooms.n > 1 || room[0] != '#';
+	bool other = wins_on() ? priv && mine && irc_casecmp(cl_win_name(), room + 1) :
+				 client.rooms.n > 1 || room[0] != '#';
 	if (priv) {
 		char nick[sizeof(where)];
 		strlcpy_ok(nick, where + 1, sizeof(nick));

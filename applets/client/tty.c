@@ -333,9 +333,11 @@ static void keys_event(struct loop *l, struct watch *w, uint32_t ev)
 	client.tty.nkeys -= at;
 	memmove(client.tty.keys, client.tty.keys + at, client.tty.nkeys);
 	if (client.tty.nkeys == 1 && client.tty.keys[0] == '\033') {
-		client.tty.nkeys = 0; /* a lone Esc: a key of its own, not Alt */
+		/* A lone Esc: a key of its own (it answers the paste question),
+		 * and, as readline's Meta prefix, Alt for the key after it: an
+		 * Alt-2 split across two reads still is one. */
+		client.tty.nkeys = 0;
 		on_key(KEY_ESC);
-		client.tty.esc = false;
 	}
 	cl_draw_bottom();
 }
