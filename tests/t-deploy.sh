@@ -74,13 +74,13 @@ if ! busybox sh -c : 2>/dev/null; then
 fi
 with_umdns() { mkdir -p bin && printf '#!/bin/sh\n' >bin/umdns && chmod +x bin/umdns; }
 LAN="NET_V4_lan=192.168.1.1 NET_V6_lan=fd00::1 NET_DEV_lan=br-lan"
-DEFAULT_OUT="instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n"
+DEFAULT_OUT="instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n"
 
 testing "init: the shipped UCI config serves the LAN's addresses, as user chatbox" \
 	"fresh; procd $LAN" "$DEFAULT_OUT" "" ""
 testing "init: umdns installed: it announces (procd_add_mdns), chat-server gets -M" \
 	"fresh; with_umdns; procd $LAN PATH=\$PWD/bin:\$PATH" \
-	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -M\n mdns irc tcp 6667 txtvers=1\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n" "" ""
+	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main -M\n mdns irc tcp 6667 txtvers=1\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n" "" ""
 testing "init: every option becomes its flag; a name with spaces stays one argument" \
 	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '7000'\n option interface ''\n option name 'Kitchen chat'\n option room '#home'\n option history '12'\n option maxclients '40'\n option maxperaddr '4'\n option flood '0'\n option sendq '32'\n option timeout '90'\n option password 'sesame'\n option mdns 'builtin'\n option user 'nobody'\n list listen '10.0.0.1'\n list listen '::1'\n\" >uci/chatbox; with_umdns; procd PATH=\$PWD/bin:\$PATH" \
 	"instance main\n command /usr/bin/chat-server -f -S -p 7000 -b 10.0.0.1 -b ::1 -n [Kitchen chat] -r #home -H 12 -c 40 -C 4 -R 0 -Q 32 -T 90 -P sesame\n user nobody\n respawn\n stderr 1\nreload trigger on config chatbox\n" "" ""
@@ -104,10 +104,10 @@ testing "init: user root runs without a user parameter" \
 	"0\n" "" ""
 testing "init: a port below 1024: started as root, chat-server drops to the user (-u)" \
 	"fresh; mkdir uci; sed \"s/option port '6667'/option port '23'/\" '$UCI' >uci/chatbox; procd $LAN | grep -e command -e ' user '" \
-	" command /usr/bin/chat-server -f -S -p 23 -b 192.168.1.1 -b fd00::1 -r #lobby -u chatbox\n" "" ""
+	" command /usr/bin/chat-server -f -S -p 23 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main -u chatbox\n" "" ""
 testing "init: each section is a server of its own (a guest network on 6668)" \
 	"fresh; mkdir uci; cp '$UCI' uci/chatbox; printf \"config chatbox 'guest'\n option port '6668'\n option interface 'guest'\n option discovery '0'\n\" >>uci/chatbox; procd $LAN NET_V4_guest=192.168.2.1 NET_DEV_guest=br-guest | grep -e instance -e command -e netdev -e trigger" \
-	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby\n netdev br-lan\ninstance guest\n command /usr/bin/chat-server -f -S -p 6668 -b 192.168.2.1 -M\n netdev br-guest\nreload trigger on config chatbox\nreload trigger on interface lan\nreload trigger on interface guest\n" "" ""
+	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main\n netdev br-lan\ninstance guest\n command /usr/bin/chat-server -f -S -p 6668 -b 192.168.2.1 -M\n netdev br-guest\nreload trigger on config chatbox\nreload trigger on interface lan\nreload trigger on interface guest\n" "" ""
 # The real chat-server, started with what the init script or chatbox-run
 # makes of the settings, on loopback.
 free_port() {

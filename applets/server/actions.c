@@ -148,6 +148,8 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 		e = client_event(c, kind, r->name, "", text);
 		if (!e)
 			return;
+		if (ENABLE_SERVER_HISTORY)
+			store_message(r, e); /* on disk (-D) before anyone can have it */
 		room_send(r, e, c->caps & CAP_ECHO ? NULL : c);
 		if (ENABLE_SERVER_HISTORY && history_add(&r->hist, e) == 0)
 			budget_settle(&srv.budget); /* older history makes way (-m) */

@@ -48,7 +48,7 @@
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS]
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-D DIR [-F MS] [-J KIB]]
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
@@ -69,6 +69,9 @@
 //usage:	-P PASS	IRC clients must send PASS (plain users are refused)
 //usage:	-T SECS	Ping and registration timeout (default 180, 60)
 //usage:	-M	Do not announce the server over mDNS
+//usage:	-D DIR	Keep room history on disk in DIR, across restarts
+//usage:	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
+//usage:	-J KIB	At most KIB KiB on disk in DIR (64..1048576, default 1024)
  *
  * Options, setup and the loop; server.h says where the rest is.
  */
@@ -152,7 +155,8 @@ static void init_names(const char *name)
 }
 
 struct options {
-	const char *addrs[MAXLISTEN + 1], *user, *name;
+	const char *addrs[MAXLISTEN + 1], *user, *name, *state_dir;
+	unsigned long sync_ms, state_kib;
 	int naddrs;
 	bool foreground, use_syslog, announce;
 };
@@ -162,7 +166,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	unsigned long secs = 180, mem_kib = BUDGET_DEFAULT_KIB;
 	int c;
 
-	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:")) != -1) {
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:D:F:J:")) != -1) {
 		switch (c) {
 		case 'f': o->foreground = true; break;
 		case 'S': o->use_syslog = true; break;
@@ -185,6 +189,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'm': mem_kib = opt_uint('m', optarg, BUDGET_MIN_KIB, BUDGET_MAX_KIB); break;
 		case 'P': srv.password = optarg; break;
 		case 'T': secs = opt_uint('T', optarg, 1, 86400); break;
+		case 'D': o->state_dir = optarg; break;
+		case 'F': o->sync_ms = opt_uint('F', optarg, 0, 3600000); break;
+		case 'J': o->state_kib = opt_uint('J', optarg, STORE_KIB_MIN, STORE_KIB_MAX); break;
 		default: break;
 		}
 	}
@@ -194,6 +201,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		usage_error("-r: '%s' is not a room name (#name, at most %d bytes)", srv.lobby, ROOMLEN);
 	if (!ENABLE_SERVER_HISTORY)
 		srv.history = 0;
+	if (o->state_dir && !ENABLE_SERVER_JOURNAL)
+		usage_error("-D: built without SERVER_JOURNAL");
 	srv.ping_ms = secs * 1000;
 	srv.reg_ms = MIN(secs, 60) * 1000;
 	budget_init(&srv.budget, mem_kib * 1024);
@@ -203,7 +212,8 @@ int chat_server_main(int argc, char **argv)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, 0 };
 	static struct mdns_responder mdns;
-	struct options o = { .user = "nobody", .announce = ENABLE_SERVER_MDNS };
+	struct options o = { .user = "nobody", .announce = ENABLE_SERVER_MDNS,
+			     .sync_ms = STORE_SYNC_MS_DEFAULT, .state_kib = STORE_KIB_DEFAULT };
 	struct room *lobby;
 
 	srv.port = CONFIG_CHATBOX_DEFAULT_PORT;
@@ -231,6 +241,8 @@ int chat_server_main(int argc, char **argv)
 		msg("not announced on the LAN (mDNS): clients need this host's address");
 		o.announce = false;
 	}
+	if (o.state_dir)
+		store_prepare(o.state_dir, o.user);
 	drop_privileges(o.user);
 	if (!o.foreground && daemon(0, 0) != 0)
 		die("daemon: %s", strerror(errno));
@@ -247,11 +259,14 @@ int chat_server_main(int argc, char **argv)
 		die("out of memory");
 	lobby->keep = true; /* and its history with it */
 	lobby->modes = RM_N; /* no operator there: anyone may set its topic */
+	if (o.state_dir)
+		store_open(o.sync_ms, o.state_kib);
 	msg("%s: listening on port %u", srv.name, srv.port);
 	if (loop_run(&srv.loop) != 0)
 		die("epoll: %s", strerror(errno));
 	if (ENABLE_SERVER_MDNS && o.announce)
 		mdns_responder_stop(&mdns); /* goodbyes: browsers drop us at once */
+	store_close(); /* SIGTERM: everything written is fsync'd */
 	msg("stopped");
 	return 0;
 }

@@ -44,8 +44,10 @@ void room_free_if_empty(struct room *r)
 	nametab_del(&srv.room_tab, &r->node);
 	DLIST_UNLINK(srv.rooms, r, next, prev);
 	srv.nrooms--;
-	if (ENABLE_SERVER_HISTORY)
+	if (ENABLE_SERVER_HISTORY) {
+		store_room_gone(r); /* gone after a restart too (-D) */
 		history_free(&r->hist);
+	}
 	budget_release(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
 	budget_release(&srv.budget, BUDGET_ROOMS, ROOM_COST);
 	free(r->m);

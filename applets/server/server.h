@@ -11,7 +11,8 @@
  *   irc_cmds.c  the IRC front end: its command table
  *   mode.c      IRC channel modes (MODE #room ...)
  *   plain.c     the plain-text (nc, telnet) front end: its slash commands
- *   event.c, history.c  events rendered once per wire format; room history */
+ *   event.c, history.c  events rendered once per wire format; room history
+ *   store.c     room history on disk (-D): the journal's records */
 #pragma once
 
 #include "applet.h"
@@ -23,6 +24,7 @@
 #include "loop.h"
 #include "nametab.h"
 #include "net.h"
+#include "store.h"
 
 #define SERVER_VERSION "chatbox-" CHATBOX_VERSION
 #define NICKLEN      16
