@@ -161,3 +161,28 @@ bool irc_room_valid(const char *s, size_t maxlen)
 	}
 	return true;
 }
+
+/* Iterative, backtracking only to the last '*': a later star supersedes
+ * the earlier one, so no recursion and no blow-up on "*a*a*a*b". */
+bool irc_glob(const char *mask, const char *s)
+{
+	const char *star = NULL, *back = NULL;
+	while (*s) {
+		if (*mask == '*') {
+			star = ++mask;
+			back = s;
+		} else if (*mask && (*mask == '?' || irc_tolower((unsigned char)*mask) ==
+						       irc_tolower((unsigned char)*s))) {
+			mask++;
+			s++;
+		} else if (star) {
+			mask = star;
+			s = ++back;
+		} else {
+			return false;
+		}
+	}
+	while (*mask == '*')
+		mask++;
+	return !*mask;
+}

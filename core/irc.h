@@ -33,6 +33,10 @@ int irc_casecmp(const char *a, const char *b);
 /* Fold S into OUT (same length) for use as a lookup key. */
 void irc_fold(char *out, const char *s, size_t outsz);
 
+/* IRC glob: S matches MASK, where * is any run and ? any one byte,
+ * rfc1459 case-folded. O(strlen(MASK) * strlen(S)) at worst. */
+bool irc_glob(const char *mask, const char *s);
+
 /* Nick: letter or special first, then letters, digits, specials, '-'. */
 bool irc_nick_valid(const char *s, size_t maxlen);
 /* Room: '#' then no space, comma, BEL or ':' ; at most MAXLEN bytes. */

@@ -11,9 +11,9 @@
 static struct termios saved;
 static int raw_fd = -1;
 
-/* Reset attributes and scroll region, show the cursor, leave the
- * alternate screen. */
-static const char leave_seq[] = "\033[0m\033[r\033[?25h\033[?1049l";
+/* Reset attributes and scroll region, show the cursor, bracketed paste
+ * off, leave the alternate screen. */
+static const char leave_seq[] = "\033[0m\033[r\033[?25h\033[?2004l\033[?1049l";
 
 void term_restore(void)
 {
@@ -62,7 +62,7 @@ int term_raw(int fd)
 		for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 			signal(fatal[i], fatal_signal);
 	}
-	static const char enter[] = "\033[?1049h\033[H\033[2J";
+	static const char enter[] = "\033[?1049h\033[?2004h\033[H\033[2J";
 	return write(fd, enter, sizeof(enter) - 1) < 0 ? -1 : 0;
 }
 
@@ -104,6 +104,8 @@ static int tilde_key(int n)
 	case 3: return KEY_DELETE;
 	case 5: return KEY_PGUP;
 	case 6: return KEY_PGDN;
+	case 200: return KEY_PASTE_START;
+	case 201: return KEY_PASTE_END;
 	default: return KEY_UNKNOWN;
 	}
 }

@@ -60,6 +60,10 @@ def hostile_lines(nick):
         b":irc.test 301 " + n + b" aw" + BAD + b"ay :away" + BAD,
         b":irc.test 322 " + n + b" #li" + BAD + b"st 3 :listtopic" + BAD,
         b":irc.test 305 " + n + b" :back" + BAD,
+        b":mo" + BAD + b"!u@h MODE #lobby +ov o" + BAD + b"p v" + BAD,
+        b":in" + BAD + b"!u@h INVITE " + n + b" :#inv" + BAD,
+        b":irc.test 311 " + n + b" wh" + BAD + b"o u" + BAD + b" h" + BAD + b" * :real" + BAD,
+        b":irc.test 333 " + n + b" #lobby set" + BAD + b"ter 1700000000",
         b":" + n + b"!u@h JOIN " + BAD_ROOM,
         b":bo!u@h PRIVMSG #lobby :END",
     ]
@@ -113,9 +117,9 @@ def terminal_cases():
     def screen_has(s):
         return s in tmux("capture-pane", "-p", "-t", "t")
 
-    def session(port, raw):
+    def session(port, raw, opts=""):
         """The client in tmux under script(1), which records its bytes in RAW."""
-        cmd = "%s -n safe 127.0.0.1:%d" % (" ".join(EMU + [link]), port)
+        cmd = "%s %s -n safe 127.0.0.1:%d" % (" ".join(EMU + [link]), opts, port)
         tmux.new_session("script -qfec '%s' %s; sleep 600" % (cmd, raw), 100, 40)
 
     def terminal_bytes(raw):
@@ -130,15 +134,26 @@ def terminal_cases():
         def _():
             srv = FakeIrc(on_join=lambda send, nick, room: [send(l) for l in hostile_lines(nick)])
             raw = os.path.join(tmp, "raw1")
-            session(srv.port, raw)
+            session(srv.port, raw, "-1")  # one stream: every line is drawn
             wait_for(lambda: screen_has("<bo> END"), TIMEOUT, what="the last line on screen")
             tmux("send-keys", "-t", "t", "-l", "comp")
             tmux("send-keys", "-t", "t", "Tab", "C-u")
             tmux("send-keys", "-t", "t", "-l", "/help")  # a barrier: the screen after Tab
             tmux("send-keys", "-t", "t", "Enter")
             wait_for(lambda: screen_has("Tab completes nicks"), TIMEOUT, what="/help shown")
+            # Once in, what the client has no words for is shown as it came:
+            # a numeric and a command unknown to it.
+            srv.send(b":irc.test 999 safe ar" + BAD + b"g :numeric" + BAD)
+            srv.send(b":fr" + BAD + b"!u@h FROB #lobby :frob" + BAD)
+            wait_for(lambda: ("frob" + LEFT).encode() in terminal_bytes(raw)[1], TIMEOUT,
+                     what="the unknown command shown")
             data, own = terminal_bytes(raw)
-            shown = ["topic of #lobby: topic" + LEFT, "in #lobby: comp%slete" % LEFT,
+            shown = ["topic of #lobby: topic" + LEFT,
+                     "mode/#lobby [+ov o%sp v%s] by mo%s" % (LEFT, LEFT, LEFT),
+                     "in%s invites you to #inv%s" % (LEFT, LEFT),
+                     "wh%so is u%s@h%s (real%s)" % (LEFT, LEFT, LEFT, LEFT),
+                     "topic of #lobby set by set%ster" % LEFT,
+                     "ar%sg numeric%s" % (LEFT, LEFT), "fr%s FROB #lobby frob%s" % (LEFT, LEFT), "in #lobby: comp%slete" % LEFT,
                      "qu quit (quitreason%s)" % LEFT, "na is now re" + LEFT, "[%s]" % LEFT_ROOM, "| %s " % LEFT_ROOM,
                      "op was kicked from #lobby by ki%s (kickreason%s)" % (LEFT, LEFT),
                      "pa left #lobby (partreason%s)" % LEFT]
@@ -147,6 +162,27 @@ def terminal_cases():
                     b"\x1b[5m" not in data and b"\x1b]" not in data and not unsafe_in(own)
                     and all(s in text for s in shown),
                     (unsafe_in(own), [s for s in shown if s not in text], text[-2000:]))
+            tmux("send-keys", "-t", "t", "C-c")
+            srv.close()
+
+        @case("terminal, windows: every window and the status line drawn safe")
+        def _():
+            srv = FakeIrc(on_join=lambda send, nick, room: [send(l) for l in hostile_lines(nick)])
+            raw = os.path.join(tmp, "raw3")
+            session(srv.port, raw)
+            wait_for(lambda: screen_has("[%s]" % LEFT_ROOM), TIMEOUT, what="the bidi room's window")
+            for _ in range(4):  # through every window: status, #lobby, pm..., the room
+                tmux("send-keys", "-t", "t", "C-x")
+            tmux("send-keys", "-t", "t", "-l", "/help")
+            tmux("send-keys", "-t", "t", "Enter")
+            wait_for(lambda: screen_has("Tab completes nicks"), TIMEOUT, what="/help shown")
+            data, own = terminal_bytes(raw)
+            own = own.replace(b"\a", b"")  # the client's own bell, for the mentions
+            text = own.decode(errors="replace")
+            T.check("terminal, windows: every window and the status line drawn safe",
+                    b"\x1b[5m" not in data and b"\x1b]" not in data and not unsafe_in(own)
+                    and "<bo> END" in text and "[Act: " in text,
+                    (unsafe_in(own), text[-2000:]))
             tmux("send-keys", "-t", "t", "C-c")
             srv.close()
 

@@ -249,7 +249,7 @@ try:
         keys("Enter")
         T.check("Tab completes a nick, Tab again the next", ok and w.expect(r"PRIVMSG #lobby :cy: hi$"))
 
-    @case("/join switches rooms, Ctrl-X cycles, other rooms' lines are labelled")
+    @case("/join opens a window, Ctrl-P goes back; the other window's line is activity")
     def _():
         w.send("JOIN #second")
         w.expect(r" 366 ")
@@ -259,12 +259,13 @@ try:
         typed("in second")
         keys("Enter")
         ok = w.expect(r"^:ana!\S* PRIVMSG #second :in second$")
-        keys("C-x")
+        keys("C-p")
         wait_input(P.rstrip())
         w.send("PRIVMSG #second :over here")
-        wait_screen(r"\d\d:\d\d #second <cy> over here")
-        T.check("/join switches rooms, Ctrl-X cycles, other rooms' lines are labelled",
-                ok and "#lobby (2 users)" in status_line())
+        wait_for(lambda: "[Act: 3]" in status_line(), what="activity in window 3")
+        T.check("/join opens a window, Ctrl-P goes back; the other window's line is activity",
+                ok and "#lobby (2 users)" in status_line() and "over here" not in "\n".join(screen()),
+                "\n".join(screen()))
 
     @case("commands: /topic, /who, /rooms, /nick, unknown ones")
     def _():

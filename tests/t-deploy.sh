@@ -74,13 +74,13 @@ if ! busybox sh -c : 2>/dev/null; then
 fi
 with_umdns() { mkdir -p bin && printf '#!/bin/sh\n' >bin/umdns && chmod +x bin/umdns; }
 LAN="NET_V4_lan=192.168.1.1 NET_V6_lan=fd00::1 NET_DEV_lan=br-lan"
-DEFAULT_OUT="instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n"
+DEFAULT_OUT="instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n"
 
 testing "init: the shipped UCI config serves the LAN's addresses, as user chatbox" \
 	"fresh; procd $LAN" "$DEFAULT_OUT" "" ""
 testing "init: umdns installed: it announces (procd_add_mdns), chat-server gets -M" \
 	"fresh; with_umdns; procd $LAN PATH=\$PWD/bin:\$PATH" \
-	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -M\n mdns irc tcp 6667 txtvers=1\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n" "" ""
+	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main -M\n mdns irc tcp 6667 txtvers=1\n netdev br-lan\n user chatbox\n respawn\n stderr 1\nreload trigger on config chatbox\nreload trigger on interface lan\n" "" ""
 testing "init: every option becomes its flag; a name with spaces stays one argument" \
 	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '7000'\n option interface ''\n option name 'Kitchen chat'\n option room '#home'\n option history '12'\n option maxclients '40'\n option maxperaddr '4'\n option flood '0'\n option sendq '32'\n option timeout '90'\n option password 'sesame'\n option mdns 'builtin'\n option user 'nobody'\n list listen '10.0.0.1'\n list listen '::1'\n\" >uci/chatbox; with_umdns; procd PATH=\$PWD/bin:\$PATH" \
 	"instance main\n command /usr/bin/chat-server -f -S -p 7000 -b 10.0.0.1 -b ::1 -n [Kitchen chat] -r #home -H 12 -c 40 -C 4 -R 0 -Q 32 -T 90 -P sesame\n user nobody\n respawn\n stderr 1\nreload trigger on config chatbox\n" "" ""
@@ -104,10 +104,10 @@ testing "init: user root runs without a user parameter" \
 	"0\n" "" ""
 testing "init: a port below 1024: started as root, chat-server drops to the user (-u)" \
 	"fresh; mkdir uci; sed \"s/option port '6667'/option port '23'/\" '$UCI' >uci/chatbox; procd $LAN | grep -e command -e ' user '" \
-	" command /usr/bin/chat-server -f -S -p 23 -b 192.168.1.1 -b fd00::1 -r #lobby -u chatbox\n" "" ""
+	" command /usr/bin/chat-server -f -S -p 23 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main -u chatbox\n" "" ""
 testing "init: each section is a server of its own (a guest network on 6668)" \
 	"fresh; mkdir uci; cp '$UCI' uci/chatbox; printf \"config chatbox 'guest'\n option port '6668'\n option interface 'guest'\n option discovery '0'\n\" >>uci/chatbox; procd $LAN NET_V4_guest=192.168.2.1 NET_DEV_guest=br-guest | grep -e instance -e command -e netdev -e trigger" \
-	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby\n netdev br-lan\ninstance guest\n command /usr/bin/chat-server -f -S -p 6668 -b 192.168.2.1 -M\n netdev br-guest\nreload trigger on config chatbox\nreload trigger on interface lan\nreload trigger on interface guest\n" "" ""
+	"instance main\n command /usr/bin/chat-server -f -S -p 6667 -b 192.168.1.1 -b fd00::1 -r #lobby -D /etc/chatbox/main\n netdev br-lan\ninstance guest\n command /usr/bin/chat-server -f -S -p 6668 -b 192.168.2.1 -M\n netdev br-guest\nreload trigger on config chatbox\nreload trigger on interface lan\nreload trigger on interface guest\n" "" ""
 # The real chat-server, started with what the init script or chatbox-run
 # makes of the settings, on loopback.
 free_port() {
@@ -147,6 +147,12 @@ P=$(free_port)
 testing "init: the real chat-server accepts the command line and serves it" \
 	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '$P'\n option interface 'lan'\n option name 'Kitchen chat'\n option room '#home'\n option history '5'\n option maxclients '10'\n option maxperaddr '3'\n option flood '5'\n option sendq '16'\n option timeout '100'\n option discovery '0'\n list listen '127.0.0.2'\n\" >uci/chatbox; PROCD_ARGS_FILE=\$PWD/args procd NET_V4_lan=127.0.0.1 NET_DEV_lan=lo >/dev/null && serve args && hello $P \$! | grep -c -e 'Kitchen chat' -e 'You are in #home'" \
 	"2\n" "" ""
+testing "init: list operator: one line each in a 0600 file, given to -O" \
+	"fresh; mkdir uci; printf \"config chatbox 'main'\n option port '6667'\n list operator 'alice \\\$6\\\$s\\\$h1'\n list operator 'bob \\\$6\\\$t\\\$h2'\n\" >uci/chatbox; procd CHATBOX_RUNDIR=\$PWD/run | grep -c -- ' -O '\$PWD'/run/main.operators'; stat -c %a run/main.operators; cat run/main.operators" \
+	"1\n600\nalice \$6\$s\$h1\nbob \$6\$t\$h2\n" "" ""
+testing "init: no operator list, no -O and no file" \
+	"fresh; procd $LAN CHATBOX_RUNDIR=\$PWD/run | grep -c -- ' -O '; ls run | wc -l" \
+	"0\n0\n" "" ""
 testing "init: procd init conventions (rc.common, USE_PROCD, START/STOP)" \
 	"fresh; head -n 1 '$INIT'; grep -c -e '^USE_PROCD=1\$' -e '^START=[0-9][0-9]\$' -e '^STOP=[0-9][0-9]\$' '$INIT'; grep -c 'procd_set_param respawn' '$INIT'" \
 	"#!/bin/sh /etc/rc.common\n3\n1\n" "" ""
@@ -269,6 +275,9 @@ testing "chatbox-run: the shipped /etc/default/chatbox gives -f -p 6667" \
 testing "chatbox-run: each setting its flag, a name with spaces one argument" \
 	"fresh; env PORT=23 LISTEN='192.168.1.2 ::1' NAME='Pi chat' ROOM='#home' HISTORY=9 MAXCLIENTS=99 MAXPERADDR=3 FLOOD=0 SENDQ=16 TIMEOUT=90 PASSWORD=sesame DISCOVERY=no OPTIONS='-S' CHAT_SERVER='$tmpd/args' '$RUN'" \
 	"-f\n-p\n23\n-b\n192.168.1.2\n-b\n::1\n-n\nPi chat\n-r\n#home\n-H\n9\n-c\n99\n-C\n3\n-R\n0\n-Q\n16\n-T\n90\n-P\nsesame\n-M\n-S\n" "" ""
+testing "chatbox-run: OPERATORS, comma-separated, become a 0600 file for -O" \
+	"fresh; env OPERATORS='alice \$6\$s\$h1,bob \$6\$t\$h2' TMPDIR=\$PWD CHAT_SERVER='$tmpd/args' '$RUN' >out; sed -n 2p out; f=\$(sed -n 3p out); stat -c %a \$f; cat \$f" \
+	"-O\n600\nalice \$6\$s\$h1\nbob \$6\$t\$h2\n" "" ""
 testing "chatbox-run: DISCOVERY=yes or unset leaves the announcement on" \
 	"fresh; env -i DISCOVERY=yes CHAT_SERVER='$tmpd/args' '$RUN'; env -i CHAT_SERVER='$tmpd/args' '$RUN'" \
 	"-f\n-f\n" "" ""

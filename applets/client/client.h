@@ -8,10 +8,14 @@
  *   queue.c        lines typed, kept until the server confirmed them
  *   commands.c     /commands and chat lines the user typed
  *   rooms.c        joined rooms and who is in them
+ *   replies.c      numerics, modes, invites, anything else the server says
+ *   replay.c       replayed history not shown twice
  *   show.c         what is shown: the one way to the screen or stdout
  *   script.c       script mode: stdin lines
  *   tty.c          the terminal interface (CLIENT_TTY); screen.c draws it
- *   pick.c         which server, when no HOST is given (CLIENT_DISCOVERY) */
+ *   win.c          windows, one per room and private chat (CLIENT_WINDOWS)
+ *   pick.c         which server, when no HOST is given (CLIENT_DISCOVERY)
+ *   log.c          -L DIR: a log per room and private chat (CLIENT_LOG) */
 #pragma once
 
 #include "applet.h"
@@ -29,6 +33,11 @@
 #define NICK_MAX     30
 #define NICK_SAFE    9      /* RFC 1459's nick length: every server takes it */
 #define ROOM_MAX     50
+#define KEY_MAX      32     /* a room key (+k) kept for rejoining */
+#define AWAY_MAX     160    /* an /away text kept for reconnects */
+#define PATH_MAX_LOG 256    /* -L DIR */
+#define SEEN_MAX     256    /* messages remembered, so a replay is not shown twice */
+#define HIST_TOKEN   "chatbox-hist"
 #define MAX_ROOMS    16
 #define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
@@ -53,10 +62,13 @@ enum conn_state { OFFLINE, CONNECTING, REGISTERING, ONLINE };
 
 struct room {
 	char name[ROOM_MAX + 1];
+	char key[KEY_MAX + 1]; /* its +k key, sent again when rejoining */
 	char **names;    /* malloc'd, grows to at most MAX_NAMES */
 	int cap;
 	int nnames;
 	bool names_done; /* a new NAMES reply replaces the list */
+	bool joining;    /* (re)joined: its replayed history is being counted */
+	int replayed, dups;
 };
 
 /* A line the user typed: kept until the server confirmed it (a PONG that
@@ -95,11 +107,14 @@ struct cl_id {
 	char nick[NICK_MAX + 1], want_nick[NICK_MAX + 1];
 	int nick_tries;
 	size_t nicklen;   /* the server's NICKLEN, or our guess after a 432; 0: unknown */
+	char away[AWAY_MAX + 1]; /* our /away text, sent again after a reconnect; "": here */
 };
 
 struct cl_rooms {
 	struct room list[MAX_ROOMS];
 	int n, cur;
+	/* The last /join #room KEY: the key is the room's once we are in. */
+	char join_room[ROOM_MAX + 1], join_key[KEY_MAX + 1];
 };
 
 /* Lines not yet confirmed (queue.c). */
@@ -122,12 +137,28 @@ struct cl_script {
 	bool stdin_file, stdin_eof, draining;
 	struct timer stdin_timer;
 	char *buf;        /* STDIN_MAX bytes, allocated in script mode */
+	bool replies;     /* it asked the server something: print the answers */
 	size_t len;
+};
+
+/* Windows (win.c, CLIENT_WINDOWS): 0 is the status window. */
+#define MAX_WINS 20
+struct cl_win {
+	char name[ROOM_MAX + 1]; /* a room, a nick, or "" (status) */
+	uint8_t act;             /* unseen lines: 1 chatter, 2 a mention or private */
+	bool rang;               /* the bell rang for it since it was seen */
+};
+struct cl_wins {
+	struct cl_win list[MAX_WINS];
+	int n, cur;
+	bool single;             /* -1: one stream, as without windows */
 };
 
 /* The terminal interface (tty.c). */
 struct cl_tty {
 	bool on, colour;
+	bool esc;         /* the key before was ESC: Alt-N */
+	struct cl_wins w;
 	struct screen scr;
 	struct lineedit le;
 	char keys[32];
@@ -143,6 +174,7 @@ struct cl_state {
 	struct cl_queue q;
 	struct cl_script script;
 	struct cl_tty tty;
+	char log_dir[PATH_MAX_LOG]; /* -L DIR (CLIENT_LOG); "": no logs */
 };
 extern struct cl_state client;
 
@@ -151,6 +183,12 @@ extern struct cl_state client;
 static inline bool ui_on(void)
 {
 	return ENABLE_CLIENT_TTY && client.tty.on;
+}
+
+/* Windows are in use: the terminal interface, built with them, no -1. */
+static inline bool wins_on(void)
+{
+	return ENABLE_CLIENT_WINDOWS && ui_on() && !client.tty.w.single;
 }
 
 /* chat_client.c */
@@ -170,6 +208,15 @@ void cl_watchdog_fire(struct loop *l, struct timer *t);
 void cl_handle_line(char *line);
 void cl_first_nick(void);
 
+/* replies.c */
+void cl_on_numeric(struct irc_msg *m, int num);
+void cl_on_mode(struct irc_msg *m, const char *from);
+void cl_on_other(struct irc_msg *m, const char *from);
+
+/* replay.c */
+bool cl_replay_seen(const char *tags, const char *from, const char *target, const char *text);
+void cl_replay_end(void);
+
 /* queue.c */
 void cl_say(const char *target, const char *text, bool action);
 void cl_queue_send(void);
@@ -180,6 +227,8 @@ void cl_ack_fire(struct loop *l, struct timer *t);
 
 /* commands.c */
 void cl_submit(const char *line);
+void cl_say_here(const char *line);
+const char *cl_command_name(int i);
 
 /* rooms.c */
 struct room *cl_find_room(const char *name);
@@ -194,7 +243,11 @@ bool cl_is_me(const char *nick);
 /* show.c: everything from the network shown goes through text_safe() */
 void cl_out_flush(void);
 void cl_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ... in the window of WHERE (a room or nick; NULL: the one shown) */
+void cl_show_in(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cl_reply_in(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cl_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cl_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_show_message(const char *tags, const char *room, const char *from, const char *text,
 		     bool action, bool notice);
 void cl_clean(char *dst, size_t size, const char *src);
@@ -210,7 +263,25 @@ void cl_stdin_timer_fire(struct loop *l, struct timer *t);
 void cl_ui_start(void);
 void cl_tty_draw_bottom(void);
 void cl_tty_draw_all(void);
-void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite);
+void cl_add_line(const char *where, const char *text, size_t nick_at, size_t nick_len,
+		 uint8_t colour, bool hilite);
+
+/* win.c (CLIENT_WINDOWS), called only when wins_on() */
+int cl_win_find(const char *name);
+int cl_win_for(const char *name);
+int cl_win_line(const char *where, bool hilite);
+void cl_win_select(int i);
+void cl_win_close(int i);
+void cl_win_activity(char *out, size_t size);
+const char *cl_win_name(void);
+
+/* log.c (CLIENT_LOG), through this inline */
+void cl_log(const char *where, const char *line);
+static inline void cl_log_line(const char *where, const char *line)
+{
+	if (ENABLE_CLIENT_LOG && client.log_dir[0])
+		cl_log(where, line);
+}
 
 /* pick.c (CLIENT_DISCOVERY) */
 void cl_pick_server(char host[NET_HOST_MAX], unsigned *port, bool interactive);

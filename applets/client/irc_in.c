@@ -108,8 +108,12 @@ static void on_welcome(struct irc_msg *m)
 	client.net.backoff_ms = 0;
 	client.net.retries = 0;
 	cl_show("connected to %s:%u as %s", client.net.host, client.net.port, client.id.nick);
-	for (int i = 0; i < client.rooms.n; i++)
-		cl_send_raw("JOIN %s", client.rooms.list[i].name);
+	for (int i = 0; i < client.rooms.n; i++) {
+		const struct room *r = &client.rooms.list[i];
+		cl_send_raw("JOIN %s%s%s", r->name, r->key[0] ? " " : "", r->key);
+	}
+	if (client.id.away[0]) /* still away on this connection */
+		cl_send_raw("AWAY :%s", client.id.away);
 	/* The PONG comes back after the JOINs were handled: then we are in. */
 	cl_send_raw("PING :" READY_TOKEN);
 }
@@ -127,10 +131,16 @@ static void on_join(struct irc_msg *m, const char *from)
 			return;
 		if (!rejoin) /* a new room becomes the current one; rejoins keep it */
 			client.rooms.cur = (int)(r - client.rooms.list);
+		if (wins_on() && (!rejoin || cl_win_find(r->name) < 0))
+			cl_win_select(cl_win_for(r->name)); /* a window of its own, shown */
 		cl_names_clear(r);
-		cl_show("you joined %s", r->name);
+		r->joining = true; /* until the PONG after the JOIN: replay.c */
+		r->replayed = r->dups = 0;
+		if (!irc_casecmp(client.rooms.join_room, r->name)) /* /join #room KEY */
+			strlcpy_ok(r->key, client.rooms.join_key, sizeof(r->key));
+		cl_show_in(r->name, "you joined %s", r->name);
 	} else if ((r = cl_find_room(room))) {
-		cl_show("%s joined %s", from, r->name);
+		cl_show_in(r->name, "%s joined %s", from, r->name);
 	}
 	if (r)
 		cl_name_add(r, from);
@@ -146,14 +156,16 @@ static void on_part(struct irc_msg *m, const char *who, const char *by, const ch
 		return;
 	if (why && why[0])
 		snprintf(reason, sizeof(reason), " (%s)", why);
-	if (cl_is_me(who) && by)
-		cl_show("you were kicked from %s by %s%s", r->name, by, reason);
+	if (cl_is_me(who) && by && !ui_on())
+		cl_alert("you were kicked from %s by %s%s", r->name, by, reason);
+	else if (cl_is_me(who) && by)
+		cl_show_in(r->name, "you were kicked from %s by %s%s", r->name, by, reason);
 	else if (cl_is_me(who))
-		cl_show("you left %s%s", r->name, reason);
+		cl_show_in(r->name, "you left %s%s", r->name, reason);
 	else if (by)
-		cl_show("%s was kicked from %s by %s%s", who, r->name, by, reason);
+		cl_show_in(r->name, "%s was kicked from %s by %s%s", who, r->name, by, reason);
 	else
-		cl_show("%s left %s%s", who, r->name, reason);
+		cl_show_in(r->name, "%s left %s%s", who, r->name, reason);
 	if (cl_is_me(who))
 		cl_room_del(r);
 	else
@@ -161,12 +173,17 @@ static void on_part(struct irc_msg *m, const char *who, const char *by, const ch
 	cl_draw_bottom();
 }
 
+/* With windows, in the window of every room FROM was in; else said once. */
 static void on_quit(const char *from, const char *why)
 {
 	bool seen = false;
 	for (int i = 0; i < client.rooms.n; i++)
-		seen |= cl_name_del(&client.rooms.list[i], from);
-	if (seen)
+		if (cl_name_del(&client.rooms.list[i], from)) {
+			if (wins_on())
+				cl_show_in(client.rooms.list[i].name, "%s quit (%s)", from, why);
+			seen = true;
+		}
+	if (seen && !wins_on())
 		cl_show("%s quit (%s)", from, why);
 	cl_draw_bottom();
 }
@@ -177,33 +194,18 @@ static void on_nick(const char *from, const char *to)
 	for (int i = 0; i < client.rooms.n; i++)
 		if (cl_name_del(&client.rooms.list[i], from)) {
 			cl_name_add(&client.rooms.list[i], to);
+			if (wins_on() && !cl_is_me(from))
+				cl_show_in(client.rooms.list[i].name, "%s is now %s", from, to);
 			seen = true;
 		}
 	if (cl_is_me(from)) {
 		strlcpy_ok(client.id.nick, to, sizeof(client.id.nick));
 		strlcpy_ok(client.id.want_nick, to, sizeof(client.id.want_nick));
 		cl_show("you are now %s", to);
-	} else if (seen) {
+	} else if (seen && !wins_on()) {
 		cl_show("%s is now %s", from, to);
 	}
 	cl_draw_bottom();
-}
-
-static void on_names(struct irc_msg *m)
-{
-	struct room *r;
-	if (m->nparams < 4 || !(r = cl_find_room(m->params[2])))
-		return;
-	if (r->names_done) {
-		cl_names_clear(r);
-		r->names_done = false;
-	}
-	char copy[IRC_MAX_LINE];
-	strlcpy_ok(copy, m->params[3], sizeof(copy));
-	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
-		cl_name_add(r, tok + strspn(tok, "@+%~&"));
-	if (ui_on())
-		cl_show("in %s: %s", r->name, m->params[3]);
 }
 
 static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
@@ -232,12 +234,13 @@ static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
 		cl_show_message(m->tags, label, from, text, action, notice);
 		return;
 	}
+	if (cl_replay_seen(m->tags, from, target, text))
+		return; /* replayed history we have shown already */
 	cl_show_message(m->tags, target, from, text, action, notice);
 }
 
 static void on_numeric(struct irc_msg *m, int num)
 {
-	const char *last = m->params[m->nparams - 1];
 	switch (num) {
 	case 1: on_welcome(m); return;
 	case 5: on_isupport(m); return;
@@ -247,32 +250,9 @@ static void on_numeric(struct irc_msg *m, int num)
 			return;
 		}
 		break;
-	case 353: on_names(m); return;
-	case 332: /* topic */
-		if (m->nparams > 2)
-			cl_show("topic of %s: %s", m->params[1], last);
-		return;
-	case 322: /* a room in the LIST */
-		if (m->nparams > 2)
-			cl_show("%s (%s user%s) %s", m->params[1], m->params[2],
-			     strcmp(m->params[2], "1") ? "s" : "", m->nparams > 3 ? last : "");
-		return;
-	case 301: /* away */
-		if (m->nparams > 2)
-			cl_show("%s is away: %s", m->params[1], last);
-		return;
-	case 305: case 306: case 323: case 331: cl_show("%s", last); return;
 	default: break;
 	}
-	if (num >= 400 && num < 600) {
-		/* "<me> [subject] :text": say what failed and why. */
-		if (m->nparams > 2)
-			cl_alert("%s: %s", m->params[1], last);
-		else
-			cl_alert("%s", last);
-		if (!client.net.ever_online && (num == 465 || num == 464))
-			cl_conn_lost(last);
-	}
+	cl_on_numeric(m, num); /* replies.c: everything else, in words */
 }
 
 void cl_handle_line(char *line)
@@ -293,6 +273,8 @@ void cl_handle_line(char *line)
 		cl_send_raw("PONG :%s", m.nparams ? m.params[m.nparams - 1] : "");
 	} else if (irc_cmd_is(&m, "PONG") && m.nparams) {
 		const char *tok = m.params[m.nparams - 1];
+		if (!strcmp(tok, READY_TOKEN) || !strcmp(tok, HIST_TOKEN))
+			cl_replay_end(); /* the joins' replies, history included, are in */
 		if (!strcmp(tok, READY_TOKEN)) {
 			client.net.ready = true;
 			cl_queue_send();
@@ -327,10 +309,15 @@ void cl_handle_line(char *line)
 	} else if (irc_cmd_is(&m, "NICK")) {
 		on_nick(fromc, m.params[0]);
 	} else if (irc_cmd_is(&m, "TOPIC") && m.nparams > 1) {
-		cl_show("%s set the topic of %s: %s", fromc, m.params[0], m.params[1]);
+		cl_show_in(cl_find_room(m.params[0]) ? m.params[0] : NULL, "%s set the topic of %s: %s",
+			   fromc, m.params[0], m.params[1]);
 	} else if (irc_cmd_is(&m, "CAP")) {
 		on_cap(&m);
 	} else if (irc_cmd_is(&m, "ERROR")) {
 		cl_conn_lost(m.params[0]); /* the server closes the link after it */
+	} else if (irc_cmd_is(&m, "MODE")) {
+		cl_on_mode(&m, fromc);
+	} else {
+		cl_on_other(&m, fromc);
 	}
 }

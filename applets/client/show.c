@@ -73,27 +73,36 @@ void cl_clean(char *dst, size_t size, const char *src)
 	text_safe_str(dst, size, src, CL_TEXT_FLAGS);
 }
 
-/* An informational line on screen; scripts stay quiet unless ALWAYS. */
-static void vshow(bool always, const char *fmt, va_list ap)
+enum shown { SCREEN_ONLY, ALSO_STDERR, REPLY };
+
+/* An informational line on screen. In script mode an alert goes to
+ * stderr, and a server's reply to stdout once the script asked for one
+ * (/quote, /whois...: "HH:MM -!- text"); the rest stays quiet there. */
+static void vshow(const char *where, enum shown how, const char *fmt, va_list ap)
 {
 	char raw[1024], clean[1024], line[1100], hm[8];
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	cl_clean(clean, sizeof(clean), raw); /* it may quote what peers sent */
-	if (!ui_on()) {
-		if (always)
-			msg("%s", clean);
-		return;
-	}
 	msg_time(NULL, hm);
 	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
-	cl_add_line(line, 0, 0, 0, false);
+	cl_log_line(where, line);
+	if (!ui_on()) {
+		if (how == ALSO_STDERR) {
+			msg("%s", clean);
+		} else if (how == REPLY && client.script.replies) {
+			printf("%s -!- %s\n", hm, clean);
+			cl_out_flush();
+		}
+		return;
+	}
+	cl_add_line(where, line, 0, 0, 0, false);
 }
 
 void cl_show(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vshow(false, fmt, ap);
+	vshow(NULL, SCREEN_ONLY, fmt, ap);
 	va_end(ap);
 }
 
@@ -102,7 +111,32 @@ void cl_alert(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vshow(true, fmt, ap);
+	vshow(NULL, ALSO_STDERR, fmt, ap);
+	va_end(ap);
+}
+
+/* What the server answered: also on a script's stdout once it asked. */
+void cl_reply(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(NULL, REPLY, fmt, ap);
+	va_end(ap);
+}
+
+void cl_show_in(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(where, SCREEN_ONLY, fmt, ap);
+	va_end(ap);
+}
+
+void cl_reply_in(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(where, REPLY, fmt, ap);
 	va_end(ap);
 }
 
@@ -115,21 +149,36 @@ void cl_show_message(const char *tags, const char *room, const char *from,
 	const char *open = action ? "* " : notice ? "-" : "<", *close = action ? "" : notice ? "-" : ">";
 	bool mine = cl_is_me(from);
 
-	if (client.script.on && mine && !ui_on())
-		return; /* scripts see what others say */
 	cl_clean(clean, sizeof(clean), text);
 	cl_clean(where, sizeof(where), room);
 	cl_clean(who, sizeof(who), from);
 	msg_time(tags, hm);
+	if (ENABLE_CLIENT_LOG && client.log_dir[0]) {
+		snprintf(line, sizeof(line), "%s %s%s%s %s", hm, open, who, close, clean);
+		cl_log_line(room[0] == '@' ? room + 1 : room, line); /* "@bo": the chat with bo */
+	}
+	if (client.script.on && mine && !ui_on())
+		return; /* scripts see what others say */
 	if (!ui_on()) {
 		printf("%s %s %s%s%s %s\n", hm, where, open, who, close, clean);
 		cl_out_flush();
 		return;
 	}
-	/* On screen the room is shown only when several are joined. */
-	bool other = client.rooms.n > 1 || (room[0] != '#');
+	/* On screen the room is shown only when several are joined and share
+	 * one stream; a window is the room's, or the private chat's, where
+	 * only our own private lines (typed elsewhere) say where they went. A
+	 * private chat is marked "[msg bo]": unlike "@bo", no op prefix. */
+	bool priv = room[0] == '@';
+	bool other = wins_on() ? priv && mine && irc_casecmp(cl_win_name(), room + 1) :
+				 client.rooms.n > 1 || room[0] != '#';
+	if (priv) {
+		char nick[sizeof(where)];
+		strlcpy_ok(nick, where + 1, sizeof(nick));
+		snprintf(where, sizeof(where), "[msg %.*s]", NICK_MAX * 2, nick);
+	}
 	int at = snprintf(line, sizeof(line), "%s %s%s%s", hm, other ? where : "", other ? " " : "", open);
 	snprintf(line + at, sizeof(line) - (size_t)at, "%s%s %s", who, close, clean);
 	bool hilite = !mine && client.id.nick[0] && strcasestr(clean, client.id.nick) != NULL;
-	cl_add_line(line, (size_t)at, strlen(who), nick_colour(from), hilite);
+	const char *win = room[0] == '@' ? room + 1 : room; /* "@bo": the chat with bo */
+	cl_add_line(mine && room[0] == '@' ? NULL : win, line, (size_t)at, strlen(who), nick_colour(from), hilite);
 }

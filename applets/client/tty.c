@@ -2,6 +2,7 @@
 #include "client.h"
 #include "term.h"
 #include "textsafe.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,28 +10,50 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The status line: where, who, and whether we are connected. */
+/* The status line: where, who, whether we are connected, and (with
+ * windows) the window shown and the others' activity. */
 static void status_text(char *s, size_t size)
 {
 	static const char *const states[] = { "offline, reconnecting", "connecting",
 					      "logging in", "online" };
 	struct room *r = cl_cur_room();
-	char users[24] = "";
+	char users[24] = "", where[ROOM_MAX + 12], act[MAX_WINS * 5 + 16] = "", win[24] = "";
+	snprintf(where, sizeof(where), "%s", r ? r->name : "(no room)");
+	if (wins_on()) {
+		/* The activity first: it must show on a narrow terminal too. */
+		const char *name = cl_win_name();
+		r = cl_find_room(name);
+		snprintf(where, sizeof(where), "%s", name[0] ? name : "(status)");
+		snprintf(win, sizeof(win), " | win %d", client.tty.w.cur + 1);
+		cl_win_activity(act, sizeof(act));
+	}
 	if (r && r->nnames)
 		snprintf(users, sizeof(users), " (%d user%s)", r->nnames, r->nnames == 1 ? "" : "s");
-	char raw[512];
-	snprintf(raw, sizeof(raw), " %s:%u | %s%s | %s | %s%s", client.net.host, client.net.port,
-		 r ? r->name : "(no room)", users, client.id.nick, states[client.net.state],
+	char raw[800], away[AWAY_MAX + 16] = "";
+	if (client.id.away[0])
+		snprintf(away, sizeof(away), " (away: %s)", client.id.away);
+	int at = snprintf(raw, sizeof(raw), " %s:%u |", client.net.host, client.net.port);
+	snprintf(raw + at, sizeof(raw) - (size_t)at, " %s%s | %s%s | %s%s%s", where, users,
+		 client.id.nick, away, states[client.net.state], win,
 		 client.tty.scr.scroll_off ? " | -- more below (PgDn) --" : "");
-	cl_clean(s, size, raw); /* the room and the nick came from the server */
+	/* The activity's bold markers are ours, the rest came from the server.
+	 * A narrow terminal loses the server's address first. */
+	size_t n = (size_t)snprintf(s, size, "%s", act);
+	const char *from = raw;
+	if (utf8_width(act, strlen(act)) + utf8_width(raw, strlen(raw)) > (size_t)client.tty.scr.cols)
+		from += MAX(at, 0);
+	cl_clean(s + MIN(n, size - 1), size - MIN(n, size - 1), from);
 }
 
 void cl_tty_draw_bottom(void)
 {
 	char status[512], room[ROOM_MAX * 2 + 1], prompt[sizeof(room) + 4];
 	struct room *r = cl_cur_room();
+	const char *name = r ? r->name : "";
+	if (wins_on())
+		name = cl_win_name()[0] ? cl_win_name() : "(status)";
 	status_text(status, sizeof(status));
-	cl_clean(room, sizeof(room), r ? r->name : "");
+	cl_clean(room, sizeof(room), name);
 	snprintf(prompt, sizeof(prompt), "[%s] ", room);
 	screen_bottom(&client.tty.scr, status, prompt, &client.tty.le);
 	cl_out_flush();
@@ -42,60 +65,88 @@ void cl_tty_draw_all(void)
 	cl_draw_bottom();
 }
 
-/* A line for the screen, which draws what it is given: a line that is
- * not safe text (a caller forgot cl_clean()) is cleaned, uncoloured. */
-void cl_add_line(const char *text, size_t nick_at, size_t nick_len, uint8_t colour, bool hilite)
+/* A line for the screen, in the window of WHERE (NULL: the one shown),
+ * which draws what it is given: a line that is not safe text (a caller
+ * forgot cl_clean()) is cleaned, uncoloured. */
+void cl_add_line(const char *where, const char *text, size_t nick_at, size_t nick_len,
+		 uint8_t colour, bool hilite)
 {
 	char clean[IRC_MAX_LINE * 3];
+	int win = 0;
 	if (!text_is_safe(text, strlen(text))) {
 		cl_clean(clean, sizeof(clean), text);
 		text = clean;
 		nick_at = nick_len = 0;
 	}
-	screen_add(&client.tty.scr, text, nick_at, nick_len, colour, hilite);
+	/* A private message counts as a mention for the activity list. */
+	if (wins_on())
+		win = cl_win_line(where, hilite || (where && where[0] && where[0] != '#'));
+	screen_add(&client.tty.scr, text, nick_at, nick_len, colour, hilite, (uint8_t)win);
 	cl_draw_bottom();
 }
 
 /* ---- interactive mode: keys ------------------------------------------------- */
 
-/* Tab completes the word before the cursor to a nick of the room; Tab
- * again offers the next one that fits. */
+/* Tab completes the word before the cursor: a command after a "/" that
+ * starts the line, a room after "/join " or "/win ", else a nick of the
+ * room; Tab again offers the next one that fits. */
+enum { C_NICK, C_CMD, C_ROOM };
 static struct {
 	bool on;
+	int kind;
 	size_t from;
-	char prefix[NICK_MAX + 1];
+	char prefix[NICK_MAX + ROOM_MAX + 1];
 	int next;
 } comp;
 
-static bool nick_has_prefix(const char *nick, const char *prefix)
+static const char *candidate(int i)
 {
-	char head[NICK_MAX + 1];
+	struct room *r = cl_cur_room();
+	if (comp.kind == C_CMD)
+		return cl_command_name(i);
+	if (comp.kind == C_ROOM)
+		return i < client.rooms.n ? client.rooms.list[i].name : NULL;
+	return r && i < r->nnames ? r->names[i] : NULL;
+}
+
+static bool fits(const char *name, const char *prefix)
+{
+	char head[sizeof(comp.prefix)];
 	size_t n = strlen(prefix);
-	if (strlen(nick) < n || cl_is_me(nick))
+	if (strlen(name) < n || (comp.kind == C_NICK && cl_is_me(name)))
 		return false;
-	snprintf(head, sizeof(head), "%.*s", (int)n, nick);
+	snprintf(head, sizeof(head), "%.*s", (int)n, name);
 	return irc_casecmp(head, prefix) == 0;
 }
 
-static void complete_nick(void)
+static void complete(void)
 {
-	struct room *r = cl_cur_room();
-	if (!r || !r->nnames)
-		return;
+	const char *line = client.tty.le.buf;
+	int n = 0;
 	if (!comp.on) {
-		size_t from = le_word_start(&client.tty.le), n = client.tty.le.cur - from;
-		if (n == 0 || n > NICK_MAX)
+		size_t from = le_word_start(&client.tty.le), len = client.tty.le.cur - from;
+		comp.kind = from == 0 && line[0] == '/' ? C_CMD : C_NICK;
+		if ((!strncmp(line, "/join ", 6) || !strncmp(line, "/win ", 5)) &&
+		    from == strcspn(line, " ") + 1)
+			comp.kind = C_ROOM;
+		from += comp.kind == C_CMD; /* after the "/" */
+		len -= comp.kind == C_CMD && len;
+		if ((len == 0 && comp.kind == C_NICK) || len >= sizeof(comp.prefix))
 			return;
-		snprintf(comp.prefix, sizeof(comp.prefix), "%.*s", (int)n, client.tty.le.buf + from);
+		snprintf(comp.prefix, sizeof(comp.prefix), "%.*s", (int)len, line + from);
 		comp.from = from;
 		comp.next = 0;
 		comp.on = true;
 	}
-	for (int k = 0; k < r->nnames; k++) {
-		int i = (comp.next + k) % r->nnames;
-		if (nick_has_prefix(r->names[i], comp.prefix)) {
-			char with[NICK_MAX + 3];
-			snprintf(with, sizeof(with), "%s%s", r->names[i], comp.from == 0 ? ": " : " ");
+	while (candidate(n))
+		n++;
+	for (int k = 0; k < n; k++) {
+		int i = (comp.next + k) % n;
+		const char *name = candidate(i);
+		if (fits(name, comp.prefix)) {
+			char with[sizeof(comp.prefix) + 3];
+			snprintf(with, sizeof(with), "%s%s", name,
+				 comp.from == 0 && comp.kind == C_NICK ? ": " : " ");
 			le_replace_before(&client.tty.le, comp.from, with);
 			comp.next = i + 1;
 			return;
@@ -109,10 +160,123 @@ static void scroll_by(int delta)
 	cl_draw_bottom();
 }
 
+/* Ctrl-X, Ctrl-P: the next or the previous window (or room, in one stream). */
+static void next_window(int step)
+{
+	if (wins_on()) {
+		int n = client.tty.w.n;
+		if (n)
+			cl_win_select((client.tty.w.cur + step + n) % n);
+	} else if (client.rooms.n) {
+		client.rooms.cur = (client.rooms.cur + step + client.rooms.n) % client.rooms.n;
+	}
+}
+
+/* A paste (bracketed paste mode): its lines go one message each, never
+ * joined into one, and never run as commands; more than PASTE_ASK lines
+ * are sent only once the user says so, as irssi asks. What follows the
+ * last newline stays on the input line. Bounded: PASTE_MAX bytes. */
+#define PASTE_MAX 8192
+#define PASTE_ASK 5
+static struct {
+	bool in, asking, cut, cr;
+	char *buf;
+	size_t len;
+	int lines;
+} paste;
+
+static void paste_byte(int key)
+{
+	bool crlf = key == '\n' && paste.cr; /* one line end, not two */
+	paste.cr = key == '\r';
+	if (key > 255 || crlf)
+		return;
+	if (!paste.buf || paste.len + 1 >= PASTE_MAX) {
+		paste.cut = true;
+		return;
+	}
+	if (key == '\r')
+		key = '\n';
+	paste.lines += key == '\n';
+	paste.buf[paste.len++] = (char)key;
+}
+
+static void paste_send(void)
+{
+	char *p = paste.buf, *end = paste.buf + paste.len, *nl;
+	paste.asking = false;
+	while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+		*nl = '\0';
+		cl_say_here(p);
+		p = nl + 1;
+	}
+	for (; p < end; p++) /* the unfinished last line: on the input line */
+		le_key(&client.tty.le, (unsigned char)*p);
+}
+
+static void paste_end(void)
+{
+	paste.in = false;
+	if (!paste.buf) {
+		cl_show("out of memory: the paste is left out");
+		return;
+	}
+	if (paste.cut)
+		cl_show("the paste was longer than %d bytes: the rest is left out", PASTE_MAX);
+	if (paste.lines <= PASTE_ASK) {
+		paste_send();
+		return;
+	}
+	paste.asking = true;
+	cl_show("paste of %d lines: Enter sends them, one message each; any other key drops them",
+		paste.lines);
+}
+
+/* True when KEY was the paste's (or the answer to its question). */
+static bool paste_key(int key)
+{
+	if (key == KEY_PASTE_START && !paste.asking) {
+		if (!paste.buf)
+			paste.buf = malloc(PASTE_MAX);
+		paste.in = true;
+		paste.cut = !paste.buf; /* out of memory: the paste is dropped, and said */
+		paste.len = 0;
+		paste.lines = 0;
+		return true;
+	}
+	if (paste.in) {
+		if (key == KEY_PASTE_END)
+			paste_end();
+		else
+			paste_byte(key);
+		return true;
+	}
+	if (!paste.asking)
+		return false;
+	if (key == '\r' || key == '\n')
+		paste_send();
+	else
+		cl_show("paste of %d lines dropped", paste.lines);
+	paste.asking = false;
+	return true;
+}
+
 static void on_key(int key)
 {
+	if (paste_key(key))
+		return;
+	bool alt = client.tty.esc;
+	client.tty.esc = key == KEY_ESC;
 	if (key != '\t')
 		comp.on = false;
+	if (alt && key >= '1' && key <= '9' && wins_on()) { /* Alt-N: window N */
+		cl_win_select(key - '1');
+		return;
+	}
+	if (key == KEY_CTRL('P') && wins_on()) { /* Up browses the history still */
+		next_window(-1);
+		return;
+	}
 	switch (key) {
 	case KEY_CTRL('C'):
 		cl_quit(0, NULL);
@@ -124,11 +288,9 @@ static void on_key(int key)
 		le_key(&client.tty.le, KEY_DELETE);
 		return;
 	case KEY_CTRL('L'): cl_draw_all(); return;
-	case KEY_CTRL('X'):
-		if (client.rooms.n)
-			client.rooms.cur = (client.rooms.cur + 1) % client.rooms.n;
-		return;
-	case '\t': complete_nick(); return;
+	case KEY_CTRL('X'): next_window(1); return;
+	case KEY_ESC: return;
+	case '\t': complete(); return;
 	case KEY_PGUP: scroll_by(screen_page(&client.tty.scr)); return;
 	case KEY_PGDN: scroll_by(-screen_page(&client.tty.scr)); return;
 	default: break;
@@ -170,8 +332,13 @@ static void keys_event(struct loop *l, struct watch *w, uint32_t ev)
 	}
 	client.tty.nkeys -= at;
 	memmove(client.tty.keys, client.tty.keys + at, client.tty.nkeys);
-	if (client.tty.nkeys == 1 && client.tty.keys[0] == '\033')
-		client.tty.nkeys = 0; /* a lone Esc */
+	if (client.tty.nkeys == 1 && client.tty.keys[0] == '\033') {
+		/* A lone Esc: a key of its own (it answers the paste question),
+		 * and, as readline's Meta prefix, Alt for the key after it: an
+		 * Alt-2 split across two reads still is one. */
+		client.tty.nkeys = 0;
+		on_key(KEY_ESC);
+	}
 	cl_draw_bottom();
 }
 

@@ -34,9 +34,11 @@ void client_drop(struct client *c, const char *reason, const char *error)
 			event_unref(e);
 		}
 		srv.nreg--;
+		whowas_add(c);
 	}
 	while (c->nrooms)
 		room_remove(c->rooms[c->nrooms - 1], c);
+	invites_drop_client(c);
 	if (c->nick[0])
 		nametab_del(&srv.nicks, &c->node);
 	addr_release(c->host);
@@ -61,19 +63,28 @@ bool room_name_ok(const char *name)
 }
 
 /* Why C may not join R (NULL: a new room called NAME) with KEY, said to C;
- * false if it may. */
+ * false if it may. An invitation lets C past the key, +i, the limit and a
+ * ban (InspIRCd's default); +I past +i, +e past a ban. */
 static bool join_refused(struct client *c, struct room *r, const char *name, const char *key)
 {
+	bool invited = r && invite_take(c, r, false);
+
 	if (name[0] == '#' && !text_is_safe(name, strlen(name))) {
 		numeric(c, "479", "%s :Illegal channel name", name);
 	} else if (!irc_room_valid(name, ROOMLEN)) {
 		numeric(c, "403", "%s :No such channel", name);
 	} else if (c->nrooms >= MAXROOMS) {
 		numeric(c, "405", "%s :You have joined too many channels", name);
+	} else if (invited) {
+		return false;
 	} else if (r && r->key && (!key || strcmp(key, r->key) != 0)) {
 		reply_needs_key(c, r);
+	} else if (r && (r->modes & RM_I) && !ban_matches(r, BAN_I, c, NULL)) {
+		numeric(c, "473", "%s :Cannot join channel (+i)", r->name);
 	} else if (r && r->limit && r->n >= r->limit) {
 		numeric(c, "471", "%s :Cannot join channel (+l)", name);
+	} else if (r && banned(r, c, NULL)) {
+		numeric(c, "474", "%s :Cannot join channel (+b)", r->name);
 	} else {
 		return false;
 	}
@@ -95,6 +106,7 @@ void join_room(struct client *c, const char *name, const char *key)
 		room_free_if_empty(r);
 		return;
 	}
+	(void)invite_take(c, r, true); /* once */
 	e = client_event(c, EV_JOIN, r->name, "", NULL);
 	if (e) {
 		room_send(r, e, NULL);
@@ -127,12 +139,26 @@ void part_room(struct client *c, const char *name, const char *reason)
 	room_remove(r, c);
 }
 
+/* C may talk in R: +n keeps outsiders out; +m and bans (+b without +e)
+ * silence all but the voiced and the room's operators. */
+static bool may_talk(struct client *c, struct room *r)
+{
+	struct member *m = member_of(r, c);
+
+	if (!m)
+		return !(r->modes & (RM_N | RM_M)) && !banned(r, c, NULL);
+	if (m->modes & (M_OP | M_VOICE))
+		return true;
+	return !(r->modes & RM_M) && !banned(r, c, NULL);
+}
+
 /* PRIVMSG/NOTICE from C to one TARGET. NOTICE never gets error replies. */
 void talk(struct client *c, enum event_kind kind, const char *target, const char *text)
 {
 	bool notice = kind == EV_NOTICE;
 	struct event *e;
 
+	c->spoke = srv.now; /* WHOIS idle counts from here */
 	if (target[0] == '#') {
 		struct room *r = room_find(target);
 		if (!r) {
@@ -140,7 +166,7 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 				numeric(c, "403", "%s :No such channel", target);
 			return;
 		}
-		if ((r->modes & RM_N) && !in_room(c, r)) {
+		if (!may_talk(c, r)) {
 			if (!notice)
 				numeric(c, "404", "%s :Cannot send to channel", r->name);
 			return;
@@ -148,6 +174,8 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 		e = client_event(c, kind, r->name, "", text);
 		if (!e)
 			return;
+		if (ENABLE_SERVER_HISTORY)
+			store_message(r, e); /* on disk (-D) before anyone can have it */
 		room_send(r, e, c->caps & CAP_ECHO ? NULL : c);
 		if (ENABLE_SERVER_HISTORY && history_add(&r->hist, e) == 0)
 			budget_settle(&srv.budget); /* older history makes way (-m) */
@@ -229,7 +257,7 @@ bool nick_ok(struct client *c, const char *nick)
 		numeric(c, "433", "%s :Nickname is already in use", nick);
 		return false;
 	}
-	return true;
+	return !(c->flags & F_REG) || !nick_change_banned(c, nick);
 }
 
 /* C is known as NICK from now on; false, with an error and the old nick
@@ -240,6 +268,7 @@ bool set_nick(struct client *c, const char *nick)
 	struct event *e = c->flags & F_REG ? client_event(c, EV_NICK, "", nick, NULL) : NULL;
 
 	memcpy(old, c->nick, sizeof(old));
+	whowas_add(c); /* only once registered: the nick it gives up */
 	if (old[0])
 		nametab_del(&srv.nicks, &c->node);
 	strlcpy_ok(c->nick, nick, sizeof(c->nick));
@@ -258,10 +287,13 @@ bool set_nick(struct client *c, const char *nick)
 	}
 	return true;
 }
-/* C may run room R: a member and an operator; if not, a numeric says why. */
+/* C may run room R: a member and an operator, or a server operator; if
+ * not, a numeric says why. */
 bool room_op_ok(struct client *c, struct room *r)
 {
 	struct member *me = member_of(r, c);
+	if (c->flags & F_OPER)
+		return true;
 	if (!me || !(me->modes & M_OP)) {
 		numeric(c, me ? "482" : "442", "%s :%s", r->name,
 			me ? "You're not channel operator" : "You're not on that channel");
@@ -285,6 +317,8 @@ void kick(struct client *c, struct room *r, const char *nick, const char *reason
 	e = client_event(c, EV_KICK, r->name, victim->nick, reason ? reason : c->nick);
 	if (e) {
 		room_send(r, e, NULL);
+		if (!in_room(c, r)) /* a server operator from outside sees it done */
+			push_event(c, e);
 		event_unref(e);
 	}
 	room_remove(r, victim);

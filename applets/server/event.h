@@ -23,6 +23,7 @@ struct event {
 	uint32_t refs;
 	uint8_t kind;
 	int64_t when_ms;  /* wall clock, ms since the epoch */
+	uint64_t seq;     /* a room message's number, in order (store.c); 0 if none */
 	const char *nick; /* who did it */
 	const char *userhost; /* "user@host" */
 	const char *target;   /* a room or a nick; "" if none */

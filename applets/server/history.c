@@ -15,8 +15,15 @@
 
 static struct {
 	struct event *oldest, *newest;
-	size_t bytes;
+	size_t bytes, n, strs;
 } all;
+
+/* The strings a journal record of E holds. */
+static size_t strs_of(const struct event *e)
+{
+	return strlen(e->nick) + strlen(e->userhost) + strlen(e->target) +
+	       (e->text ? strlen(e->text) : 0);
+}
 
 static size_t cost(const struct event *e)
 {
@@ -43,6 +50,8 @@ static void link_newest(struct history *h, struct event *e)
 		all.oldest = e;
 	all.newest = e;
 	all.bytes += cost(e);
+	all.n++;
+	all.strs += strs_of(e);
 }
 
 /* Take E off the list and drop the history's reference; the bytes freed. */
@@ -60,6 +69,8 @@ static size_t unlink_unref(struct event *e)
 	e->hist = NULL;
 	e->older = e->newer = NULL;
 	all.bytes -= n;
+	all.n--;
+	all.strs -= strs_of(e);
 	event_unref(e);
 	return n;
 }
@@ -68,6 +79,7 @@ void history_init(struct history *h, unsigned max)
 {
 	h->ring = NULL;
 	h->head = h->n = 0;
+	h->on_disk = false;
 	h->max = (uint16_t)(max > UINT16_MAX ? UINT16_MAX : max);
 }
 
@@ -134,4 +146,24 @@ size_t history_drop_oldest(void)
 		history_free(h);
 	}
 	return n;
+}
+
+struct event *history_oldest(void)
+{
+	return all.oldest;
+}
+
+struct event *history_newest(void)
+{
+	return all.newest;
+}
+
+size_t history_count(void)
+{
+	return all.n;
+}
+
+size_t history_text_bytes(void)
+{
+	return all.strs;
 }

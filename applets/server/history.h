@@ -5,6 +5,7 @@
  * memory back from history, oldest message first, for live use. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@
 struct history {
 	struct event **ring; /* allocated on the first event */
 	uint16_t head, n, max;
+	bool on_disk;        /* the journal (-D) holds some of it: say when it goes */
 };
 
 /* Keep at most MAX events (0: none). */
@@ -31,3 +33,11 @@ size_t history_bytes(void);
 /* Forget the oldest event of all histories; the bytes that freed, 0 if
  * no history holds any. */
 size_t history_drop_oldest(void);
+
+/* For the journal (store.c): the oldest kept event of all rooms (the
+ * others follow by ->newer, in the order they were added), the newest
+ * (->older goes back), how many are kept and their strings' bytes. */
+struct event *history_oldest(void);
+struct event *history_newest(void);
+size_t history_count(void);
+size_t history_text_bytes(void);

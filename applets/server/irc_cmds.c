@@ -19,21 +19,17 @@ static void welcome(struct client *c)
 	numeric(c, "001", ":Welcome to %s, %s!%s@%s", srv.name, c->nick, c->user, c->host);
 	numeric(c, "002", ":Your host is %s, running version %s", srv.host, SERVER_VERSION);
 	numeric(c, "003", ":This server was created %s", srv.created);
-	numeric(c, "004", "%s %s i %s %s", srv.host, SERVER_VERSION, ROOM_MODES, ROOM_MODES_ARG);
+	numeric(c, "004", "%s %s %s %s %s", srv.host, SERVER_VERSION, USER_MODES, ROOM_MODES,
+		ROOM_MODES_ARG);
 	numeric(c, "005", "CASEMAPPING=rfc1459 CHANTYPES=# NICKLEN=%d CHANNELLEN=%d TOPICLEN=%d "
-		"PREFIX=(ov)@+ CHANMODES=,k,l,nt CHANLIMIT=#:%d MAXTARGETS=%d MODES=%d "
+		"CHANLIMIT=#:%d MAXTARGETS=%d "
 		"AWAYLEN=%d KICKLEN=%d NETWORK=%s :are supported by this server",
-		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, MAXMODES, AWAYLEN, TOPICLEN,
+		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, AWAYLEN, TOPICLEN,
 		srv.network);
-}
-
-static void send_lusers(struct client *c)
-{
-	numeric(c, "251", ":There are %u users and 0 invisible on 1 servers", srv.nreg);
-	numeric(c, "252", "0 :operator(s) online");
-	numeric(c, "253", "%u :unknown connection(s)", srv.nclients - srv.nreg);
-	numeric(c, "254", "%u :channels formed", srv.nrooms);
-	numeric(c, "255", ":I have %u clients and 0 servers", srv.nclients);
+	/* the modes' own line (mode.c, ban.c) */
+	numeric(c, "005", ISUPPORT_MODES " MODES=%d MAXLIST=beI:%d :are supported by this server",
+		MAXMODES, MAXLIST);
+	send_isupport_queries(c);
 }
 
 static void send_motd(struct client *c)
@@ -176,10 +172,6 @@ static void cmd_quit(struct client *c, struct irc_msg *m)
 	client_drop(c, reason, error);
 }
 
-/* Call FN for each comma-separated item of LIST (modified in place). */
-#define FOR_EACH_ITEM(item, list, save) \
-	for (char *item = strtok_r((list), ",", &(save)); item; item = strtok_r(NULL, ",", &(save)))
-
 static void cmd_join(struct client *c, struct irc_msg *m)
 {
 	char *save, *ksave = NULL, *keys = m->nparams > 1 ? m->params[1] : NULL;
@@ -253,81 +245,6 @@ static void cmd_topic(struct client *c, struct irc_msg *m)
 	set_topic(c, r, m->params[1]);
 }
 
-static void cmd_names(struct client *c, struct irc_msg *m)
-{
-	char *save;
-	if (m->nparams < 1) {
-		numeric(c, "366", "* :End of /NAMES list");
-		return;
-	}
-	FOR_EACH_ITEM(name, m->params[0], save) {
-		struct room *r = room_find(name);
-		if (r)
-			send_names(c, r);
-		else
-			numeric(c, "366", "%s :End of /NAMES list", name);
-	}
-}
-
-static void cmd_list(struct client *c, struct irc_msg *m)
-{
-	(void)m;
-	numeric(c, "321", "Channel :Users  Name");
-	for (struct room *r = srv.rooms; r; r = r->next)
-		numeric(c, "322", "%s %u :%s", r->name, r->n, r->topic ? r->topic : "");
-	numeric(c, "323", ":End of /LIST");
-}
-
-static void who_line(struct client *c, const char *where, struct client *w, uint8_t modes)
-{
-	numeric(c, "352", "%s %s %s %s %s %c%s :0 %s", where, w->user, w->host, srv.host, w->nick,
-		w->away ? 'G' : 'H', prefix_of(modes, c->caps & CAP_MULTI_PREFIX),
-		w->realname ? w->realname : "");
-}
-
-static void cmd_who(struct client *c, struct irc_msg *m)
-{
-	const char *mask = m->nparams ? m->params[0] : "*";
-	struct room *r = mask[0] == '#' ? room_find(mask) : NULL;
-	struct client *w = r ? NULL : nick_find(mask);
-
-	if (w && !(w->flags & F_REG)) /* a NICK without USER is nobody yet */
-		w = NULL;
-	if (r)
-		for (uint32_t i = 0; i < r->n; i++)
-			who_line(c, r->name, r->m[i].c, r->m[i].modes);
-	else if (w)
-		who_line(c, "*", w, 0);
-	numeric(c, "315", "%s :End of /WHO list", mask);
-}
-
-static void cmd_whois(struct client *c, struct irc_msg *m)
-{
-	const char *nick = m->params[m->nparams > 1 ? 1 : 0];
-	struct client *w = nick_find(nick);
-	char rooms[LINE_MAX_IRC] = "";
-
-	if (!w || !(w->flags & F_REG)) {
-		numeric(c, "401", "%s :No such nick/channel", nick);
-		numeric(c, "318", "%s :End of /WHOIS list", nick);
-		return;
-	}
-	numeric(c, "311", "%s %s %s * :%s", w->nick, w->user, w->host,
-		w->realname ? w->realname : "");
-	for (unsigned i = 0; i < w->nrooms; i++) {
-		struct member *mb = member_of(w->rooms[i], w);
-		size_t n = strlen(rooms);
-		snprintf(rooms + n, sizeof(rooms) - n, "%s%s%s", n ? " " : "",
-			 prefix_of(mb ? mb->modes : 0, false), w->rooms[i]->name);
-	}
-	if (rooms[0])
-		numeric(c, "319", "%s :%s", w->nick, rooms);
-	numeric(c, "312", "%s %s :%s", w->nick, srv.host, srv.name);
-	if (w->away)
-		numeric(c, "301", "%s :%s", w->nick, w->away);
-	numeric(c, "318", "%s :End of /WHOIS list", w->nick);
-}
-
 static void user_mode(struct client *c, struct irc_msg *m)
 {
 	if (irc_casecmp(m->params[0], c->nick) != 0) {
@@ -337,34 +254,60 @@ static void user_mode(struct client *c, struct irc_msg *m)
 			numeric(c, "401", "%s :No such nick/channel", m->params[0]);
 		return;
 	}
+	char modes[8], change[16] = "", sign = 0;
+	size_t n = 0;
 	if (m->nparams < 2) {
-		numeric(c, "221", "%s", c->flags & F_INVISIBLE ? "+i" : "+");
+		user_modes_str(c, modes);
+		numeric(c, "221", "%s", modes);
 		return;
 	}
 	bool plus = true, unknown = false;
-	uint16_t before = c->flags;
-	for (const char *p = m->params[1]; *p; p++) {
+	for (const char *p = m->params[1]; *p && n + 3 < sizeof(change); p++) {
+		uint16_t before = c->flags;
 		if (*p == '+' || *p == '-')
 			plus = *p == '+';
-		else if (*p == 'i')
-			c->flags = plus ? (c->flags | F_INVISIBLE) : (c->flags & (uint16_t)~F_INVISIBLE);
-		else
+		else if (!user_mode_change(c, plus, *p))
 			unknown = true;
+		else if (before != c->flags) {
+			if (sign != (plus ? '+' : '-'))
+				change[n++] = sign = plus ? '+' : '-';
+			change[n++] = *p;
+			change[n] = '\0';
+		}
 	}
 	if (unknown)
 		numeric(c, "501", ":Unknown MODE flag");
-	if ((before ^ c->flags) & F_INVISIBLE)
-		send_line(c, ":%s MODE %s :%ci", c->nick, c->nick, c->flags & F_INVISIBLE ? '+' : '-');
+	if (change[0])
+		send_user_mode(c, change);
 }
 
+/* KICK #room nick[,nick] or KICK #a,#b nick,nick (in pairs), at most
+ * MAXTARGETS kicks (ISUPPORT TARGMAX). */
 static void cmd_kick(struct client *c, struct irc_msg *m)
 {
-	struct room *r = room_find(m->params[0]);
-	if (!r) {
-		numeric(c, "403", "%s :No such channel", m->params[0]);
-		return;
+	char *save, *rooms[MAXTARGETS];
+	unsigned nrooms = 0, n = 0;
+	const char *reason = m->nparams > 2 ? m->params[2] : NULL;
+
+	FOR_EACH_ITEM(name, m->params[0], save)
+		if (nrooms < MAXTARGETS)
+			rooms[nrooms++] = name;
+	FOR_EACH_ITEM(nick, m->params[1], save) {
+		const char *name;
+		struct room *r;
+		if (n >= MAXTARGETS) {
+			numeric(c, "407", "%s :Too many targets", nick);
+			break;
+		}
+		if (nrooms != 1 && n >= nrooms)
+			break; /* more nicks than rooms to pair them with */
+		name = rooms[nrooms == 1 ? 0 : n++];
+		n += nrooms == 1;
+		if (!(r = room_find(name)))
+			numeric(c, "403", "%s :No such channel", name);
+		else
+			kick(c, r, nick, reason);
 	}
-	kick(c, r, m->params[1], m->nparams > 2 ? m->params[2] : NULL);
 }
 
 static void cmd_away(struct client *c, struct irc_msg *m)
@@ -386,12 +329,6 @@ static void cmd_motd(struct client *c, struct irc_msg *m)
 	send_motd(c);
 }
 
-static void cmd_lusers(struct client *c, struct irc_msg *m)
-{
-	(void)m;
-	send_lusers(c);
-}
-
 static void cmd_version(struct client *c, struct irc_msg *m)
 {
 	(void)m;
@@ -406,8 +343,8 @@ static void cmd_userhost(struct client *c, struct irc_msg *m)
 		struct client *w = nick_find(m->params[i]);
 		size_t n = strlen(out);
 		if (w && w->flags & F_REG)
-			snprintf(out + n, sizeof(out) - n, "%s%s=%c%s@%s", n ? " " : "", w->nick,
-				 w->away ? '-' : '+', w->user, w->host);
+			snprintf(out + n, sizeof(out) - n, "%s%s%s=%c%s@%s", n ? " " : "", w->nick,
+				 w->flags & F_OPER ? "*" : "", w->away ? '-' : '+', w->user, w->host);
 	}
 	numeric(c, "302", ":%s", out);
 }
@@ -427,6 +364,32 @@ static void cmd_ison(struct client *c, struct irc_msg *m)
 	numeric(c, "303", ":%s", out);
 }
 
+/* --- moderation: oper.c, invite.c ------------------------------------------ */
+static void cmd_oper(struct client *c, struct irc_msg *m)
+{
+	oper_login(c, m->params[0], m->params[1]);
+}
+
+static void cmd_kill(struct client *c, struct irc_msg *m)
+{
+	oper_kill(c, m->params[0], m->nparams > 1 ? m->params[1] : NULL);
+}
+
+static void cmd_wallops(struct client *c, struct irc_msg *m)
+{
+	wallops(c, m->params[0]);
+}
+
+static void cmd_invite(struct client *c, struct irc_msg *m)
+{
+	if (m->nparams == 0)
+		invites_list(c);
+	else if (m->nparams == 1)
+		numeric(c, "461", "INVITE :Not enough parameters");
+	else
+		invite(c, m->params[0], m->params[1]);
+}
+
 static const struct irc_cmd irc_cmds[] = {
 	{ "PRIVMSG", cmd_privmsg, 0, false }, { "NOTICE", cmd_notice, 0, false },
 	{ "PING", cmd_ping, 0, true },       { "PONG", cmd_pong, 0, true },
@@ -440,6 +403,13 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "AWAY", cmd_away, 0, false },      { "MOTD", cmd_motd, 0, false },
 	{ "LUSERS", cmd_lusers, 0, false },  { "VERSION", cmd_version, 0, false },
 	{ "USERHOST", cmd_userhost, 1, false }, { "ISON", cmd_ison, 1, false },
+	/* query.c */
+	{ "WHOWAS", cmd_whowas, 1, false },  { "TIME", cmd_time, 0, false },
+	{ "ADMIN", cmd_admin, 0, false },    { "INFO", cmd_info, 0, false },
+	{ "KNOCK", cmd_knock, 1, false },    { "HELP", cmd_help, 0, false },
+	/* moderation */
+	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },
+	{ "WALLOPS", cmd_wallops, 1, false }, { "INVITE", cmd_invite, 0, false },
 };
 
 static void irc_line(struct client *c, char *line, size_t len, bool cut)

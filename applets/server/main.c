@@ -48,7 +48,8 @@
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-w PORT]... [-o ORIGIN]...
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
+//usage:   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
@@ -69,6 +70,11 @@
 //usage:	-P PASS	IRC clients must send PASS (plain users are refused)
 //usage:	-T SECS	Ping and registration timeout (default 180, 60)
 //usage:	-M	Do not announce the server over mDNS
+//usage:	-D DIR	Keep room history on disk in DIR, across restarts
+//usage:	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
+//usage:	-J KIB	At most KIB KiB on disk in DIR (64..1048576, default 1024)
+//usage:	-O FILE	Server operators: NAME HASH lines, not readable by others
+//usage:	--hash-password	Read a password on stdin, print the HASH for -O
 //usage:	-w PORT	Also serve the chat page (HTTP only) on PORT (repeatable)
 //usage:	-o ORIGIN	Let pages from ORIGIN (http://host:port, * for any) open
 //usage:		the chat socket too
@@ -106,7 +112,7 @@ static void drop_privileges(const char *user)
 	struct passwd *pw;
 	if (geteuid() != 0)
 		return;
-	pw = getpwnam(user);
+	pw = user ? getpwnam(user) : NULL;
 	if (!pw)
 		die("-u: no user '%s'", user);
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
@@ -155,7 +161,8 @@ static void init_names(const char *name)
 }
 
 struct options {
-	const char *addrs[MAXLISTEN + 1], *user, *name;
+	const char *addrs[MAXLISTEN + 1], *user, *name, *operators, *state_dir;
+	unsigned long sync_ms, state_kib;
 	unsigned web_ports[MAXWEB];
 	int naddrs, nweb;
 	bool foreground, use_syslog, announce;
@@ -166,7 +173,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	unsigned long secs = 180, mem_kib = BUDGET_DEFAULT_KIB;
 	int c;
 
-	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:w:o:")) != -1) {
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:O:D:F:J:w:o:")) != -1) {
 		switch (c) {
 		case 'f': o->foreground = true; break;
 		case 'S': o->use_syslog = true; break;
@@ -189,6 +196,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'm': mem_kib = opt_uint('m', optarg, BUDGET_MIN_KIB, BUDGET_MAX_KIB); break;
 		case 'P': srv.password = optarg; break;
 		case 'T': secs = opt_uint('T', optarg, 1, 86400); break;
+		case 'D': o->state_dir = optarg; break;
+		case 'F': o->sync_ms = opt_uint('F', optarg, 0, 3600000); break;
+		case 'J': o->state_kib = opt_uint('J', optarg, STORE_KIB_MIN, STORE_KIB_MAX); break;
+		case 'O': o->operators = optarg; break;
 		case 'w':
 		case 'o':
 			if (!ENABLE_SERVER_WEB)
@@ -209,6 +220,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		usage_error("-r: '%s' is not a room name (#name, at most %d bytes)", srv.lobby, ROOMLEN);
 	if (!ENABLE_SERVER_HISTORY)
 		srv.history = 0;
+	if (o->state_dir && !ENABLE_SERVER_JOURNAL)
+		usage_error("-D: built without SERVER_JOURNAL");
 	srv.ping_ms = secs * 1000;
 	srv.reg_ms = MIN(secs, 60) * 1000;
 	budget_init(&srv.budget, mem_kib * 1024);
@@ -218,7 +231,8 @@ int chat_server_main(int argc, char **argv)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, 0 };
 	static struct mdns_responder mdns;
-	struct options o = { .user = "nobody", .announce = ENABLE_SERVER_MDNS };
+	struct options o = { .user = "nobody", .announce = ENABLE_SERVER_MDNS,
+			     .sync_ms = STORE_SYNC_MS_DEFAULT, .state_kib = STORE_KIB_DEFAULT };
 	struct room *lobby;
 
 	srv.port = CONFIG_CHATBOX_DEFAULT_PORT;
@@ -228,8 +242,12 @@ int chat_server_main(int argc, char **argv)
 	srv.per_addr = 50;
 	srv.rate = 20;
 	srv.sendq = 64 * 1024;
+	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0)
+		return hash_password_cmd();
 	parse_options(argc, argv, &o);
 	init_names(o.name);
+	if (o.operators) /* before dropping root: it may be root's alone */
+		operators_load(o.operators);
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
@@ -251,6 +269,8 @@ int chat_server_main(int argc, char **argv)
 	if (ENABLE_SERVER_WEB && ENABLE_SERVER_MDNS && o.announce &&
 	    discover_announce_web(&mdns, o.nweb ? o.web_ports[0] : srv.port) != 0)
 		msg("the chat page is not announced (mDNS _http._tcp)");
+	if (o.state_dir)
+		store_prepare(o.state_dir, o.user);
 	drop_privileges(o.user);
 	if (!o.foreground && daemon(0, 0) != 0)
 		die("daemon: %s", strerror(errno));
@@ -267,6 +287,8 @@ int chat_server_main(int argc, char **argv)
 		die("out of memory");
 	lobby->keep = true; /* and its history with it */
 	lobby->modes = RM_N; /* no operator there: anyone may set its topic */
+	if (o.state_dir)
+		store_open(o.sync_ms, o.state_kib);
 	msg("%s: listening on port %u", srv.name, srv.port);
 	for (int k = 0; k < o.nweb; k++)
 		msg("chat page (HTTP only) on port %u", o.web_ports[k]);
@@ -274,6 +296,7 @@ int chat_server_main(int argc, char **argv)
 		die("epoll: %s", strerror(errno));
 	if (ENABLE_SERVER_MDNS && o.announce)
 		mdns_responder_stop(&mdns); /* goodbyes: browsers drop us at once */
+	store_close(); /* SIGTERM: everything written is fsync'd */
 	msg("stopped");
 	return 0;
 }

@@ -6,23 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room mode letters without a parameter, and their bits. */
+static const struct { char ch; uint8_t bit; } flag_modes[] = {
+	{ 'i', RM_I }, { 'm', RM_M }, { 'n', RM_N }, { 'p', RM_P }, { 's', RM_S }, { 't', RM_T },
+};
+
+static uint8_t flag_bit(char ch)
+{
+	for (unsigned i = 0; i < ARRAY_LEN(flag_modes); i++)
+		if (flag_modes[i].ch == ch)
+			return flag_modes[i].bit;
+	return 0;
+}
+
 /* 324: the letters, then their parameters in the same order (CHANMODES
  * type B and C parsers count on it); the key only to members. */
 static void room_modes_reply(struct client *c, struct room *r)
 {
-	char modes[8] = "+", params[KEYLEN + 16] = "";
-	if (r->modes & RM_N)
-		strcat(modes, "n");
-	if (r->modes & RM_T)
-		strcat(modes, "t");
+	char modes[16] = "+", params[KEYLEN + 16] = "";
+	size_t n = 1;
+	for (unsigned i = 0; i < ARRAY_LEN(flag_modes); i++)
+		if (r->modes & flag_modes[i].bit)
+			modes[n++] = flag_modes[i].ch;
 	if (r->key) {
-		strcat(modes, "k");
+		modes[n++] = 'k';
 		snprintf(params, sizeof(params), " %s", member_of(r, c) ? r->key : "*");
 	}
 	if (r->limit) {
-		strcat(modes, "l");
+		modes[n++] = 'l';
 		snprintf(params + strlen(params), sizeof(params) - strlen(params), " %u", r->limit);
 	}
+	modes[n] = '\0';
 	numeric(c, "324", "%s %s%s", r->name, modes, params);
 	numeric(c, "329", "%s %lld", r->name, (long long)r->created);
 }
@@ -45,74 +59,113 @@ static char *new_key(struct client *c, struct room *r, const char *arg)
 	return strndup(arg, n);
 }
 
-/* Apply one room mode letter; append what changed to DONE/ARGS. */
-static bool room_mode_one(struct client *c, struct room *r, bool plus, char ch, const char *arg,
-			  char *done, size_t done_size, char *args, size_t size)
-{
-	struct client *who;
-	struct member *mb;
-	unsigned long lim;
-	size_t n = strlen(done);
+/* What a MODE line changed, for the one MODE event that announces it. */
+struct mode_out {
+	char done[64], args[LINE_MAX_IRC];
+	char sign;                      /* the last one written to done */
+};
 
-	if (n + 3 > done_size) /* no room to announce it: not applied either */
-		return false;
-	switch (ch) {
-	case 'n': case 't': {
-		uint8_t bit = ch == 'n' ? RM_N : RM_T;
-		r->modes = plus ? (r->modes | bit) : (r->modes & (uint8_t)~bit);
-		break;
+static void mode_out_add(struct mode_out *o, bool plus, char ch, const char *arg)
+{
+	size_t n = strlen(o->done);
+	if (o->sign != (plus ? '+' : '-'))
+		o->done[n++] = o->sign = plus ? '+' : '-';
+	o->done[n++] = ch;
+	o->done[n] = '\0';
+	n = strlen(o->args);
+	if (arg && n + 1 + strlen(arg) < sizeof(o->args)) { /* a MODE line has room for them */
+		o->args[n] = ' ';
+		strcpy(o->args + n + 1, arg);
 	}
-	case 'k': {
+}
+
+/* +o/+v NICK: the member's bit. */
+static const char *member_mode(struct client *c, struct room *r, bool plus, char ch, const char *arg)
+{
+	uint8_t bit = ch == 'o' ? M_OP : M_VOICE;
+	struct client *who = nick_find(arg);
+	struct member *mb = who ? member_of(r, who) : NULL;
+
+	if (!who || !(who->flags & F_REG)) {
+		numeric(c, "401", "%s :No such nick/channel", arg);
+		return NULL;
+	}
+	if (!mb) {
+		numeric(c, "441", "%s %s :They aren't on that channel", who->nick, r->name);
+		return NULL;
+	}
+	mb->modes = plus ? (mb->modes | bit) : (mb->modes & (uint8_t)~bit);
+	return who->nick;
+}
+
+/* Apply one room mode letter; what changed goes to O. */
+static void room_mode_one(struct client *c, struct room *r, bool plus, char ch, const char *arg,
+			  struct mode_out *o)
+{
+	char mask[128]; /* a nick!user@host mask */
+	enum ban_list l;
+	unsigned long lim;
+	uint8_t bit = flag_bit(ch);
+
+	if (strlen(o->done) + 3 > sizeof(o->done)) /* no room to announce it: not applied */
+		return;
+	if (bit) {
+		if (!plus == !(r->modes & bit))
+			return; /* no change: nothing to announce */
+		r->modes = plus ? (r->modes | bit) : (r->modes & (uint8_t)~bit);
+	} else if (ban_list_mode(ch, &l)) {
+		if (!ban_change(c, r, l, plus, arg, mask, sizeof(mask)))
+			return;
+		arg = mask;
+	} else if (ch == 'k') {
 		char *key = plus ? new_key(c, r, arg) : NULL;
-		if (plus && !key)
-			return false;
+		if ((plus && !key) || (!plus && !r->key))
+			return;
 		free(r->key);
 		r->key = key;
 		/* announced as stored, so JOIN with it works; -k takes a parameter
 		 * (CHANMODES type B), announced as "*" */
 		arg = plus ? key : "*";
-		break;
-	}
-	case 'l':
-		if (plus && (!parse_uint(arg, 1, 100000, &lim)))
-			return false;
-		r->limit = plus ? (uint32_t)lim : 0;
-		break;
-	case 'o': case 'v': {
-		uint8_t bit = ch == 'o' ? M_OP : M_VOICE;
-		who = nick_find(arg);
-		mb = who ? member_of(r, who) : NULL;
-		if (!mb) {
-			numeric(c, "441", "%s %s :They aren't on that channel", arg, r->name);
-			return false;
+	} else if (ch == 'l') {
+		if (plus && !parse_uint(arg, 1, 100000, &lim)) {
+			numeric(c, "696", "%s l %s :Invalid limit mode parameter", r->name, arg);
+			return;
 		}
-		mb->modes = plus ? (mb->modes | bit) : (mb->modes & (uint8_t)~bit);
-		arg = who->nick;
-		break;
+		if (!plus && !r->limit)
+			return;
+		r->limit = plus ? (uint32_t)lim : 0;
+	} else if (ch == 'o' || ch == 'v') {
+		if (!(arg = member_mode(c, r, plus, ch, arg)))
+			return;
+	} else {
+		return;
 	}
-	default:
-		return false;
-	}
-	snprintf(done + n, done_size - n, "%s%c", plus ? "+" : "-", ch);
-	if (arg) {
-		n = strlen(args);
-		snprintf(args + n, size - n, " %s", arg);
-	}
-	return true;
+	mode_out_add(o, plus, ch, arg);
 }
 
-/* Apply the changes of M (MODE #room CHANGES ARGS...) to R; what changed
- * goes to DONE ("+k-l...", DONE_SIZE bytes) and ARGS (" key nick..."). At
- * most MAXMODES parameter-taking changes, as ISUPPORT MODES says: the
- * rest are ignored. */
-static void apply_modes(struct client *c, struct room *r, struct irc_msg *m, char *done,
-			size_t done_size, char *args, size_t args_size)
+/* A list mode letter with no parameter: the list, to anyone (as ngIRCd
+ * and InspIRCd show them: the masks say nothing a room's traffic hides). */
+static void list_query(struct client *c, struct room *r, char ch)
+{
+	enum ban_list l;
+
+	if (ban_list_mode(ch, &l))
+		ban_list_send(c, r, l);
+}
+
+/* MODE #room CHANGES ARGS... on R, what changed into O. At most MAXMODES
+ * parameter-taking changes, as ISUPPORT MODES says: the rest are ignored.
+ * A list letter without a parameter shows the list. */
+static void apply_modes(struct client *c, struct room *r, struct irc_msg *m, struct mode_out *o,
+			bool may)
 {
 	int argi = 2, with_arg = 0;
 	bool plus = true;
+	enum ban_list l;
 
 	for (const char *p = m->params[1]; *p; p++) {
 		const char *arg = NULL;
+		bool list = ban_list_mode(*p, &l);
 		if (*p == '+' || *p == '-') {
 			plus = *p == '+';
 			continue;
@@ -121,9 +174,17 @@ static void apply_modes(struct client *c, struct room *r, struct irc_msg *m, cha
 			numeric(c, "472", "%c :is unknown mode char to me", *p);
 			continue;
 		}
+		if (list && argi >= m->nparams) {
+			list_query(c, r, *p);
+			continue;
+		}
+		if (!may) {
+			room_op_ok(c, r); /* says why not, once */
+			return;
+		}
 		if (!plus && *p == 'k') {
 			argi += argi < m->nparams; /* CHANMODES type B: "-k key" is usual too */
-		} else if (strchr("ov", *p) || (plus && strchr("kl", *p))) {
+		} else if (list || strchr("ov", *p) || (plus && strchr("kl", *p))) {
 			if (argi >= m->nparams) {
 				numeric(c, "461", "MODE :Not enough parameters");
 				continue;
@@ -132,14 +193,16 @@ static void apply_modes(struct client *c, struct room *r, struct irc_msg *m, cha
 				break;
 			arg = m->params[argi++];
 		}
-		room_mode_one(c, r, plus, *p, arg, done, done_size, args, args_size);
+		room_mode_one(c, r, plus, *p, arg, o);
 	}
 }
 
 void room_mode(struct client *c, struct irc_msg *m)
 {
+	struct mode_out o = { .sign = 0 };
+	char change[sizeof(o.done) + sizeof(o.args)];
+	struct member *me;
 	struct room *r;
-	char done[64] = "", args[LINE_MAX_IRC] = "", change[LINE_MAX_IRC + 64];
 
 	r = room_find(m->params[0]);
 	if (!r) {
@@ -150,20 +213,16 @@ void room_mode(struct client *c, struct irc_msg *m)
 		room_modes_reply(c, r);
 		return;
 	}
-	if (strcmp(m->params[1], "b") == 0 || strcmp(m->params[1], "+b") == 0) {
-		numeric(c, "368", "%s :End of channel ban list", r->name);
+	me = member_of(r, c);
+	apply_modes(c, r, m, &o, (c->flags & F_OPER) || (me && (me->modes & M_OP)));
+	if (!o.done[0])
 		return;
-	}
-	if (!room_op_ok(c, r))
-		return;
-	apply_modes(c, r, m, done, sizeof(done), args, sizeof(args));
-	if (!done[0])
-		return;
-	snprintf(change, sizeof(change), "%s%s", done, args);
+	snprintf(change, sizeof(change), "%s%s", o.done, o.args);
 	struct event *e = client_event(c, EV_MODE, r->name, change, NULL);
 	if (e) {
 		room_send(r, e, NULL);
+		if (!me) /* an operator from outside sees it done */
+			push_event(c, e);
 		event_unref(e);
 	}
 }
-

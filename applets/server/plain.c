@@ -13,27 +13,53 @@ void plain_greet(struct client *c)
 	say_plain(c, "Type your nickname and press Enter:");
 }
 
+static struct room *plain_room(struct client *c)
+{
+	return c->nrooms ? c->rooms[c->nrooms - 1] : NULL;
+}
+
+/* What C may do: everyone's commands, a room operator's in a room C runs,
+ * a server operator's to an operator. */
 static void plain_help(struct client *c)
 {
 	static const char *const lines[] = {
 		"Type a line to talk in your room. Commands:",
 		"  /nick NAME      change your nickname",
-		"  /join #ROOM     join (or create) a room; it becomes your room",
+		"  /join #ROOM [KEY]  join (or create) a room; it becomes your room;",
+		"                  a room with a key: /join #room key",
 		"  /part [#ROOM]   leave a room",
 		"  /msg NICK TEXT  a private message",
 		"  /me TEXT        an action: * you TEXT",
 		"  /who [#ROOM]    who is here",
 		"  /rooms          the rooms",
 		"  /topic [TEXT]   show or set the room's topic",
+		"  /away [TEXT]    mark yourself away (no text: back)",
+		"  /invite NICK [#ROOM]  invite someone to your room",
+		"  /mode [#ROOM]   the room's modes",
+		"  /oper NAME PASSWORD  become a server operator",
 		"  /quit or exit   leave",
+	}, *const ops[] = {
+		"You run this room:",
+		"  /op NICK, /deop NICK, /voice NICK, /devoice NICK",
+		"  /kick NICK [REASON]   put someone out of the room",
+		"  /ban MASK, /unban MASK  nick or nick!user@host, * and ? match",
+		"  /mode [#ROOM] CHANGES [ARGS]  e.g. /mode +m, /mode +k KEY, /mode +i",
+	}, *const opers[] = {
+		"You are a server operator: everything above in any room, and",
+		"  /kill NICK REASON     disconnect someone from the server",
+		"  /wallops TEXT         a message to every operator",
 	};
+	struct room *r = plain_room(c);
+	struct member *m = r ? member_of(r, c) : NULL;
+
 	for (unsigned i = 0; i < ARRAY_LEN(lines); i++)
 		say_plain(c, "-- %s", lines[i]);
-}
-
-static struct room *plain_room(struct client *c)
-{
-	return c->nrooms ? c->rooms[c->nrooms - 1] : NULL;
+	if ((m && (m->modes & M_OP)) || (c->flags & F_OPER))
+		for (unsigned i = 0; i < ARRAY_LEN(ops); i++)
+			say_plain(c, "-- %s", ops[i]);
+	if (c->flags & F_OPER)
+		for (unsigned i = 0; i < ARRAY_LEN(opers); i++)
+			say_plain(c, "-- %s", opers[i]);
 }
 
 static void plain_register(struct client *c, char *line)
@@ -60,13 +86,15 @@ static void plain_register(struct client *c, char *line)
 	srv.nreg++;
 	say_plain(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick, srv.lobby);
 	msg("%s (%s) joined, plain text", c->nick, c->host);
-	join_room(c, srv.lobby, NULL); /* the default room has no key (room_mode) */
+	/* no key: a server operator's +k, +i or +b there keeps plain users
+	 * out too, as meant */
+	join_room(c, srv.lobby, NULL);
 }
 
 static void plain_who(struct client *c, const char *name)
 {
 	struct room *r = name ? room_find(name) : plain_room(c);
-	if (!r) {
+	if (!r || !room_visible(c, r)) { /* +s, +p: as if there were none */
 		say_plain(c, "-- %s: no such room", name ? name : "You are in no room:");
 		return;
 	}
@@ -92,6 +120,80 @@ static char *next_word(char **p)
 		s++;
 	*p = s;
 	return w;
+}
+
+/* MODE ROOM followed by the words of WORDS (modified), as IRC's MODE. */
+static void plain_mode(struct client *c, struct room *r, char *words)
+{
+	struct irc_msg m = { .cmd = "MODE" };
+	char name[ROOMLEN + 1], *w;
+
+	if (words[0] == '#') {
+		w = next_word(&words);
+		r = room_find(w);
+		if (!r) {
+			numeric(c, "403", "%s :No such channel", w);
+			return;
+		}
+	}
+	if (!r) {
+		say_plain(c, "-- You are in no room: /mode #ROOM ...");
+		return;
+	}
+	strlcpy_ok(name, r->name, sizeof(name));
+	m.params[m.nparams++] = name;
+	while (m.nparams < IRC_MAX_PARAMS && (w = next_word(&words)))
+		m.params[m.nparams++] = w;
+	room_mode(c, &m);
+}
+
+/* /op NICK and the like: one mode letter with a parameter, in room R. */
+static void plain_one_mode(struct client *c, struct room *r, const char *change, char *arg)
+{
+	struct irc_msg m = { .cmd = "MODE", .nparams = 3 };
+	char name[ROOMLEN + 1], ch[4];
+
+	strlcpy_ok(name, r->name, sizeof(name));
+	strlcpy_ok(ch, change, sizeof(ch));
+	m.params[0] = name;
+	m.params[1] = ch;
+	m.params[2] = arg;
+	room_mode(c, &m);
+}
+
+/* The moderation commands; false if CMD is none of them (or lacks ARG). */
+static bool plain_moderate(struct client *c, const char *cmd, char *arg, char *rest, char *all)
+{
+	static const char *const one[][2] = {
+		{ "op", "+o" }, { "deop", "-o" }, { "voice", "+v" }, { "devoice", "-v" },
+		{ "ban", "+b" }, { "unban", "-b" },
+	};
+	struct room *r = plain_room(c);
+
+	for (unsigned i = 0; i < ARRAY_LEN(one); i++)
+		if (!strcmp(cmd, one[i][0]) && arg && r) {
+			plain_one_mode(c, r, one[i][1], arg);
+			return true;
+		}
+	if (!strcmp(cmd, "mode"))
+		plain_mode(c, r, all);
+	else if (!strcmp(cmd, "kick") && arg && r)
+		kick(c, r, arg, rest);
+	else if (!strcmp(cmd, "invite") && arg && (rest || r))
+		invite(c, arg, rest ? rest : r->name);
+	else if (!strcmp(cmd, "invite") && !arg)
+		invites_list(c);
+	else if (!strcmp(cmd, "away"))
+		set_away(c, all);
+	else if (!strcmp(cmd, "oper") && rest)
+		oper_login(c, arg, rest);
+	else if (!strcmp(cmd, "kill") && arg)
+		oper_kill(c, arg, rest);
+	else if (!strcmp(cmd, "wallops") && arg)
+		wallops(c, all);
+	else
+		return false;
+	return true;
 }
 
 static void plain_command(struct client *c, char *line)
@@ -121,12 +223,15 @@ static void plain_command(struct client *c, char *line)
 		plain_who(c, arg);
 	} else if (!strcmp(cmd, "rooms")) {
 		for (struct room *q = srv.rooms; q; q = q->next)
-			say_plain(c, "-- %s (%u) %s", q->name, q->n, q->topic ? q->topic : "");
+			if (room_visible(c, q))
+				say_plain(c, "-- %s (%u) %s", q->name, q->n, q->topic ? q->topic : "");
 	} else if (!strcmp(cmd, "topic") && r) {
 		if (arg)
 			set_topic(c, r, all);
 		else
 			send_topic(c, r, true);
+	} else if (plain_moderate(c, cmd, arg, rest, all)) {
+		/* done */
 	} else if (!strcmp(cmd, "quit")) {
 		char reason[LINE_MAX_IRC + 8];
 		snprintf(reason, sizeof(reason), "Quit: %s", all);

@@ -233,10 +233,13 @@ void send_names(struct client *c, struct room *r)
 	char line[LINE_MAX_IRC];
 	size_t n = 0;
 	bool all = c->caps & CAP_MULTI_PREFIX, uh = c->caps & CAP_UHNAMES;
+	bool member = in_room(c, r); /* invisible (+i) members: for members only */
 
 	for (uint32_t i = 0; i <= r->n; i++) {
 		char one[NICKLEN + USERLEN + NET_ADDRSTR_MAX + 8];
 		int k = 0;
+		if (i < r->n && !member && (r->m[i].c->flags & F_INVISIBLE))
+			continue;
 		if (i < r->n) {
 			struct client *m = r->m[i].c;
 			if (uh)
@@ -309,4 +312,32 @@ void send_shutdown(struct client *c)
 		say_plain(c, "-- The server is shutting down. Bye!");
 	else
 		send_line(c, "ERROR :Closing Link: %s (Server shutting down)", c->host);
+}
+
+/* --- moderation (invite.c, oper.c) -------------------------------------------- */
+
+void send_invite(struct client *to, struct client *by, struct room *r)
+{
+	if (plain(to))
+		say_plain(to, "-- %s invites you to %s: /join %s", by->nick, r->name, r->name);
+	else
+		send_line(to, ":%s!%s@%s INVITE %s %s", by->nick, by->user, by->host, to->nick,
+			  r->name);
+}
+
+void send_wallops(struct client *to, struct client *by, const char *text)
+{
+	if (plain(to))
+		say_plain(to, "-- !%s! %s", by->nick, text);
+	else
+		send_line(to, ":%s!%s@%s WALLOPS :%s", by->nick, by->user, by->host, text);
+}
+
+/* A change of C's own user modes (CHANGE: "+o", "-w"...). */
+void send_user_mode(struct client *c, const char *change)
+{
+	if (plain(c))
+		say_plain(c, "-- Your modes: %s", change);
+	else
+		send_line(c, ":%s MODE %s :%s", c->nick, c->nick, change);
 }

@@ -44,8 +44,12 @@ void room_free_if_empty(struct room *r)
 	nametab_del(&srv.room_tab, &r->node);
 	DLIST_UNLINK(srv.rooms, r, next, prev);
 	srv.nrooms--;
-	if (ENABLE_SERVER_HISTORY)
+	if (ENABLE_SERVER_HISTORY) {
+		store_room_gone(r); /* gone after a restart too (-D) */
 		history_free(&r->hist);
+	}
+	ban_free_all(r);
+	invites_drop_room(r);
 	budget_release(&srv.budget, BUDGET_TOPICS, TOPIC_COST(r->topic));
 	budget_release(&srv.budget, BUDGET_ROOMS, ROOM_COST);
 	free(r->m);
@@ -90,7 +94,8 @@ int room_enter(struct room *r, struct client *c)
 	c->rooms[c->nrooms++] = r;
 	r->m[r->n].c = c;
 	/* The first one in runs the room; nobody runs the default room, which
-	 * stays open to everyone: no key, limit or kick by whoever came first. */
+	 * stays open to everyone: no key, limit or kick by whoever came first
+	 * (server operators may: oper.c). */
 	r->m[r->n].modes = r->n == 0 && !r->keep ? M_OP : 0;
 	r->n++;
 	return 0;

@@ -10,9 +10,16 @@
  *               server-time, IRC for old history, plain text)
  *   irc_cmds.c  the IRC front end: its command table
  *   mode.c      IRC channel modes (MODE #room ...)
+ *   query.c     IRC questions: WHO/WHOX, WHOIS, WHOWAS, LIST, NAMES, LUSERS,
+ *               TIME, ADMIN, INFO, KNOCK, HELP
+ *   ban.c       ban masks: +b bans, +e exceptions, +I invite exceptions,
+ *               and who they stop from joining, talking or renaming
+ *   invite.c    INVITE and the invitations it leaves (+i rooms)
+ *   oper.c      server operators (-O FILE, OPER, KILL, WALLOPS, user modes)
  *   plain.c     the plain-text (nc, telnet) front end: its slash commands
  *   web.c       HTTP: the chat page's files, the WebSocket handshake
- *   event.c, history.c  events rendered once per wire format; room history */
+ *   event.c, history.c  events rendered once per wire format; room history
+ *   store.c     room history on disk (-D): the journal's records */
 #pragma once
 
 #include "applet.h"
@@ -24,6 +31,7 @@
 #include "loop.h"
 #include "nametab.h"
 #include "net.h"
+#include "store.h"
 
 #define SERVER_VERSION "chatbox-" CHATBOX_VERSION
 #define NICKLEN      16
@@ -37,8 +45,14 @@
 #define MAXTARGETS   4
 #define MAXMODES     4    /* parameter-taking changes per MODE line (ISUPPORT MODES) */
 /* Channel modes, all implemented: 004 and ISUPPORT say exactly these. */
-#define ROOM_MODES   "klnotv"
-#define ROOM_MODES_ARG "klov" /* taking a parameter (when set) */
+#define ROOM_MODES   "beIiklmnopstv"
+#define ROOM_MODES_ARG "beIklov" /* taking a parameter (when set) */
+#define USER_MODES   "iow"
+/* ISUPPORT of the modes: CHANMODES types A,B,C,D (005), as implemented */
+#define ISUPPORT_MODES "CHANMODES=beI,k,l,imnpst PREFIX=(ov)@+ EXCEPTS INVEXCEPT"
+#define MAXLIST      30   /* +b, +e and +I entries per room, together */
+#define MAXINVITES   8    /* pending invitations per client ... */
+#define MAXINVITES_ROOM 16 /* ... and per room */
 #define MAXLISTEN    8
 #define MAXWEB       3    /* -w ports (each on every -b address) */
 #define LINE_MAX_IRC 510  /* RFC 1459: 512 with CRLF */
@@ -73,6 +87,7 @@ enum {
 	F_FREED     = 1 << 10, /* closed: on the graveyard list */
 	F_OPER      = 1 << 11, /* a server operator (OPER, -O FILE) */
 	F_WEB       = 1 << 12, /* came over WebSocket (its transport, not its front end) */
+	F_WALLOPS   = 1 << 15, /* user mode +w: gets WALLOPS */
 };
 
 enum { M_OP = 1, M_VOICE = 2 };         /* member modes */
@@ -103,15 +118,17 @@ struct client {
 	struct name_node node;          /* in srv.nicks once it has a nick */
 	struct client *next, *prev;     /* srv.clients */
 	struct client *kill_next, *grave_next;
+	struct room **invites;          /* invite.c: rooms it may join once */
 	const struct front *front;
 	struct room **rooms;
 	char *realname, *away;
 	struct web *web;                /* an HTTP client's request (web.c) */
 	int64_t since, last_rx, bucket_ms; /* loop clock, ms */
+	int64_t spoke, knocked;         /* last PRIVMSG/NOTICE (WHOIS idle), KNOCK; ms */
 	uint32_t seen;                  /* broadcast generation, to send once */
 	uint32_t tokens;                /* flood tokens, in thousandths */
 	uint16_t flags;
-	uint8_t caps, nrooms;
+	uint8_t caps, nrooms, ninvites;
 	char nick[NICKLEN + 1];
 	char user[USERLEN + 1];
 	char host[NET_ADDRSTR_MAX];
@@ -128,6 +145,8 @@ struct room {
 	struct member *m;
 	uint32_t n, cap, limit;
 	uint8_t modes;
+	uint8_t nmasks, ninvites;       /* ban.c's masks, invite.c's invitations */
+	struct ban *masks;
 	bool keep;                      /* the default room outlives its members */
 	char *topic, *key;
 	int64_t created, topic_time;    /* wall clock, s */
@@ -242,9 +261,59 @@ void reply_needs_key(struct client *c, struct room *r);
 void echo_private(struct client *c, struct client *to, struct event *e);
 void send_farewell(struct client *c, const char *text);
 void send_shutdown(struct client *c);
+void send_invite(struct client *to, struct client *by, struct room *r);
+void send_wallops(struct client *to, struct client *by, const char *text);
+void send_user_mode(struct client *c, const char *change);
 
 /* irc_cmds.c, mode.c */
 void room_mode(struct client *c, struct irc_msg *m);
+/* Each comma-separated ITEM of LIST (modified in place). */
+#define FOR_EACH_ITEM(item, list, save) \
+	for (char *item = strtok_r((list), ",", &(save)); item; item = strtok_r(NULL, ",", &(save)))
+
+/* query.c: the IRC commands that ask, and what registration sends of them */
+bool room_visible(const struct client *c, const struct room *r);
+void whowas_add(const struct client *c);
+void send_lusers(struct client *c);
+void send_isupport_queries(struct client *c);
+void cmd_who(struct client *c, struct irc_msg *m);
+void cmd_whois(struct client *c, struct irc_msg *m);
+void cmd_whowas(struct client *c, struct irc_msg *m);
+void cmd_list(struct client *c, struct irc_msg *m);
+void cmd_names(struct client *c, struct irc_msg *m);
+void cmd_lusers(struct client *c, struct irc_msg *m);
+void cmd_time(struct client *c, struct irc_msg *m);
+void cmd_admin(struct client *c, struct irc_msg *m);
+void cmd_info(struct client *c, struct irc_msg *m);
+void cmd_knock(struct client *c, struct irc_msg *m);
+void cmd_help(struct client *c, struct irc_msg *m);
+
+/* ban.c */
+enum ban_list { BAN_B, BAN_E, BAN_I };
+bool ban_list_mode(char ch, enum ban_list *out);
+bool ban_change(struct client *c, struct room *r, enum ban_list l, bool add, const char *arg,
+		char *mask, size_t size);
+void ban_list_send(struct client *c, struct room *r, enum ban_list l);
+bool ban_matches(struct room *r, enum ban_list l, const struct client *c, const char *nick);
+bool banned(struct room *r, const struct client *c, const char *nick);
+void ban_free_all(struct room *r);
+bool nick_change_banned(struct client *c, const char *nick);
+
+/* invite.c */
+void invite(struct client *c, const char *nick, const char *room);
+void invites_list(struct client *c);
+bool invite_take(struct client *c, struct room *r, bool consume);
+void invites_drop_client(struct client *c);
+void invites_drop_room(struct room *r);
+
+/* oper.c */
+int operators_load(const char *path);
+int hash_password_cmd(void);
+void oper_login(struct client *c, const char *name, const char *password);
+void oper_kill(struct client *c, const char *nick, const char *reason);
+void wallops(struct client *c, const char *text);
+bool user_mode_change(struct client *c, bool plus, char ch);
+void user_modes_str(const struct client *c, char out[8]);
 
 /* web.c */
 extern const struct front front_http;

@@ -43,3 +43,15 @@ UNIT(irc_case_and_names)
 	CHECK(irc_room_valid("#lobby", 50) && !irc_room_valid("lobby", 50));
 	CHECK(!irc_room_valid("#a,b", 50) && !irc_room_valid("#", 50));
 }
+
+UNIT(irc_glob_masks)
+{
+	CHECK(irc_glob("*", "") && irc_glob("*", "anything") && irc_glob("", ""));
+	CHECK(irc_glob("#MQ*", "#mqx1") && irc_glob("a?c", "ABC") && irc_glob("[x]*", "{X}y"));
+	CHECK(!irc_glob("a?c", "ac") && !irc_glob("#mq*", "#other") && !irc_glob("", "a"));
+	CHECK(irc_glob("*a*b", "xaxaxb") && !irc_glob("*a*b", "xaxaxc"));
+	CHECK(irc_glob("*ab", "aab") && irc_glob("*aab", "aaab") && irc_glob("a*?b", "aXbb"));
+	CHECK(irc_glob("a**", "a") && irc_glob("*?", "x") && !irc_glob("*?", ""));
+	CHECK(irc_glob("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+	CHECK(!irc_glob("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+}

@@ -1,0 +1,28 @@
+/* store.h - room history on disk (-D DIR): each room message goes to the
+ * journal (core/journal.h) before anyone is sent it, and a restart brings
+ * every room's history back. Without -D each of these does nothing. */
+#pragma once
+
+#include <stdint.h>
+
+struct room;
+struct event;
+
+#define STORE_SYNC_MS_DEFAULT 1000 /* -F: fsync at most once a second */
+#define STORE_KIB_DEFAULT     1024 /* -J: the journal's size on disk */
+#define STORE_KIB_MIN         64
+#define STORE_KIB_MAX         1048576
+
+/* Before dropping root: open and lock DIR, created if missing (one
+ * level) for USER; dies if it cannot be used. */
+void store_prepare(const char *dir, const char *user);
+/* Load DIR's history into the rooms (re-created, empty, as needed) within
+ * the memory budget and say what was found; then journal from now on.
+ * A disk that cannot be written yet (full) is retried, as at run time. */
+void store_open(unsigned long sync_ms, unsigned long max_kib);
+/* A message E to room R, about to be sent: numbered, and written (-D). */
+void store_message(struct room *r, struct event *e);
+/* Room R and its history are going: so they stay gone after a restart. */
+void store_room_gone(struct room *r);
+/* fsync and close (SIGTERM). */
+void store_close(void);

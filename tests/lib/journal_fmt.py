@@ -1,0 +1,65 @@
+"""journal_fmt - chat-server's journal format (-D), written from its
+description in core/journal.h and applets/server/store.c, independently of
+the C code: the tests read journals the server wrote and write ones it must
+read (hostile ones too). Every integer little-endian."""
+import os
+import struct
+import zlib
+
+SEG_HDR = 24
+REC_HDR = 8
+BASE = 1
+
+
+def seg_header(seq, salt, flags=BASE):
+    h = b"CBJ1" + struct.pack("<IQI", flags, seq, salt)
+    return h + struct.pack("<I", zlib.crc32(h))
+
+
+def record(payload, salt):
+    head = bytes([0xC8, 0x4A]) + struct.pack("<H", len(payload))
+    return head + struct.pack("<I", zlib.crc32(payload, zlib.crc32(head, salt))) + payload
+
+
+def message(room, nick, userhost, text, seq, when_ms, kind=b"P"):
+    room, nick, userhost, text = (s.encode() if isinstance(s, str) else s
+                                  for s in (room, nick, userhost, text))
+    return (b"M" + kind + struct.pack("<QQBBBH", seq, when_ms, len(room), len(nick),
+                                      len(userhost), len(text)) + room + nick + userhost + text)
+
+
+def gone(room):
+    room = room.encode()
+    return b"G" + bytes([len(room)]) + room
+
+
+def write_segment(path, seq, payloads, salt=0x5EED1234, flags=BASE):
+    with open(path, "wb") as f:
+        f.write(seg_header(seq, salt, flags))
+        for p in payloads:
+            f.write(record(p, salt))
+
+
+def segment_name(seq):
+    return "%016x.jnl" % seq
+
+
+def parse(path):
+    """(salt, [(offset, payload)]) of an intact segment; raises on damage."""
+    data = open(path, "rb").read()
+    assert data[:4] == b"CBJ1", "not a segment"
+    assert zlib.crc32(data[:20]) == struct.unpack("<I", data[20:24])[0], "bad header"
+    salt = struct.unpack("<I", data[16:20])[0]
+    out, off = [], SEG_HDR
+    while off < len(data):
+        n = struct.unpack("<H", data[off + 2:off + 4])[0]
+        crc = zlib.crc32(data[off + 8:off + 8 + n], zlib.crc32(data[off:off + 4], salt))
+        assert data[off:off + 2] == b"\xc8\x4a" and crc == struct.unpack("<I", data[off + 4:off + 8])[0], \
+            "bad record at %d" % off
+        out.append((off, data[off + 8:off + 8 + n]))
+        off += REC_HDR + n
+    return salt, out
+
+
+def segments(d):
+    return sorted(f for f in os.listdir(d) if f.endswith(".jnl"))

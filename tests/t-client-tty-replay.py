@@ -1,0 +1,129 @@
+#!/usr/bin/python3
+"""t-client-tty-replay (host-only) - a reconnect shows nothing twice:
+chat-server replays a room's history (-H) to whoever joins, so after a
+reconnect the client gets lines it has shown already; they are left out,
+and where the replayed history ends is marked. The connection is cut by a
+loopback proxy between the client and chat-server (the server, and its
+history, stay up). Against ngIRCd (no history: nothing replayed, nothing
+repeated) too. tmux at 120x35 and 50x20. host-only: tmux drives the host binary."""
+import os
+import re
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from chatbox_test import BIN, EMU, Server, T, case, free_port, wait_for  # noqa: E402
+from client_test import Ngircd, Tmux, watcher  # noqa: E402
+
+if not shutil.which("tmux"):
+    print("SKIP: t-client-tty-replay needs tmux")
+    sys.exit(0)
+
+TMP = tempfile.mkdtemp(prefix="chatbox-ttyreplay-")
+tmux = Tmux(TMP)
+LINK = os.path.join(TMP, "chat-client")
+os.symlink(BIN, LINK)
+
+
+class Proxy:
+    """Loopback TCP proxy to TO; cut() drops the connections it carries."""
+
+    def __init__(self, to):
+        self.to, self.port, self.socks = to, free_port(), []
+        self.ls = socket.socket()
+        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.ls.bind(("127.0.0.1", self.port))
+        self.ls.listen(4)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                a, _ = self.ls.accept()
+            except OSError:
+                return
+            b = socket.create_connection(("127.0.0.1", self.to))
+            self.socks += [a, b]
+            for x, y in ((a, b), (b, a)):
+                threading.Thread(target=self._pump, args=(x, y), daemon=True).start()
+
+    @staticmethod
+    def _pump(x, y):
+        try:
+            while True:
+                data = x.recv(4096)
+                if not data:
+                    break
+                y.sendall(data)
+        except OSError:
+            pass
+        for s in (x, y):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self):
+        for s in self.socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.socks = []
+
+
+def screen():
+    return tmux("capture-pane", "-p", "-S", "-100", "-t", "t").split("\n")
+
+
+def count(pattern):
+    rx = re.compile(pattern)
+    return sum(1 for l in screen() if rx.search(l))
+
+
+def wait_screen(pattern, n=1):
+    try:
+        wait_for(lambda: count(pattern) >= n, 15, what=pattern)
+    except TimeoutError:
+        raise TimeoutError("no %r on screen:\n%s" % (pattern, "\n".join(screen())))
+
+
+def reconnect_case(name, port, history, x, y):
+    title = "%dx%d: %s: a reconnect shows nothing twice%s" % (
+        x, y, name, ", and marks where the replayed history ends" if history else "")
+
+    @case(title)
+    def _():
+        proxy = Proxy(port)
+        tmux.new_session("%s -n ana 127.0.0.1:%d; sleep 600" % (" ".join(EMU + [LINK]), proxy.port),
+                         x, y)
+        wait_screen(r"\| ana \| online")
+        bo = watcher(port, "bo")
+        for i in range(3):
+            bo.send("PRIVMSG #lobby :said before %d" % i)
+        wait_screen(r"<bo> said before 2$")
+        proxy.cut()
+        wait_screen(r"-!- in #lobby: ", 2)  # the rejoin is under way
+        bo.send("PRIVMSG #lobby :said after")  # after the rejoin: a live line, shown
+        wait_screen(r"<bo> said after$")
+        ok = all(count(r"<bo> said before %d$" % i) == 1 for i in range(3))
+        marks = count(r"-!- --- end of replayed history: \d+ lines?, 3\b")  # (may wrap after)
+        T.check(title, ok and marks == (1 if history else 0), "\n".join(screen()))
+        bo.close()
+        proxy.ls.close()
+        tmux("send-keys", "-t", "t", "C-c")
+
+
+try:
+    for x, y in ((120, 35), (50, 20)):
+        with Server("-H", "20") as srv:
+            reconnect_case("chat-server", srv.port, True, x, y)
+        with Ngircd() as ng:
+            reconnect_case("ngircd", ng.port, False, x, y)
+finally:
+    tmux.kill_server()
+    shutil.rmtree(TMP, ignore_errors=True)
+T.done()
