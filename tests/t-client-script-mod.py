@@ -3,7 +3,7 @@
 script, end to end: /op /deop /mode /ban /kick /invite /whois, /join #room
 key, and the server's replies (to /whois, /quote) printed readably on
 stdout. Against ngIRCd (bans, invites) and chat-server (what it supports
-today: /op, /kick, /mode +t, /whois, keys). Runs on every board."""
+today: /op, /kick, /mode +m, /whois, keys). Runs on every board."""
 import os
 import re
 import subprocess
@@ -67,7 +67,7 @@ def registered(port, nick):
 def mod_cases(name, make):
     with make() as srv:
         port = srv.port
-        title = "%s: /op /deop /mode +t /kick reach the room; /whois and /quote replies printed" % name
+        title = "%s: /op /deop /mode +m /kick reach the room; /whois and /quote replies printed" % name
 
         @case(title)
         def _():
@@ -81,8 +81,8 @@ def mod_cases(name, make):
                 c.printed(r"-!- mode/#mod \[\+o wbo\] by mo$")
                 c.feed("/deop wbo")
                 ok = ok and bool(w.expect(r"^:mo!\S* MODE #mod -o wbo$"))
-                c.feed("/mode +t")
-                ok = ok and bool(w.expect(r"^:mo!\S* MODE #mod \+t$"))
+                c.feed("/mode +m")
+                ok = ok and bool(w.expect(r"^:mo!\S* MODE #mod \+m$"))
                 c.feed("/whois wbo")
                 c.printed(r"-!- wbo is ~?wbo@\S+ \(watcher\)$")
                 c.feed("/quote VERSION")  # a reply the client has no words of its own for

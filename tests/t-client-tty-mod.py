@@ -85,12 +85,12 @@ def mod_cases(name, srv):
         typed("/quote LUSERS")  # numerics 251-266, none of them the client's own
         T.check(title, bool(wait_screen(r"-!- There are \d+ users")))
 
-    title = "%s: /mode +t, /kick from the client" % name
+    title = "%s: /mode +m, /kick from the client" % name
 
     @case(title)
     def _():
-        typed("/mode +t")
-        wait_screen(r"-!- mode/#mod \[\+t\] by ana$")
+        typed("/mode +m")
+        wait_screen(r"-!- mode/#mod \[\+m\] by ana$")
         typed("/kick bo bye for now")
         bo.expect(r"KICK #mod bo :bye for now")
         T.check(title, bool(wait_screen(r"-!- bo was kicked from #mod by ana \(bye for now\)$")))
