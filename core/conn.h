@@ -5,7 +5,11 @@
  * buffer shared by all connections; a connection keeps only the bytes of
  * an unfinished line, allocated while it exists. conn_recv() and
  * conn_writev() are the only places that touch the socket: a TLS or
- * WebSocket transport, picked by the first bytes, slots in there. */
+ * WebSocket transport, picked by the first bytes, slots in there.
+ *
+ * WebSocket (conn_set_ws(), ws.h) does: each message read becomes a line,
+ * each queued line goes out as a frame. Plain TCP connections pay one
+ * pointer test per read and per write for it, nothing per line queued. */
 #pragma once
 
 #include <stdbool.h>
@@ -23,12 +27,18 @@ enum {
 	CONN_WANTOUT = 1 << 2, /* EPOLLOUT armed: the socket was full */
 	CONN_DIRTY   = 1 << 3, /* on the list of connections to flush */
 	CONN_TELNET  = 1 << 4, /* lines end only outside telnet commands (telnet.h) */
+	CONN_BLANK   = 1 << 5, /* hand out empty lines too; CRLF is one line end (HTTP) */
+	CONN_CR      = 1 << 6, /* the last line handed out ended with a CR */
+	CONN_WSNEW   = 1 << 7, /* became WebSocket in the middle of a read */
 };
+
+struct ws;
 
 struct conn {
 	struct watch w;
 	struct sendq sq;
 	char *left;        /* unfinished input, malloc'd; NULL when none */
+	struct ws *ws;     /* the WebSocket transport's state; NULL: plain TCP */
 	uint16_t nleft;
 	uint8_t flags;
 	uint8_t tstate;    /* telnet parser state while skipping (CONN_TELNET) */
@@ -49,6 +59,13 @@ int conn_init(struct loop *l, struct conn *c, int fd, watch_fn *fn);
 /* Split C's input the telnet way (ON) or at every CR/LF. Takes effect
  * from the next line handed out, so a handler may switch it. */
 void conn_set_telnet(struct conn *c, bool on);
+/* Hand out empty lines too (ON), CRLF counting as one line end: HTTP's
+ * header block ends with one. Takes effect from the next line. */
+void conn_set_blank_lines(struct conn *c, bool on);
+/* From the byte after the current line on, C speaks WebSocket, with
+ * binary frames if BINARY (else text). What is queued already (the
+ * handshake's answer) still goes out as it is. 0, or -1 out of memory. */
+int conn_set_ws(struct conn *c, bool binary);
 /* Read once and hand each complete line to FN. 0 on success, 1 if the
  * handler said CONN_GONE, -1 on end of file or a read error (errno 0 at
  * end of file). */
@@ -57,8 +74,11 @@ int conn_read(struct loop *l, struct conn *c, conn_line_fn *fn);
  * Returns as conn_read(). */
 int conn_resume(struct loop *l, struct conn *c, conn_line_fn *fn);
 
-/* Stop reading C for good (it is closing once its queue is written). */
+/* Stop reading C for good (it is closing once its queue is written). A
+ * WebSocket then sends a close frame after its queue: the code of the
+ * error that ended it, else WS_NORMAL (conn_pause) or CODE (ws.h's). */
 void conn_pause(struct loop *l, struct conn *c);
+void conn_pause_code(struct loop *l, struct conn *c, unsigned code);
 
 /* Remember C for conn_flush_dirty(). */
 void conn_mark_dirty(struct conn *c);
