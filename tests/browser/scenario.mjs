@@ -11,6 +11,7 @@
 // build/screenshots), CHROMIUM (default /usr/bin/chromium).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -123,15 +124,20 @@ async function plainUser(port, nick) {
 	await u.expect(new RegExp('^-- Hello ' + nick + '!'), 'plain ' + nick + ' greeted');
 	return u;
 }
+// GET P from the chat port as a browser would (gzip): { status, headers, body }.
 function httpGet(port, p) {
 	return new Promise((resolve, reject) => {
-		const c = net.connect(port, '127.0.0.1', () => c.write('GET ' + p + ' HTTP/1.1\r\nHost: 127.0.0.1:' + port + '\r\nConnection: close\r\n\r\n'));
-		let d = '';
-		c.setEncoding('latin1');
-		c.on('data', x => { d += x; });
-		c.on('end', () => resolve(d));
-		c.on('error', reject);
-		c.setTimeout(5000, () => { c.destroy(); resolve(d); });
+		const r = http.get({ host: '127.0.0.1', port, path: p, headers: { 'Accept-Encoding': 'gzip' }, timeout: 5000 }, res => {
+			const parts = [];
+			res.on('data', d => parts.push(d));
+			res.on('end', () => {
+				let body = Buffer.concat(parts);
+				if (res.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
+				resolve({ status: res.statusCode, headers: res.headers, body: body.toString('utf8') });
+			});
+		});
+		r.on('timeout', () => r.destroy(new Error('no answer in 5 s')));
+		r.on('error', reject);
 	});
 }
 
@@ -199,11 +205,10 @@ async function main() {
 		return true;
 	});
 
-	const port = await startServer(+process.env.DEV_CHAT_PORT || 0);
-	const page = +process.env.DEV_PAGE_PORT || port; // DEVHOOK
-	const home = await httpGet(page, '/');
-	if (!/^HTTP\/1\.[01] 200/.test(home)) {
-		console.log('SKIP: web-browser (this chat-server does not serve the page on its chat port: ' + JSON.stringify(home.slice(0, 40)) + ')');
+	const port = await startServer(0), page = port;
+	const home = await httpGet(page, '/').catch(e => ({ status: 0, body: String(e) }));
+	if (home.status !== 200) {
+		console.log('SKIP: web-browser (this chat-server does not serve the page on its chat port: ' + JSON.stringify(String(home.body).slice(0, 40)) + ')');
 		await killServer();
 		return;
 	}
@@ -254,8 +259,10 @@ async function run({ port, page, urlA, urlB, a, b, browser, errors }) {
 
 	await check('the page is served with a CSP and no inline script', async () => {
 		const r = await httpGet(page, '/');
-		if (!/content-security-policy:/i.test(r)) throw new Error('no Content-Security-Policy header');
-		if (/<script(?![^>]*\bsrc=)[^>]*>/i.test(r.split('\r\n\r\n').slice(1).join(''))) throw new Error('an inline script');
+		const csp = r.headers['content-security-policy'] || '';
+		if (!/script-src 'self'/.test(csp) || /unsafe-inline/.test(csp)) throw new Error('CSP: ' + JSON.stringify(csp));
+		if (!r.body.includes('app.js')) throw new Error('not our page: ' + r.body.slice(0, 60));
+		if (/<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=/i.test(r.body)) throw new Error('inline script or style in the HTML');
 		return true;
 	});
 
