@@ -5,7 +5,7 @@
 'use strict';
 (() => {
 	const $ = id => document.getElementById(id);
-	const WANT = ['server-time', 'echo-message', 'multi-prefix', 'away-notify'];
+	const WANT = ['server-time', 'echo-message', 'multi-prefix', 'away-notify', 'batch', 'draft/chathistory', 'chathistory'];
 	const BIDI = /[\u202a-\u202e\u2066-\u2069]/g; // explicit embeddings, overrides, isolates
 	const CTRL = /[\x00-\x08\x0a-\x1f\x7f]/g;
 	const CODES = /[\x02\x1d\x1f\x1e\x11\x0f\x16]|\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-f]{6}(?:,[0-9a-f]{6})?)?/gi;
@@ -238,7 +238,7 @@
 		}
 		const log = w.log, stick = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
 		el.dataset.t = t;
-		if (st != null) el.dataset.st = st;
+		if (st != null) { el.dataset.st = st; if (!(st <= w.lastSt)) w.lastSt = st; }
 		let after = log.lastElementChild;
 		while (after && (after.classList.contains('pending') || (st != null && after.dataset.st && +after.dataset.st > st)))
 			after = after.previousElementSibling;
@@ -389,6 +389,11 @@
 			for (const w of wins.values()) if (w.kind !== 'server') info(w, 'Reconnected.');
 		}
 		if (rooms.length) send('JOIN ' + rooms.join(','));
+		// With chathistory (a server that keeps history on disk), what came
+		// after the last line shown; the replay on JOIN covers the rest.
+		if (caps.has('chathistory') || caps.has('draft/chathistory'))
+			for (const w of wins.values())
+				if (w.lastSt && w.kind !== 'server') send('CHATHISTORY AFTER ' + w.name + ' timestamp=' + new Date(w.lastSt).toISOString() + ' 100');
 		// The server handles lines in order: these come after the JOINs.
 		for (const q of queue.splice(0)) {
 			send(q.line);
