@@ -224,6 +224,7 @@ async function main() {
 	const errors = [];
 	const ctxA = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
 	const ctxB = await browser.newContext({ viewport: { width: 360, height: 640 }, colorScheme: 'light', hasTouch: true, isMobile: true });
+	for (const c of [ctxA, ctxB]) c.setDefaultTimeout(10000); // no step waits 30 s
 	await ctxA.grantPermissions(['notifications'], { origin: urlA.slice(0, -1) });
 	// Every Notification the page makes, recorded (and still made).
 	await ctxA.addInitScript(() => {
@@ -272,7 +273,12 @@ async function run({ port, page, urlA, urlB, a, b, browser, errors }) {
 		(await a.getByLabel('Nickname').isVisible()) && (await a.getByLabel('Room', { exact: true }).inputValue()) === '#lobby');
 	await a.getByLabel('Nickname').fill('ana');
 	await a.getByRole('button', { name: 'Join' }).click();
-	await check('ana joins #lobby from the browser', () => online(a));
+	await check('ana joins #lobby from the browser; ivy (IRC) and ned (nc) see her join', async () => {
+		await online(a);
+		await ivy.expect(/:ana!\S+ JOIN #lobby$/);
+		await ned.expect(/^\* ana joined #lobby$/);
+		return true;
+	});
 	await check('history shows on join, with the original time', async () => {
 		await sees(a, 'before anyone: hello from nc');
 		const dt = await visibleLog(a).locator('.msg', { hasText: 'before anyone' }).locator('time').getAttribute('datetime');
@@ -356,6 +362,8 @@ async function run({ port, page, urlA, urlB, a, b, browser, errors }) {
 	await check('parts and rejoins are shown compactly', async () => {
 		ivy.send('PART #lobby :brb');
 		await sees(a, 'ivy left (brb)');
+		await sees(b, 'ivy left (brb)');
+		await ned.expect(/^\* ivy left #lobby \(brb\)$/);
 		ivy.send('JOIN #lobby');
 		await ivy.expect(/ 366 ivy #lobby /);
 		await sees(b, 'ivy joined');
