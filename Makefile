@@ -131,8 +131,10 @@ unit: $(O)/unit-tests
 
 -include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
 
+# Each board's build uses every core (make check runs without -j).
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 boards:
-	@for b in $(BOARDS); do $(MAKE) --no-print-directory BOARD=$$b all unit || exit 1; done
+	@for b in $(BOARDS); do $(MAKE) --no-print-directory -j$(BUILD_JOBS) BOARD=$$b all unit || exit 1; done
 
 # Print a board's variables for scripts: make -s BOARD=x print-QEMU
 print-%:

@@ -7,13 +7,50 @@
 # once, on the first board. Each script prints PASS:/FAIL:/SKIP: lines; a
 # script that crashes, hangs (TEST_TIMEOUT, default 600 s) or prints no
 # result counts as a failure. The last line is "N passed, N failed".
+#
+# TEST_JOBS=N (default 2) runs N boards at once, each into a log of its
+# own, printed whole as each board ends: the tests take free ports (-p 0)
+# and namespaces named after their pid, so boards cannot collide. The
+# first board starts first and alone runs the host-only scripts.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 [ $# -gt 0 ] || set -- x86_64
+TEST_JOBS=${TEST_JOBS:-2}
+
+# One board per worker (tests/run.sh --board BOARD HOSTONLY LOG); the
+# parent hands boards out as workers free up and adds up their counts.
+if [ "${1:-}" = --board ]; then
+	shift
+	RUN_HOST_ONLY=$2 "$0" "$1" >"$3" 2>&1
+	cat "$3"
+	exit 0
+fi
+if [ "$TEST_JOBS" -gt 1 ] && [ $# -gt 1 ] && [ -z "${RUN_HOST_ONLY:-}" ]; then
+	logs=$(mktemp -d) || exit 1
+	trap 'rm -rf "$logs"' EXIT
+	host=1
+	for b in "$@"; do
+		printf '%s %s %s\n' "$b" "$host" "$logs/$b.log"
+		host=0
+	done | xargs -P "$TEST_JOBS" -L 1 "$0" --board
+	p=0 f=0 s=0
+	for b in "$@"; do
+		last=$(tail -n 1 "$logs/$b.log")
+		case $last in
+		*" passed, "*" failed, "*" skipped")
+			set -- $last
+			p=$((p + $1)) f=$((f + $3)) s=$((s + $5)) ;;
+		*) echo "FAIL: [$b] the board's run ended early: $last"; f=$((f + 1)) ;;
+		esac
+	done
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" -eq 0 ]
+	exit
+fi
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
 ONLY=${ONLY:-}            # run only scripts whose name contains this
-pass=0 fail=0 skip=0 first=1
+pass=0 fail=0 skip=0 first=${RUN_HOST_ONLY:-1}
 log=$(mktemp) || exit 1
 trap 'rm -f "$log"' EXIT
 
