@@ -318,8 +318,9 @@ async function run({ port, page, urlA, urlB, a, b, browser, errors }) {
 		await ned.expect(/^\d\d:\d\d <bo> hello from the phone$/);
 		return true;
 	});
-	await check('ana\'s line reaches bo, ivy and ned', async () => {
-		await type(a, 'hi all, ana here');
+	await check('the Send button sends too: ana\'s line reaches bo, ivy and ned', async () => {
+		await a.getByLabel('Message', { exact: true }).fill('hi all, ana here');
+		await a.getByRole('button', { name: 'Send' }).click();
 		await sees(b, 'hi all, ana here');
 		await ivy.expect(/:ana!\S+ PRIVMSG #lobby :hi all, ana here$/);
 		await ned.expect(/<ana> hi all, ana here$/);
