@@ -16,8 +16,8 @@ size_t base64_encode(char *out, const void *data, size_t n)
 			v |= p[i + 2];
 		out[o++] = abc[v >> 18 & 63];
 		out[o++] = abc[v >> 12 & 63];
-		out[o++] = i + 1 < n ? abc[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < n ? abc[v & 63] : '=';
+		out[o++] = (char)(i + 1 < n ? abc[v >> 6 & 63] : '=');
+		out[o++] = (char)(i + 2 < n ? abc[v & 63] : '=');
 	}
 	out[o] = '\0';
 	return o;

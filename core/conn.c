@@ -36,189 +36,27 @@ static void set_flag(struct loop *l, struct conn *c, uint8_t flag, bool on)
 		loop_mod(l, &c->w, interest(c));
 }
 
-/* --- the transports: plain TCP, WebSocket ------------------------------- */
+/* --- the transport: plain TCP, or WebSocket (conn_ws.c) -------------------- */
 
-/* Frames are built here from whole queued lines, then written. Room for a
- * few lines; a line never needs more than a third of it (ws_writev). */
-static char obuf[8192];
+const struct conn_ws_ops *conn_ws;
 
 /* Read into rbuf after its first HAVE bytes; the bytes of lines got. */
 static ssize_t conn_recv(struct conn *c, size_t have)
 {
-	ssize_t n;
-	if (!c->ws)
-		return read(c->w.fd, rbuf + have, CONN_READ_MAX);
-	/* Frames are read one byte further on and decoded to rbuf + HAVE: the
-	 * lines, at most one byte ahead of the frames (ws_decode), never
-	 * overwrite a frame byte not yet decoded. */
-	n = read(c->w.fd, rbuf + have + 1, CONN_READ_MAX - 1);
-	if (n <= 0)
-		return n;
-	n = (ssize_t)ws_decode(c->ws, rbuf + have + 1, (size_t)n, rbuf + have);
-	if (n == 0) {
-		errno = EAGAIN; /* a header, a control frame: no line yet */
-		return -1;
-	}
-	return n;
-}
-
-/* Write P[0..N) for C, keeping in c->ws->out what the socket does not
- * take (C has nothing kept there). 0 all written, 1 some kept, -1 error. */
-static int ws_send(struct conn *c, const char *p, size_t n)
-{
-	ssize_t w = write(c->w.fd, p, n);
-	char *k;
-	if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-		return -1;
-	if (w < 0)
-		w = 0;
-	if ((size_t)w == n)
-		return 0;
-	if (!(k = malloc(n - (size_t)w)))
-		return -1;
-	memcpy(k, p + w, n - (size_t)w);
-	c->ws->out = k;
-	c->ws->nout = (uint16_t)(n - (size_t)w);
-	return 1;
-}
-
-/* Write what the last frames left: 0 when nothing is left, 1, -1. */
-static int ws_send_left(struct conn *c)
-{
-	struct ws *w = c->ws;
-	ssize_t n;
-	if (!w->nout)
-		return 0;
-	n = write(c->w.fd, w->out, w->nout);
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 1 : -1;
-	if ((size_t)n < w->nout) {
-		memmove(w->out, w->out + n, w->nout - (size_t)n);
-		w->nout = (uint16_t)(w->nout - n);
-		return 1;
-	}
-	free(w->out);
-	w->out = NULL;
-	w->nout = 0;
-	return 0;
-}
-
-/* One queued line at P (LEN bytes up to its LF, or the end) as a frame at
- * obuf + USED; the frame's bytes, 0 if it does not fit behind others. */
-static size_t ws_line(const struct ws *w, size_t used, const char *p, size_t len)
-{
-	size_t body = len && p[len - 1] == '\n' ? len - 1 : len, k;
-	if (body && p[body - 1] == '\r')
-		body--;
-	k = ws_frame(w, obuf + used, sizeof(obuf) - used, p, body);
-	if (!k && !used) /* never: lines are bounded far below this */
-		k = ws_frame(w, obuf, sizeof(obuf), p, MIN(body, (sizeof(obuf) - 4) / 3));
-	return k;
-}
-
-/* writev for a WebSocket: frames whole lines of IOV into obuf, writes
- * them, keeps what the socket did not take; the queued bytes consumed.
- * The handshake's answer (ws->raw bytes) goes first, unframed. */
-static long ws_writev(struct conn *c, const struct iovec *iov, int n)
-{
-	struct ws *w = c->ws;
-	size_t used = 0, taken = 0;
-	uint32_t raw = w->raw;
-	ssize_t wr;
-
-	for (int i = 0; i < n && used < sizeof(obuf); i++) {
-		const char *p = iov[i].iov_base;
-		size_t len = iov[i].iov_len, off = 0, k, line;
-		while (off < len) {
-			const char *nl = memchr(p + off, '\n', len - off);
-			line = nl ? (size_t)(nl - (p + off)) + 1 : len - off;
-			if (raw) {
-				line = k = MIN(MIN(line, (size_t)raw), sizeof(obuf) - used);
-				memcpy(obuf + used, p + off, k);
-				raw -= (uint32_t)k;
-			} else {
-				k = ws_line(w, used, p + off, line);
-			}
-			if (!k)
-				break;
-			used += k;
-			off += line;
-			taken += line;
-		}
-		if (off < len)
-			break;
-	}
-	if (!used)
-		return 0;
-	wr = write(c->w.fd, obuf, used);
-	if (wr < 0)
-		return -1; /* nothing taken: it is framed again next time */
-	if ((size_t)wr < used && ws_send(c, obuf + wr, used - (size_t)wr) < 0)
-		return -1;
-	w->raw = raw;
-	return (long)taken;
+	if (c->ws)
+		return conn_ws->recv(c, rbuf + have, CONN_READ_MAX);
+	return read(c->w.fd, rbuf + have, CONN_READ_MAX);
 }
 
 static long conn_writev(void *ctx, const struct iovec *iov, int n)
 {
 	struct conn *c = ctx;
-	if (c->ws)
-		return c->ws->nout ? (errno = EAGAIN, -1) : ws_writev(c, iov, n);
 	return writev(c->w.fd, iov, n);
 }
 
-/* conn_flush for a WebSocket: the rest of a frame, a pong, the queue,
- * and at the end a close frame once the connection is closing. */
-static int ws_flush(struct conn *c)
-{
-	struct ws *w = c->ws;
-	char frame[WS_CTRL_MAX + 4];
-	int rc = ws_send_left(c);
-
-	if (rc)
-		return rc;
-	if (w->pong && !w->raw) { /* not before the handshake's answer */
-		w->pong = false;
-		if ((rc = ws_send(c, frame, ws_control(frame, WS_PONG, w->pong_data, w->pong_len))))
-			return rc;
-	}
-	if ((rc = sendq_flush(&c->sq, conn_writev, c)) || w->nout)
-		return rc ? rc : 1;
-	if (w->close_due && !w->close_sent) {
-		uint8_t code[2] = { (uint8_t)(w->close_code >> 8), (uint8_t)w->close_code };
-		w->close_sent = true;
-		return ws_send(c, frame, ws_control(frame, WS_CLOSE, code, 2));
-	}
-	return 0;
-}
-
-int conn_set_ws(struct conn *c, bool binary)
-{
-	struct ws *w = calloc(1, sizeof(*w));
-	if (!w)
-		return -1;
-	w->binary = binary;
-	w->raw = c->sq.bytes;
-	w->skip_lf = c->flags & CONN_CR;
-	c->ws = w;
-	c->flags = (uint8_t)((c->flags & ~(CONN_BLANK | CONN_TELNET)) | CONN_WSNEW);
-	return 0;
-}
-
-/* After a WebSocket read: answer a ping now, and end at a close frame or
- * a protocol error once the lines before it are handled. */
 static int ws_after(struct loop *l, struct conn *c, int rc)
 {
-	struct ws *w = c->ws;
-	if (!w || rc != 0)
-		return rc;
-	if (w->pong && conn_flush(l, c) < 0)
-		return -1;
-	if (w->closed && !(c->flags & CONN_PAUSED)) {
-		errno = w->err;
-		return -1;
-	}
-	return 0;
+	return c->ws ? conn_ws->after(l, c, rc) : rc;
 }
 
 /* --- lines ------------------------------------------------------------------ */
@@ -278,7 +116,7 @@ static char *ws_rest(struct conn *c, char *rest, char *end)
 	c->flags &= (uint8_t)~CONN_WSNEW;
 	if (rest >= end)
 		return end;
-	return rest + ws_decode(c->ws, rest, (size_t)(end - rest), rest);
+	return rest + conn_ws->decode(c, rest, (size_t)(end - rest));
 }
 
 /* Split rbuf[0..n) into lines for FN. */
@@ -398,7 +236,7 @@ void conn_mark_dirty(struct conn *c)
 
 int conn_flush(struct loop *l, struct conn *c)
 {
-	int rc = c->ws ? ws_flush(c) : sendq_flush(&c->sq, conn_writev, c);
+	int rc = c->ws ? conn_ws->flush(c) : sendq_flush(&c->sq, conn_writev, c);
 	if (rc >= 0)
 		set_flag(l, c, CONN_WANTOUT, rc == 1);
 	return rc;

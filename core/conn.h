@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "loop.h"
 #include "sendq.h"
@@ -91,3 +92,14 @@ void conn_flush_dirty(struct loop *l, void (*on_error)(struct conn *c));
 int conn_flush(struct loop *l, struct conn *c);
 /* Remove from the loop, close the socket (fd becomes -1), free queued data. */
 void conn_close(struct loop *l, struct conn *c);
+
+/* For conn.c and conn_ws.c only: the WebSocket transport's entry points,
+ * set by the first conn_set_ws(), so that without a caller of it none of
+ * the transport is linked in. */
+struct conn_ws_ops {
+	ssize_t (*recv)(struct conn *c, char *buf, size_t len); /* read(2)'s contract */
+	int (*flush)(struct conn *c);                           /* conn_flush()'s */
+	int (*after)(struct loop *l, struct conn *c, int rc);   /* conn_read()'s, after a read */
+	size_t (*decode)(struct conn *c, char *p, size_t n);    /* frames in place to lines */
+};
+extern const struct conn_ws_ops *conn_ws;

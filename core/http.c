@@ -89,7 +89,8 @@ static enum http_step request_line(struct http_req *r, const char *line, size_t 
 		return fail(r, 405);
 	/* absolute-form (9112 3.2.2): only its path counts here */
 	if (tlen > 7 && (!strncasecmp(t, "http://", 7) || !strncasecmp(t, "https://", 8))) {
-		const char *a = memchr(t, ':', tlen) + 3, *p = memchr(a, '/', tlen - (size_t)(a - t));
+		const char *a = (const char *)memchr(t, ':', tlen) + 3;
+		const char *p = memchr(a, '/', tlen - (size_t)(a - t));
 		tlen = p ? tlen - (size_t)(p - t) : 0;
 		t = p ? p : "/";
 		tlen = p ? tlen : 1;

@@ -20,12 +20,12 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 # The core files each harness exercises (each needs only its own).
 FUZZ_SRC_irc      := core/irc.c
 FUZZ_SRC_hostport := core/net.c core/util.c core/textsafe.c core/utf8.c
-FUZZ_SRC_plain    := core/conn.c core/ws.c core/sendq.c core/loop.c core/telnet.c core/util.c core/textsafe.c core/utf8.c
+FUZZ_SRC_plain    := core/conn.c core/sendq.c core/loop.c core/telnet.c core/util.c core/textsafe.c core/utf8.c
 FUZZ_SRC_sendq    := core/sendq.c
 FUZZ_SRC_dns      := core/dns.c
 FUZZ_SRC_textsafe := core/textsafe.c core/utf8.c
 FUZZ_SRC_http     := core/http.c core/base64.c
-FUZZ_SRC_ws       := core/ws.c core/conn.c core/sendq.c core/loop.c core/telnet.c core/util.c core/textsafe.c core/utf8.c
+FUZZ_SRC_ws       := core/ws.c core/conn.c core/conn_ws.c core/sendq.c core/loop.c core/telnet.c core/util.c core/textsafe.c core/utf8.c
 # Each harness whose sources are all there (core/dns.c comes with discovery).
 FUZZERS      := $(foreach f,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)),\
                   $(if $(filter-out $(wildcard $(FUZZ_SRC_$(f))),$(FUZZ_SRC_$(f))),,$(f)))

@@ -11,16 +11,15 @@ WEB_FILES := $(sort $(wildcard $(addprefix web/*.,html css js svg png ico webman
 WEB_C     := $(GEN)/web_files.c
 WEB_OBJ   := $(O)/obj/$(GEN)/web_files.o
 
-$(WEB_C): $(WEB_FILES) scripts/web-embed.sh
+# The list itself is a prerequisite too: a file taken out of web/ must
+# leave the table (its name is rewritten only when the list changes).
+WEB_LIST  := $(GEN)/web_files.list
+$(shell mkdir -p $(GEN) && echo '$(WEB_FILES)' | cmp -s - $(WEB_LIST) 2>/dev/null || \
+	echo '$(WEB_FILES)' >$(WEB_LIST))
+$(WEB_C): $(WEB_FILES) $(WEB_LIST) scripts/web-embed.sh
 	@sh scripts/web-embed.sh $(GEN) $(WEB_FILES)
 $(WEB_OBJ): applets/server/web.h $(WEB_FILES)
 
 OBJS      += $(WEB_OBJ)
 UNIT_LINK += $(WEB_OBJ)
 $(O)/chatbox_unstripped $(O)/unit-tests: $(WEB_OBJ)
-
-# the page's size, for make size
-web-size: $(WEB_C)
-	@printf '%-28s %8d  (gzip -9n, budget 20480)\n' "chat page, gzipped" \
-		$$(cat $(GEN)/web/*.gz /dev/null | wc -c)
-.PHONY: web-size

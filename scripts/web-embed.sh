@@ -35,14 +35,14 @@ type_of() {
 	for f in "$@"; do
 		gz=$gen/web/$(basename "$f").gz
 		gzip -9n <"$f" >"$gz.new"
-		cmp -s "$gz.new" "$gz" 2>/dev/null && rm -f "$gz.new" || mv "$gz.new" "$gz"
+		if cmp -s "$gz.new" "$gz" 2>/dev/null; then rm -f "$gz.new"; else mv "$gz.new" "$gz"; fi
 		printf '\t"web_gz_%d:\\n.incbin \\"%s\\"\\n"\n' "$i" "$gz"
 		i=$((i + 1))
 	done
 	printf '%s\n' '	".previous\n");'
 	i=0
 	for f in "$@"; do
-		echo "extern const unsigned char web_gz_$i[];"
+		echo "extern const unsigned char web_gz_${i}[];"
 		i=$((i + 1))
 	done
 	echo
@@ -60,3 +60,10 @@ type_of() {
 	echo "const unsigned web_nfiles = $i;"
 } >"$tmp"
 cmp -s "$tmp" "$out" 2>/dev/null || mv "$tmp" "$out"
+# Files taken out of web/ leave their compressed copy behind no more.
+for gz in "$gen"/web/*.gz; do
+	[ -e "$gz" ] || continue
+	name=$(basename "$gz" .gz) keep=
+	for f in "$@"; do [ "$(basename "$f")" = "$name" ] && keep=1; done
+	[ -n "$keep" ] || rm -f "$gz"
+done

@@ -137,6 +137,8 @@ async def main(port):
     T.check("binary.ircv3.net works with python3-websockets", b.ws.subprotocol == "binary.ircv3.net")
     n = await WsIrc.open(port, "noproto", proto=None)
     T.check("no subprotocol works too", n.ws.subprotocol is None)
+    for s in (wobs, page, b, n):
+        await asyncio.wait_for(s.ws.close(), 5 * SLOW)
 
 
 with Server("-R", "0", "-H", "20") as srv:

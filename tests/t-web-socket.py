@@ -63,6 +63,15 @@ with Server("-R", "0", "-o", "http://allowed.example:8080") as srv:
         T.check("the -o origin's host on another port: 403",
                 handshake(P, origin="http://allowed.example").status == 403)
         T.check("the refusal is logged", "refused" in srv.output())
+        T.check("a LAN name as Host and Origin: allowed",
+                handshake(P, host="router.lan:%d" % P, origin="http://router.lan:%d" % P).status == 101)
+        T.check("a name without a dot, or under .local: allowed",
+                handshake(P, host="pi", origin="http://pi").status == 101 and
+                handshake(P, host="pi.local.", origin="http://pi.local.").status == 101)
+        T.check("Origin matching a public Host (DNS rebinding): 403",
+                handshake(P, host="evil.example:%d" % P, origin="http://evil.example:%d" % P).status == 403)
+        T.check("a public name allowed by -o: 101",
+                handshake(P, host="allowed.example:8080", origin="http://allowed.example:8080").status == 101)
 
     @case("IRC over WebSocket")
     def _():

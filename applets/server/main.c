@@ -247,6 +247,10 @@ int chat_server_main(int argc, char **argv)
 		msg("not announced on the LAN (mDNS): clients need this host's address");
 		o.announce = false;
 	}
+	/* The page: on the first -w port if any (port 80 gives a plain URL), else the chat port. */
+	if (ENABLE_SERVER_WEB && ENABLE_SERVER_MDNS && o.announce &&
+	    discover_announce_web(&mdns, o.nweb ? o.web_ports[0] : srv.port) != 0)
+		msg("the chat page is not announced (mDNS _http._tcp)");
 	drop_privileges(o.user);
 	if (!o.foreground && daemon(0, 0) != 0)
 		die("daemon: %s", strerror(errno));

@@ -137,7 +137,8 @@ class Ws(Http):
     """A WebSocket client over Http: the handshake in __init__ (101 checked
     unless CHECK is False: then .handshake holds the answer)."""
 
-    def __init__(self, port, protocols=(), origin=None, extra=(), check=True, timeout=5.0):
+    def __init__(self, port, protocols=(), origin=None, extra=(), check=True, timeout=5.0,
+                 host=None):
         super().__init__(port, timeout)
         self.key = ws_key()
         hdrs = list(extra)
@@ -145,7 +146,7 @@ class Ws(Http):
             hdrs.append("Sec-WebSocket-Protocol: " + ", ".join(protocols))
         if origin:
             hdrs.append("Origin: " + origin)
-        self.send(ws_request(self.key, extra=hdrs, host="127.0.0.1:%d" % port))
+        self.send(ws_request(self.key, extra=hdrs, host=host or "127.0.0.1:%d" % port))
         self.handshake = self.response()
         if check:
             assert self.handshake.status == 101, self.handshake
