@@ -5,7 +5,9 @@ reconnect the client gets lines it has shown already; they are left out,
 and where the replayed history ends is marked. The connection is cut by a
 loopback proxy between the client and chat-server (the server, and its
 history, stay up). Against ngIRCd (no history: nothing replayed, nothing
-repeated) too. tmux at 120x35 and 50x20. host-only: tmux drives the host binary."""
+repeated) too, and against a scripted server offering draft/chathistory
+(and read markers): the reconnect fetches only what was missed, each
+fetch is marked, the read marker is shown. tmux at 120x35 and 50x20. host-only: tmux drives the host binary."""
 import os
 import re
 import shutil
@@ -16,7 +18,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import BIN, EMU, Server, T, case, free_port, wait_for  # noqa: E402
-from client_test import Ngircd, Tmux, watcher  # noqa: E402
+from client_test import HistIrc, Ngircd, Tmux, watcher  # noqa: E402
 
 if not shutil.which("tmux"):
     print("SKIP: t-client-tty-replay needs tmux")
@@ -117,8 +119,34 @@ def reconnect_case(name, port, history, x, y):
         tmux("send-keys", "-t", "t", "C-c")
 
 
+def chathistory_case(x, y):
+    title = "%dx%d: chathistory: a reconnect fetches only what was missed, marked; the read marker shown" % (x, y)
+
+    @case(title)
+    def _():
+        srv = HistIrc()
+        for i in range(3):
+            srv.say("bo", "said before %d" % i)
+        srv.read = srv.msgs[0][1]
+        tmux.new_session("%s -n ana 127.0.0.1:%d; sleep 600" % (" ".join(EMU + [LINK]), srv.port), x, y)
+        wait_screen(r"<bo> said before 2$")
+        wait_screen(r"-!- --- end of replayed history: 3 lines, 0\b")
+        srv.cut()
+        wait_screen(r"-!- connected to ", 2)
+        srv.say("bo", "missed 0")  # it may come live or fetched: either way once
+        wait_screen(r"-!- --- end of replayed history: \d lines?, 0\b", 2)
+        srv.say("bo", "said after")
+        wait_screen(r"<bo> said after$")
+        texts = ["said before %d" % i for i in range(3)] + ["missed 0", "said after"]
+        ok = all(count(r"<bo> %s$" % t) == 1 for t in texts)
+        T.check(title, ok and count(r"--- read up to \d\d:\d\d ---") == 1, "\n".join(screen()))
+        srv.close()
+        tmux("send-keys", "-t", "t", "C-c")
+
+
 try:
     for x, y in ((120, 35), (50, 20)):
+        chathistory_case(x, y)
         with Server("-H", "20") as srv:
             reconnect_case("chat-server", srv.port, True, x, y)
         with Ngircd() as ng:
