@@ -21,6 +21,7 @@
 //config:	  shows and sets how far a room was read. Costs about 2.5 KB
 //config:	  on x86_64.
  */
+#include "base64.h"
 #include "client.h"
 
 #include <errno.h>
@@ -32,19 +33,6 @@
 #include <unistd.h>
 
 #define HIST_DEFAULT 100 /* lines asked for when the server names no limit */
-
-static void base64(char *out, const unsigned char *in, size_t n)
-{
-	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (; n; in += 3, n = n > 3 ? n - 3 : 0) {
-		unsigned v = (unsigned)in[0] << 16 | (n > 1 ? in[1] << 8 : 0) | (n > 2 ? in[2] : 0);
-		*out++ = abc[v >> 18];
-		*out++ = abc[v >> 12 & 63];
-		*out++ = n > 1 ? abc[v >> 6 & 63] : '=';
-		*out++ = n > 2 ? abc[v & 63] : '=';
-	}
-	*out = '\0';
-}
 
 /* The password: $CHATBOX_PASSWORD, else asked on the controlling terminal
  * without echo. Never from argv (ps shows it to everyone). */
@@ -120,7 +108,7 @@ void cl_authenticate(const char *arg)
 {
 	struct cl_auth *a = &client.auth;
 	unsigned char raw[2 * NICK_MAX + PASS_MAX + 2];
-	char b64[(sizeof(raw) + 2) / 3 * 4 + 1];
+	char b64[BASE64_LEN(sizeof(raw))];
 	if (strcmp(arg, "+") || !a->account[0])
 		return;
 	size_t la = strlen(a->account), lp = strlen(a->pass);
@@ -129,7 +117,7 @@ void cl_authenticate(const char *arg)
 	memcpy(raw + la + 1, a->account, la);
 	raw[2 * la + 1] = '\0';
 	memcpy(raw + 2 * la + 2, a->pass, lp);
-	base64(b64, raw, 2 * la + 2 + lp);
+	base64_encode(b64, raw, 2 * la + 2 + lp);
 	/* At most 352 characters (PASS_MAX): one line of the 400 allowed. */
 	cl_send_raw("AUTHENTICATE %s", b64);
 	memset(raw, 0, sizeof(raw));

@@ -337,6 +337,8 @@ void cl_handle_line(char *line)
 		on_cap(&m);
 	} else if (ENABLE_CLIENT_HISTORY && irc_cmd_is(&m, "AUTHENTICATE")) {
 		cl_authenticate(m.params[0]);
+	} else if (ENABLE_CLIENT_HISTORY && irc_cmd_is(&m, "BATCH")) {
+		return; /* a history batch's lines are known by their tags: replay.c */
 	} else if (ENABLE_CLIENT_HISTORY && irc_cmd_is(&m, "MARKREAD")) {
 		cl_on_markread(&m);
 	} else if (irc_cmd_is(&m, "ERROR")) {
