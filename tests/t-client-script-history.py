@@ -14,7 +14,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, applet, case, wait_for  # noqa: E402
+from chatbox_test import SLOW, Line, Server, T, applet, case, irc, wait_for  # noqa: E402
 from client_test import HistIrc  # noqa: E402
 
 TIMEOUT = 20 * SLOW
@@ -81,14 +81,48 @@ def reconnect_case(replay):
         srv.close()
 
 
-def failing(title, srv_kw, args, env, setsid, code, rx):
+def failing(title, srv_kw, args, env, setsid, code, rx, port=None):
     @case(title)
     def _():
-        srv = HistIrc(**srv_kw)
-        c = Client(srv.port, *args, env=env, setsid=setsid)
+        srv = HistIrc(**srv_kw) if port is None else None
+        c = Client(port or srv.port, *args, env=env, setsid=setsid)
         rc, err = c.finish()
         T.check(title, rc == code and re.search(rx, err), (rc, err))
-        srv.close()
+        if srv:
+            srv.close()
+
+
+def chat_server_case():
+    """Against chat-server itself, once it has accounts (SASL): signed in,
+    a wrong password refused. SKIP while it offers no sasl."""
+    with Server() as srv:
+        probe = Line(srv.port)
+        probe.send("CAP LS 302")
+        caps = probe.expect(r" CAP \S+ LS ").string
+        probe.close()
+        if " sasl" not in caps and ":sasl" not in caps:
+            T.skip("chat-server: -a signs in", "this chat-server offers no sasl")
+            return
+        reg = irc(srv.port, "ana")
+        reg.send("REGISTER * * right-pw")
+        reg.expect(r" (920|REGISTER SUCCESS) ")
+        reg.send("QUIT")
+        reg.close()
+        w = irc(srv.port, "wat", join=("#lobby",))
+
+        @case("chat-server: -a ana signs in (WHOIS: logged in as ana)")
+        def _():
+            c = Client(srv.port, "-a", "ana", env={"CHATBOX_PASSWORD": "right-pw"})
+            w.expect(r":ana!\S* JOIN :?#lobby", timeout=10 * SLOW)
+            w.send("WHOIS ana")
+            T.check("chat-server: -a ana signs in (WHOIS: logged in as ana)",
+                    lambda: w.expect(r" 330 wat ana ana ", timeout=10 * SLOW))
+            c.finish()
+
+        failing("chat-server: -a with a wrong password: a clear error, exit 1", None,
+                ["-a", "ana"], {"CHATBOX_PASSWORD": "wrong"}, False, 1, r"signing in failed",
+                port=srv.port)
+        w.close()
 
 
 reconnect_case(0)
@@ -102,4 +136,5 @@ env = dict(os.environ)
 env.pop("CHATBOX_PASSWORD", None)
 failing("-a without CHATBOX_PASSWORD and no terminal: a clear error, exit 2", {},
         ["-a", "ana"], {}, True, 2, r"set CHATBOX_PASSWORD")
+chat_server_case()
 T.done()
