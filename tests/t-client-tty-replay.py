@@ -143,7 +143,26 @@ def chathistory_case(x, y):
         tmux("send-keys", "-t", "t", "C-c")
 
 
+def prompt_case():
+    title = "-a without CHATBOX_PASSWORD: asked on the terminal, not echoed; signed in"
+
+    @case(title)
+    def _():
+        srv = HistIrc(accounts={"ana": "tty-secret"})
+        tmux.new_session("env -u CHATBOX_PASSWORD %s -n ana -a ana 127.0.0.1:%d; sleep 600" % (
+            " ".join(EMU + [LINK]), srv.port), 80, 24)
+        wait_screen(r"^password for ana:")
+        tmux("send-keys", "-t", "t", "tty-secret", "Enter")
+        wait_screen(r"\| ana \| online")
+        T.check(title, any(l.startswith("AUTHENTICATE ") and l != "AUTHENTICATE PLAIN"
+                           for l in srv.conns[0]) and count("tty-secret") == 0,
+                "\n".join(screen()))
+        srv.close()
+        tmux("send-keys", "-t", "t", "C-c")
+
+
 try:
+    prompt_case()
     for x, y in ((120, 35), (50, 20)):
         chathistory_case(x, y)
         with Server("-H", "20") as srv:
