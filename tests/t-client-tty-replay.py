@@ -154,9 +154,11 @@ def prompt_case():
         wait_screen(r"^password for ana:")
         tmux("send-keys", "-t", "t", "tty-secret", "Enter")
         wait_screen(r"\| ana \| online")
-        T.check(title, any(l.startswith("AUTHENTICATE ") and l != "AUTHENTICATE PLAIN"
-                           for l in srv.conns[0]) and count("tty-secret") == 0,
-                "\n".join(screen()))
+        signed = any(l.startswith("AUTHENTICATE ") and l != "AUTHENTICATE PLAIN" for l in srv.conns[0])
+        tmux("send-keys", "-t", "t", "C-c")  # back on the normal screen, where it was typed
+        wait_screen(r"^password for ana:")
+        wait_for(lambda: "online" not in "".join(screen()), 10, what="the normal screen")
+        T.check(title, signed and count("tty-secret") == 0, "\n".join(screen()))
         srv.close()
         tmux("send-keys", "-t", "t", "C-c")
 
