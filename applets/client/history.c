@@ -66,6 +66,8 @@ void cl_password(void)
 	if (!ok || got <= 0)
 		cl_fail("-a %s: no password read: %s", a->account, got < 0 ? strerror(err) : "none given");
 	a->pass[got] = '\0';
+	if (!strchr(a->pass, '\n')) /* longer than we keep: it would fail as a wrong one */
+		cl_fail("-a %s: the password is longer than %d bytes (or had no Enter)", a->account, PASS_MAX);
 	a->pass[strcspn(a->pass, "\r\n")] = '\0';
 }
 
@@ -157,15 +159,19 @@ void cl_hist_join(struct room *r)
 	cl_send_raw("PING :" HIST_TOKEN ":%s", r->name);
 }
 
-/* A message in R was shown: remember it, to ask for what came after. */
+/* A message in R was shown: remember it, to ask for what came after. A
+ * msgid too long to keep is forgotten, not cut (a cut one would name no
+ * message): the time is asked with then. */
 void cl_hist_seen(struct room *r, const char *tags)
 {
-	char v[sizeof(r->last_id)];
+	char v[MSGID_MAX + 2];
 	if (!r)
 		return;
-	if (irc_tag_get(tags, "msgid", v, sizeof(v)) && !strpbrk(v, " ") && v[0])
-		strlcpy_ok(r->last_id, v, sizeof(r->last_id));
-	if (irc_tag_get(tags, "time", v, sizeof(v)) && !strpbrk(v, " ") && v[0] &&
+	if (irc_tag_get(tags, "msgid", v, sizeof(v))) {
+		bool ok = v[0] && strlen(v) <= MSGID_MAX && !strchr(v, ' ');
+		strlcpy_ok(r->last_id, ok ? v : "", sizeof(r->last_id));
+	}
+	if (irc_tag_get(tags, "time", v, sizeof(v)) && v[0] && !strchr(v, ' ') &&
 	    strlen(v) < sizeof(r->last_time))
 		strlcpy_ok(r->last_time, v, sizeof(r->last_time));
 }
