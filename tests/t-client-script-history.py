@@ -7,6 +7,7 @@ twice, even when the server also replays its last lines on join. Read
 markers: it tells the server how far it printed (MARKREAD). Wrong password,
 no sasl offered, no password and no terminal: clear errors. Runs on every
 board."""
+import base64
 import os
 import re
 import subprocess
@@ -108,7 +109,9 @@ def chat_server_case():
         reg.expect(r" (920|REGISTER SUCCESS) ")
         reg.send("QUIT")
         reg.close()
-        w = irc(srv.port, "wat", join=("#lobby",))
+        w = irc(srv.port, "wat", caps=("server-time", "echo-message"), join=("#lobby",))
+        w.send("PRIVMSG #lobby :read me")  # replayed to the client on join: it marks it read
+        said = w.expect(r"^@time=([^ ;]+)\S* :wat!\S* PRIVMSG #lobby :read me").group(1)
 
         @case("chat-server: -a ana signs in (WHOIS: logged in as ana)")
         def _():
@@ -117,6 +120,23 @@ def chat_server_case():
             w.send("WHOIS ana")
             T.check("chat-server: -a ana signs in (WHOIS: logged in as ana)",
                     lambda: w.expect(r" 330 wat ana ana ", timeout=10 * SLOW))
+            # Another session of the account learns how far the client read.
+            o = Line(srv.port)
+            o.send("CAP LS 302")
+            o.send("CAP REQ :sasl draft/read-marker server-time")
+            o.expect(r" CAP \S+ ACK ")
+            o.send("AUTHENTICATE PLAIN")
+            o.expect(r"AUTHENTICATE \+")
+            o.send("AUTHENTICATE " + base64.b64encode(b"ana\0ana\0right-pw").decode())
+            o.expect(r" 903 ")
+            o.send("CAP END")
+            o.send("NICK ana2")
+            o.send("USER ana2 0 * :x")
+            o.send("JOIN #lobby")
+            T.check("chat-server: the read marker the client set reaches the account's other session",
+                    lambda: o.expect(r"MARKREAD #lobby timestamp=%s$" % re.escape(said),
+                                     timeout=10 * SLOW))
+            o.close()
             c.finish()
 
         failing("chat-server: -a with a wrong password: a clear error, exit 1", None,
