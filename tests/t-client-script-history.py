@@ -48,34 +48,35 @@ def sent(srv, conn, rx):
     return [l for l in srv.conns[conn] if re.search(rx, l)] if len(srv.conns) > conn else []
 
 
-def reconnect_case(replay):
-    title = "a cut link: the reconnect prints exactly what was missed, nothing twice%s" % (
-        " (the server also replays its last %d on join)" % replay if replay else "")
+def reconnect_case(replay, limit=50, nmissed=2):
+    title = "a cut link: the reconnect prints exactly what was missed, nothing twice%s%s" % (
+        " (the server also replays its last %d on join)" % replay if replay else "",
+        " (%d missed, the server sends at most %d a request)" % (nmissed, limit) if limit != 50 else "")
 
     @case(title)
     def _():
-        srv = HistIrc(accounts={"ana": "s3cret pass"}, replay=replay)
+        srv = HistIrc(accounts={"ana": "s3cret pass"}, replay=replay, isupport="CHATHISTORY=%d" % limit)
         srv.say("bo", "old 1")  # before the client came: LATEST brings it
         c = Client(srv.port, "-a", "ana", env={"CHATBOX_PASSWORD": "s3cret pass"})
         T.check(title + ": signed in, first join asks for the latest lines",
-                lambda: wait_for(lambda: sent(srv, 0, r"^CHATHISTORY LATEST #lobby \* 50$"), 10))
+                lambda: wait_for(lambda: sent(srv, 0, r"^CHATHISTORY LATEST #lobby \* %d$" % limit), 10))
         wait_for(lambda: c.count("old 1"), 10, what="old 1")
         for i in range(3):
             srv.say("bo", "live %d" % i)
         wait_for(lambda: c.count("live 2"), 10, what="live 2")
         srv.cut()
-        missed = [srv.say("bo", "missed %d" % i) for i in range(2)]
+        missed = [srv.say("bo", "missed %d" % i) for i in range(nmissed)]
         T.check(title + ": the rejoin asks only for what came after the last line seen",
-                lambda: wait_for(lambda: sent(srv, 1, r"^CHATHISTORY AFTER #lobby msgid=id0004 50$"),
+                lambda: wait_for(lambda: sent(srv, 1, r"^CHATHISTORY AFTER #lobby msgid=id0004 %d$" % limit),
                                  30, what="CHATHISTORY AFTER"))
-        wait_for(lambda: c.count("missed 1"), 10, what="missed 1")
+        wait_for(lambda: c.count("missed %d" % (nmissed - 1)), 10, what="the last missed")
         srv.say("bo", "after")
         wait_for(lambda: c.count("after"), 10, what="after")
-        texts = ["old 1", "live 0", "live 1", "live 2", "missed 0", "missed 1", "after"]
+        texts = ["old 1", "live 0", "live 1", "live 2", "after"] + ["missed %d" % i for i in range(nmissed)]
         T.check(title, all(c.count(t) == 1 for t in texts), "\n".join(c.out))
         T.check(title + ": MARKREAD up to the last line printed",
                 lambda: wait_for(lambda: sent(srv, 1, r"^MARKREAD #lobby timestamp=%s$" %
-                                              re.escape(missed[1][1])), 10, what="MARKREAD"))
+                                              re.escape(missed[-1][1])), 10, what="MARKREAD"))
         rc, err = c.finish()
         T.check(title + ": the password is in no log", "s3cret" not in err and
                 all("s3cret" not in l for l in c.out), err)
@@ -147,6 +148,7 @@ def chat_server_case():
 
 reconnect_case(0)
 reconnect_case(3)
+reconnect_case(0, limit=2, nmissed=5)
 failing("-a with a wrong password: a clear error, exit 1", {"accounts": {"ana": "right"}},
         ["-a", "ana"], {"CHATBOX_PASSWORD": "wrong"}, False, 1, r"-a ana: signing in failed")
 failing("-a against a server offering no sasl: a clear error, exit 1",

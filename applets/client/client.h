@@ -39,6 +39,7 @@
 #define PATH_MAX_LOG 256    /* -L DIR */
 #define SEEN_MAX     256    /* messages remembered, so a replay is not shown twice */
 #define HIST_TOKEN   "chatbox-hist"
+#define HIST_ROUNDS  10     /* CHATHISTORY requests per join at most: 1000 lines */
 #define PASS_MAX     200    /* -a's password: its base64 fits one AUTHENTICATE line */
 #define MSGID_MAX    64     /* a msgid kept per room, to ask for what came after it */
 #define TIME_MAX     32     /* a server-time "2026-12-02T05:06:07.123Z" */
@@ -74,6 +75,8 @@ struct room {
 	bool joining;    /* (re)joined: its replayed history is being counted */
 	int replayed, dups;
 	bool hist_wait;  /* CHATHISTORY asked: its PONG ends the replay (history.c) */
+	uint8_t hist_rounds; /* requests this join: a full answer asks for more */
+	int hist_from;   /* r->replayed when the last was sent */
 	char last_id[MSGID_MAX + 1], last_time[TIME_MAX]; /* the last line shown */
 	char read_time[TIME_MAX]; /* read up to here (draft/read-marker) */
 };
@@ -242,6 +245,7 @@ void cl_cap_ack(const char *cap);
 void cl_authenticate(const char *arg);
 bool cl_sasl_numeric(const struct irc_msg *m, int num);
 void cl_hist_join(struct room *r);
+bool cl_hist_more(struct room *r);
 void cl_hist_seen(struct room *r, const char *tags);
 void cl_mark_read(struct room *r);
 void cl_on_markread(const struct irc_msg *m);

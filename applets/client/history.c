@@ -156,7 +156,20 @@ void cl_hist_join(struct room *r)
 	else
 		cl_send_raw("CHATHISTORY LATEST %s * %d", r->name, max);
 	r->hist_wait = true;
+	r->hist_from = r->replayed;
+	r->hist_rounds++;
 	cl_send_raw("PING :" HIST_TOKEN ":%s", r->name);
+}
+
+/* R's CHATHISTORY is answered: true when it was full, so more may have
+ * been missed and the next lines are asked for (AFTER the last one now). */
+bool cl_hist_more(struct room *r)
+{
+	int max = client.net.hist_max ? client.net.hist_max : HIST_DEFAULT;
+	if (r->replayed - r->hist_from < max || r->hist_rounds >= HIST_ROUNDS || !r->last_id[0])
+		return false;
+	cl_hist_join(r);
+	return true;
 }
 
 /* A message in R was shown: remember it, to ask for what came after. A

@@ -147,6 +147,7 @@ static void on_join(struct irc_msg *m, const char *from)
 			cl_win_select(cl_win_for(r->name)); /* a window of its own, shown */
 		cl_names_clear(r);
 		r->joining = true; /* until the PONG after the JOIN: replay.c */
+		r->hist_rounds = 0;
 		r->replayed = r->dups = 0;
 		if (!irc_casecmp(client.rooms.join_room, r->name)) /* /join #room KEY */
 			strlcpy_ok(r->key, client.rooms.join_key, sizeof(r->key));

@@ -59,6 +59,9 @@ void cl_replay_end(const char *room)
 		if (room ? irc_casecmp(room, r->name) != 0 : r->hist_wait)
 			continue;
 		r->hist_wait = false;
+		if (ENABLE_CLIENT_HISTORY && room && r->joining && cl_hist_more(r))
+			continue;
+		r->hist_rounds = 0;
 		if (r->joining && r->replayed)
 			cl_show_in(r->name, "--- end of replayed history: %d line%s, %d already shown and left out",
 				   r->replayed, r->replayed == 1 ? "" : "s", r->dups);
