@@ -135,7 +135,7 @@ bool cl_sasl_numeric(const struct irc_msg *m, int num)
 	if (num == 903) {
 		cl_show("signed in as %s", client.auth.account);
 		cl_send_raw("CAP END");
-	} else if (num == 902 || num == 904 || num == 905 || num == 906 || num == 908) {
+	} else if (num == 902 || num == 904 || num == 905 || num == 906) { /* 908 comes with a 904 */
 		char why[200];
 		cl_clean(why, sizeof(why), text);
 		cl_fail("-a %s: signing in failed: %s", client.auth.account, why);
