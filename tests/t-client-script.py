@@ -9,7 +9,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import EMU, SLOW, T, applet, case, free_port  # noqa: E402
+from chatbox_test import EMU, SLOW, T, applet, case, free_port, wait_for  # noqa: E402
 from client_test import FakeIrc, servers, watcher  # noqa: E402
 
 TIMEOUT = 20 * SLOW
@@ -218,6 +218,13 @@ def _():
     srv = FakeIrc()
     rc, out, err = client("-n", "q", "127.0.0.1:%d" % srv.port,
                           stdin_text="first\nsecond\n/quit\nnever\n")
+    # the client has exited; its last bytes may still be on their way to
+    # the fake server's reader thread
+    quit_seen = lambda: any(l.startswith("QUIT") for l in srv.got)
+    try:
+        wait_for(quit_seen, 5, what="QUIT")
+    except TimeoutError:
+        pass
     srv.close()
     sent = [l for l in srv.got if l.startswith("PRIVMSG")]
     T.check("/quit in a script: earlier lines are delivered, later ones are not read",
