@@ -114,7 +114,8 @@ void join_room(struct client *c, const char *name, const char *key)
 	}
 	send_topic(c, r, false);
 	send_names(c, r);
-	if (ENABLE_SERVER_HISTORY)
+	/* A chathistory client asks for what it misses instead. */
+	if (ENABLE_SERVER_HISTORY && !(c->caps & CAP_CHATHISTORY))
 		replay_history(c, r);
 }
 
@@ -191,6 +192,7 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 	e = client_event(c, kind, to->nick, "", text);
 	if (!e)
 		return;
+	e->seq = store_next_seq(); /* a msgid too */
 	push_event(to, e);
 	echo_private(c, to, e);
 	event_unref(e);

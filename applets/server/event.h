@@ -15,7 +15,7 @@ enum event_kind {
 	EV_KICK, EV_MODE, EV_AWAY,
 };
 
-#define EVENT_WIRES 4 /* wire formats an event can be rendered in */
+#define EVENT_WIRES 5 /* wire formats an event can be rendered in */
 
 struct history;
 
@@ -23,7 +23,7 @@ struct event {
 	uint32_t refs;
 	uint8_t kind;
 	int64_t when_ms;  /* wall clock, ms since the epoch */
-	uint64_t seq;     /* a room message's number, in order (store.c); 0 if none */
+	uint64_t seq;     /* a message's number, in relay order (store.c), its msgid; 0 if none */
 	const char *nick; /* who did it */
 	const char *userhost; /* "user@host" */
 	const char *target;   /* a room or a nick; "" if none */

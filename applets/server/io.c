@@ -160,6 +160,12 @@ void deliver(struct client *c, struct event *e, bool replay)
 		queued(c, push_or_flush(c, m));
 }
 
+void deliver_buf(struct client *c, struct msgbuf *m)
+{
+	if (writable(c))
+		queued(c, push_or_flush(c, m));
+}
+
 /* --- clients --------------------------------------------------------------- */
 
 static struct addr_count *addr_slot(const char *host, bool create)

@@ -9,7 +9,14 @@
 #include <strings.h>
 
 static const char *const cap_names[] = {
-	"multi-prefix", "server-time", "echo-message", "away-notify", "userhost-in-names",
+	"multi-prefix",
+	"server-time",
+	"echo-message",
+	"away-notify",
+	"userhost-in-names",
+	"message-tags",
+	"batch",
+	"draft/chathistory",
 };
 
 static void welcome(struct client *c)
@@ -29,6 +36,8 @@ static void welcome(struct client *c)
 	/* the modes' own line (mode.c, ban.c) */
 	numeric(c, "005", ISUPPORT_MODES " MODES=%d MAXLIST=beI:%d :are supported by this server",
 		MAXMODES, MAXLIST);
+	numeric(c, "005", "CHATHISTORY=%d MSGREFTYPES=msgid,timestamp :are supported by this server",
+		CHATHISTORY_MAX);
 	send_isupport_queries(c);
 }
 
@@ -64,7 +73,7 @@ struct irc_cmd {
 static void cmd_cap(struct client *c, struct irc_msg *m)
 {
 	const char *sub = m->params[0];
-	char list[128] = "";
+	char list[256] = "";
 
 	if (!strcasecmp(sub, "LS") || !strcasecmp(sub, "LIST")) {
 		bool ls = !strcasecmp(sub, "LS");
@@ -77,7 +86,7 @@ static void cmd_cap(struct client *c, struct irc_msg *m)
 		send_line(c, ":%s CAP %s %s :%s", srv.host, nick_or_star(c), ls ? "LS" : "LIST", list);
 	} else if (!strcasecmp(sub, "REQ")) {
 		char req[LINE_MAX_IRC], *tok, *save;
-		uint8_t add = 0, del = 0;
+		uint32_t add = 0, del = 0;
 		bool ok = m->nparams > 1;
 		if (!(c->flags & F_REG))
 			c->flags |= F_CAPNEG;
@@ -90,12 +99,12 @@ static void cmd_cap(struct client *c, struct irc_msg *m)
 			if (i == ARRAY_LEN(cap_names))
 				ok = false;
 			else if (minus)
-				del |= (uint8_t)(1u << i);
+				del |= 1u << i;
 			else
-				add |= (uint8_t)(1u << i);
+				add |= 1u << i;
 		}
 		if (ok)
-			c->caps = (uint8_t)((c->caps | add) & ~del);
+			c->caps = (c->caps | add) & ~del;
 		send_line(c, ":%s CAP %s %s :%s", srv.host, nick_or_star(c), ok ? "ACK" : "NAK",
 			  m->nparams > 1 ? m->params[1] : "");
 	} else if (!strcasecmp(sub, "END")) {
@@ -407,6 +416,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "WHOWAS", cmd_whowas, 1, false },  { "TIME", cmd_time, 0, false },
 	{ "ADMIN", cmd_admin, 0, false },    { "INFO", cmd_info, 0, false },
 	{ "KNOCK", cmd_knock, 1, false },    { "HELP", cmd_help, 0, false },
+	{ "CHATHISTORY", cmd_chathistory, 1, false },
 	/* moderation */
 	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },
 	{ "WALLOPS", cmd_wallops, 1, false }, { "INVITE", cmd_invite, 0, false },

@@ -61,7 +61,7 @@
 
 /* Wire formats an event is rendered in (struct event's wire[]); only
  * render.c looks at them. */
-enum wire { W_IRC, W_IRC_TIME, W_IRC_OLD, W_PLAIN };
+enum wire { W_IRC, W_IRC_TIME, W_IRC_OLD, W_PLAIN, W_IRC_TAGS };
 
 enum {
 	CAP_MULTI_PREFIX = 1 << 0,
@@ -69,6 +69,9 @@ enum {
 	CAP_ECHO         = 1 << 2,
 	CAP_AWAY_NOTIFY  = 1 << 3,
 	CAP_UHNAMES      = 1 << 4,
+	CAP_MSGTAGS      = 1 << 5,  /* message-tags: msgid, time, client tags */
+	CAP_BATCH        = 1 << 6,
+	CAP_CHATHISTORY  = 1 << 7,  /* draft/chathistory: no replay on join */
 };
 
 enum {
@@ -124,7 +127,8 @@ struct client {
 	uint32_t seen;                  /* broadcast generation, to send once */
 	uint32_t tokens;                /* flood tokens, in thousandths */
 	uint16_t flags;
-	uint8_t caps, nrooms, ninvites;
+	uint32_t caps;                  /* CAP_*, one bit per cap_names[] entry */
+	uint8_t nrooms, ninvites;
 	char nick[NICKLEN + 1];
 	char user[USERLEN + 1];
 	char host[NET_ADDRSTR_MAX];
@@ -243,11 +247,18 @@ static inline struct msgbuf *event_for(const struct client *c, struct event *e, 
 {
 	enum wire w = W_PLAIN;
 	if (!ENABLE_SERVER_PLAIN || c->front->wire != W_PLAIN)
-		w = c->caps & CAP_SERVER_TIME ? W_IRC_TIME : replay ? W_IRC_OLD : W_IRC;
+		w = c->caps & CAP_MSGTAGS ? W_IRC_TAGS : c->caps & CAP_SERVER_TIME ? W_IRC_TIME :
+		    replay ? W_IRC_OLD : W_IRC;
 	if (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY))
 		return NULL;
 	return event_wire(e, w, wire_renderers[w]);
 }
+/* E as one line with "@batch=BATCH;time=...;msgid=... " (chathistory.c):
+ * rendered per call, never on the fan-out path. */
+struct msgbuf *render_batched(const struct event *e, const char *batch);
+/* E's msgid into OUT (MSGID_MAX); "" if it has none. */
+#define MSGID_MAX 32
+void msgid_of(const struct event *e, char out[MSGID_MAX]);
 void send_names(struct client *c, struct room *r);
 void send_topic(struct client *c, struct room *r, bool always);
 void replay_history(struct client *c, struct room *r);
@@ -258,6 +269,13 @@ void send_shutdown(struct client *c);
 void send_invite(struct client *to, struct client *by, struct room *r);
 void send_wallops(struct client *to, struct client *by, const char *text);
 void send_user_mode(struct client *c, const char *change);
+
+/* io.c: queue a rendered line M for C (chathistory.c) */
+void deliver_buf(struct client *c, struct msgbuf *m);
+
+/* chathistory.c: draft/chathistory */
+#define CHATHISTORY_MAX 100  /* ISUPPORT CHATHISTORY: messages per request */
+void cmd_chathistory(struct client *c, struct irc_msg *m);
 
 /* irc_cmds.c, mode.c */
 void room_mode(struct client *c, struct irc_msg *m);

@@ -1,0 +1,254 @@
+/* chathistory.c - draft/chathistory: a client that negotiated it gets no
+ * replay on joining and asks for what it missed instead:
+ *   CHATHISTORY LATEST   <target> <* | ref> <limit>
+ *   CHATHISTORY BEFORE   <target> <ref> <limit>
+ *   CHATHISTORY AFTER    <target> <ref> <limit>
+ *   CHATHISTORY AROUND   <target> <ref> <limit>
+ *   CHATHISTORY BETWEEN  <target> <ref> <ref> <limit>
+ *   CHATHISTORY TARGETS  <timestamp> <timestamp> <limit>
+ * A ref is msgid=ID or timestamp=YYYY-MM-DDThh:mm:ss.sssZ. Replies come in
+ * a "chathistory" batch, each message with its original time and msgid.
+ * What it reads is a room's history (history.c, from disk with -D).
+ * Private messages have none kept yet: a nick gets an empty batch. */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+struct ref {
+	bool msgid;     /* else a timestamp */
+	uint64_t seq;   /* msgid=: the message number it names */
+	int64_t ms;     /* timestamp=: wall clock, ms */
+};
+
+static void fail(struct client *c, const char *code, const char *a, const char *text)
+{
+	send_line(c, ":%s FAIL CHATHISTORY %s %s :%s", srv.host, code, a, text);
+}
+
+/* "2026-12-02T05:25:24.123Z" (the fraction optional) into ms; false if not one. */
+static bool parse_time(const char *s, int64_t *ms)
+{
+	struct tm tm = { 0 };
+	unsigned frac = 0;
+	int n = 0, fn = 0;
+	char z = 0;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || tm.tm_year < 1970 ||
+	    tm.tm_year > 9999 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return false;
+	s += n;
+	if (*s == '.') {
+		if (sscanf(s, ".%3u%n", &frac, &fn) != 1 || fn != 4)
+			return false;
+		s += fn;
+	}
+	z = *s++;
+	if (z != 'Z' || *s)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*ms = (int64_t)timegm(&tm) * 1000 + frac;
+	return true;
+}
+
+/* msgid=ID or timestamp=T; false if neither parses. */
+static bool parse_ref(const char *s, struct ref *r)
+{
+	const char *pre = store_msgid_prefix();
+	size_t pl = strlen(pre);
+	char *end;
+
+	if (!strncmp(s, "timestamp=", 10)) {
+		r->msgid = false;
+		return parse_time(s + 10, &r->ms);
+	}
+	if (strncmp(s, "msgid=", 6))
+		return false;
+	s += 6;
+	/* A msgid of another boot (another prefix) names nothing kept here. */
+	if (strncmp(s, pre, pl) || s[pl] < '1' || s[pl] > '9')
+		return false;
+	r->msgid = true;
+	r->seq = strtoull(s + pl, &end, 10);
+	return !*end && r->seq;
+}
+
+/* In H (ascending), the index of the first event past REF: with AFTER,
+ * the first newer than it; else the first at or newer than it. */
+static unsigned bound(const struct history *h, const struct ref *r, bool after)
+{
+	unsigned i = 0;
+	for (; i < h->n; i++) {
+		const struct event *e = history_get(h, i);
+		if (r->msgid ? (after ? e->seq > r->seq : e->seq >= r->seq) :
+			       (after ? e->when_ms > r->ms : e->when_ms >= r->ms))
+			break;
+	}
+	return i;
+}
+
+static void send_batch(struct client *c, const char *target, const struct history *h,
+		       unsigned from, unsigned to)
+{
+	static unsigned batches;
+	struct event *list[CHATHISTORY_MAX];
+	unsigned n = 0;
+	char id[16];
+
+	snprintf(id, sizeof(id), "ch%u", ++batches);
+	/* Held first: queueing may make the budget (-m) drop history. */
+	for (unsigned i = from; h && i < to && n < CHATHISTORY_MAX; i++)
+		list[n++] = event_ref(history_get(h, i));
+	send_line(c, ":%s BATCH +%s chathistory %s", srv.host, id, target);
+	for (unsigned i = 0; i < n; i++) {
+		struct msgbuf *m = render_batched(list[i], id);
+		if (m) {
+			deliver_buf(c, m);
+			msgbuf_unref(m);
+		}
+		event_unref(list[i]);
+	}
+	send_line(c, ":%s BATCH -%s", srv.host, id);
+}
+
+/* [FROM, TO) of H that SUB with refs A, B and LIMIT asks for. */
+static void select_range(const char *sub, const struct history *h, const struct ref *a,
+			 const struct ref *b, unsigned limit, unsigned *from, unsigned *to)
+{
+	unsigned lo = 0, hi = h->n;
+
+	if (!strcasecmp(sub, "LATEST")) {
+		if (a)
+			lo = bound(h, a, true);
+		*from = hi - lo > limit ? hi - limit : lo;
+		*to = hi;
+		return;
+	}
+	if (!strcasecmp(sub, "BEFORE")) {
+		hi = bound(h, a, false);
+		*from = hi > limit ? hi - limit : 0;
+		*to = hi;
+	} else if (!strcasecmp(sub, "AFTER")) {
+		lo = bound(h, a, true);
+		*from = lo;
+		*to = MIN(hi, lo + limit);
+	} else if (!strcasecmp(sub, "AROUND")) {
+		unsigned mid = bound(h, a, false);
+		*from = mid > limit / 2 ? mid - limit / 2 : 0;
+		*to = MIN(hi, *from + limit);
+		*from = *to > limit ? *to - limit : 0;
+	} else { /* BETWEEN: either order; from the first named */
+		bool down = a->msgid && b->msgid ? a->seq > b->seq :
+			    !a->msgid && !b->msgid ? a->ms > b->ms : false;
+		const struct ref *old = down ? b : a, *young = down ? a : b;
+		lo = bound(h, old, true);
+		hi = bound(h, young, false);
+		if (hi < lo)
+			hi = lo;
+		*from = down && hi - lo > limit ? hi - limit : lo;
+		*to = down ? hi : MIN(hi, lo + limit);
+	}
+}
+
+static unsigned parse_limit(const char *s)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+	if (*end || !*s || !n)
+		return 0;
+	return n > CHATHISTORY_MAX ? CHATHISTORY_MAX : (unsigned)n;
+}
+
+/* TARGETS: the rooms C is in with messages between two times, with the
+ * time of each one's latest, in a draft/chathistory-targets batch. */
+static void targets(struct client *c, struct irc_msg *m)
+{
+	struct ref a, b;
+	unsigned limit = m->nparams > 3 ? parse_limit(m->params[3]) : 0, n = 0;
+	int64_t lo, hi;
+
+	if (!parse_ref(m->params[1], &a) || !parse_ref(m->params[2], &b) || a.msgid || b.msgid ||
+	    !limit) {
+		fail(c, "INVALID_PARAMS", "TARGETS", "Invalid parameters");
+		return;
+	}
+	lo = MIN(a.ms, b.ms), hi = MAX(a.ms, b.ms);
+	send_line(c, ":%s BATCH +tg draft/chathistory-targets", srv.host);
+	for (unsigned i = 0; i < c->nrooms && n < limit; i++) {
+		const struct history *h = &c->rooms[i]->hist;
+		int64_t last = -1;
+		char day[32];
+		for (unsigned k = 0; k < h->n; k++) {
+			const struct event *e = history_get(h, k);
+			if (e->when_ms > lo && e->when_ms < hi)
+				last = e->when_ms;
+		}
+		time_t t = (time_t)(last / 1000);
+		struct tm tm;
+		if (last < 0 || !gmtime_r(&t, &tm) ||
+		    !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+			continue;
+		send_line(c, "@batch=tg :%s CHATHISTORY TARGETS %s %s.%03uZ", srv.host,
+			  c->rooms[i]->name, day, (unsigned)(last % 1000));
+		n++;
+	}
+	send_line(c, ":%s BATCH -tg", srv.host);
+}
+
+void cmd_chathistory(struct client *c, struct irc_msg *m)
+{
+	static const char *const subs[] = { "LATEST", "BEFORE", "AFTER", "AROUND", "BETWEEN" };
+	const char *sub = m->params[0];
+	struct ref a, b;
+	bool between = !strcasecmp(sub, "BETWEEN");
+	int need = between ? 5 : 4;
+	unsigned limit, from = 0, to = 0, i = 0;
+	struct room *r;
+
+	if (!strcasecmp(sub, "TARGETS")) {
+		if (m->nparams < 4)
+			fail(c, "NEED_MORE_PARAMS", "TARGETS", "Missing parameters");
+		else
+			targets(c, m);
+		return;
+	}
+	while (i < ARRAY_LEN(subs) && strcasecmp(sub, subs[i]))
+		i++;
+	if (i == ARRAY_LEN(subs)) {
+		fail(c, "INVALID_PARAMS", sub, "Unknown subcommand");
+		return;
+	}
+	if (m->nparams < need) {
+		fail(c, "NEED_MORE_PARAMS", sub, "Missing parameters");
+		return;
+	}
+	limit = parse_limit(m->params[need - 1]);
+	bool star = !strcasecmp(sub, "LATEST") && !strcmp(m->params[2], "*");
+	if (!limit || (!star && !parse_ref(m->params[2], &a)) ||
+	    (between && !parse_ref(m->params[3], &b))) {
+		fail(c, "INVALID_PARAMS", sub, "Invalid parameters");
+		return;
+	}
+	if (m->params[1][0] != '#') {
+		struct client *to_c = nick_find(m->params[1]);
+		if (!to_c || !(to_c->flags & F_REG))
+			fail(c, "INVALID_TARGET", sub, "Unknown target");
+		else
+			send_batch(c, to_c->nick, NULL, 0, 0); /* no private history yet */
+		return;
+	}
+	r = room_find(m->params[1]);
+	if (!r || !in_room(c, r)) {
+		fail(c, "INVALID_TARGET", sub, "Unknown target");
+		return;
+	}
+	if (r->hist.n)
+		select_range(sub, &r->hist, star ? NULL : &a, between ? &b : NULL, limit, &from, &to);
+	send_batch(c, r->name, &r->hist, from, to);
+}

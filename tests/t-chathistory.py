@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""t-chathistory - IRCv3 msgid, message-tags and draft/chathistory.
+
+Every relayed message carries a msgid (message-tags clients), the same live
+and in CHATHISTORY replies; each subcommand and reference type, limits and
+unknown targets; a chathistory client gets no replay on join (others do);
+a bouncer-style client that goes away and comes back gets exactly what it
+missed through CHATHISTORY AFTER, nothing twice.
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from chatbox_test import T, Server, case, irc  # noqa: E402
+
+CAPS = ("message-tags", "server-time", "batch", "draft/chathistory")
+MSG = re.compile(r"^@(\S+) :([^!\s]+)!\S+ PRIVMSG (\S+) :(.*)$")
+
+
+def tags(s):
+    return dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in s.split(";"))
+
+
+def msgs(lines):
+    """(msgid, time, text) of each PRIVMSG line."""
+    out = []
+    for l in lines:
+        m = MSG.match(l)
+        if m:
+            t = tags(m.group(1))
+            out.append((t.get("msgid"), t.get("time"), m.group(4)))
+    return out
+
+
+def history(c, query):
+    """The messages of one CHATHISTORY reply batch, and its batch line."""
+    c.send("CHATHISTORY " + query)
+    start = c.expect(r"^:\S+ BATCH \+(\S+) (.*)$")
+    bid = start.group(1)
+    end = re.compile(r"^:\S+ BATCH -%s$" % re.escape(bid))
+    got = []
+    while True:
+        c.expect(r".")
+        # expect() consumed up to this line: look at it in c.lines
+        line = c.lines[len(c.lines) - len(c.pending) - 1]
+        if end.match(line):
+            break
+        got.append(line)
+    T.check("every reply of %r is in its batch" % query,
+            all(l.startswith("@batch=%s;" % bid) for l in got), got[:2])
+    return msgs(got), start.group(2)
+
+
+@case("ISUPPORT, caps, msgid on live messages")
+def _():
+    with Server("-H", "50") as srv:
+        a = irc(srv.port, "ana", caps=CAPS, join=("#r",))
+        isup = " ".join(l for l in a.lines if " 005 " in l)
+        T.check("ISUPPORT CHATHISTORY=100", "CHATHISTORY=100" in isup, isup)
+        T.check("ISUPPORT MSGREFTYPES=msgid,timestamp", "MSGREFTYPES=msgid,timestamp" in isup)
+        b = irc(srv.port, "bo", join=("#r",))
+        c = irc(srv.port, "cy", caps=("message-tags",), join=("#r",))
+        b.send("PRIVMSG #r :one")
+        b.send("PRIVMSG #r :two")
+        b.barrier()
+        a.barrier()
+        live = msgs(a.lines)
+        T.check("two messages with msgids, distinct", len(live) == 2 and live[0][0] and
+                live[1][0] and live[0][0] != live[1][0], live)
+        T.check("a message-tags client gets the same msgids",
+                [m[0] for m in msgs(c.barrier())] == [m[0] for m in live])
+        b.send("PRIVMSG ana :private")
+        a.expect(r"PRIVMSG ana :private")
+        T.check("a private message has a msgid too", re.match(r"^@\S*msgid=", a.lines[-1]),
+                a.lines[-1])
+        d = irc(srv.port, "dee", join=())
+        d.send("JOIN #r")
+        d.expect(" 366 dee #r ")
+        old = d.barrier()
+        T.check("a client without caps gets no tags", not any(l.startswith("@") for l in old))
+        T.check("... and the replay on join", sum(" PRIVMSG #r :" in l for l in old) == 2, old)
+        e = irc(srv.port, "eve", caps=CAPS)
+        e.send("JOIN #r")
+        e.expect(" 366 eve #r ")
+        T.check("a chathistory client gets no replay on join", e.absent(r" PRIVMSG #r :"))
+
+
+@case("CHATHISTORY: each subcommand and reference type, limits, unknown targets")
+def _():
+    with Server("-H", "200", "-R", "0") as srv:
+        a = irc(srv.port, "ana", caps=CAPS, join=("#r",))
+        b = irc(srv.port, "bo", join=("#r",))
+        for i in range(20):
+            b.send("PRIVMSG #r :m%d" % i)
+        b.barrier()
+        a.barrier()
+        live = msgs(a.lines)
+        T.check("20 relayed", len(live) == 20)
+        ids = [m[0] for m in live]
+        got, head = history(a, "LATEST #r * 5")
+        T.check("batch type chathistory #r", head == "chathistory #r", head)
+        T.check("LATEST * 5: the last five, oldest first, same msgids and times",
+                got == live[15:], got)
+        got, _ = history(a, "LATEST #r msgid=%s 100" % ids[16])
+        T.check("LATEST msgid=: those after it", got == live[17:], got)
+        got, _ = history(a, "BEFORE #r msgid=%s 3" % ids[10])
+        T.check("BEFORE msgid= 3", got == live[7:10], got)
+        got, _ = history(a, "AFTER #r msgid=%s 4" % ids[10])
+        T.check("AFTER msgid= 4", got == live[11:15], got)
+        got, _ = history(a, "AROUND #r msgid=%s 5" % ids[10])
+        T.check("AROUND msgid= 5: five around it, it included", len(got) == 5 and live[10] in got
+                and got == live[live.index(got[0]):live.index(got[0]) + 5], got)
+        got, _ = history(a, "BETWEEN #r msgid=%s msgid=%s 100" % (ids[2], ids[6]))
+        T.check("BETWEEN msgid= msgid=: strictly between", got == live[3:6], got)
+        got, _ = history(a, "BETWEEN #r msgid=%s msgid=%s 2" % (ids[6], ids[2]))
+        T.check("BETWEEN backwards, limit 2: the two next to the first ref", got == live[4:6], got)
+        got, _ = history(a, "AFTER #r timestamp=%s 100" % live[-1][1])
+        T.check("AFTER timestamp= of the last: nothing", got == [], got)
+        got, _ = history(a, "BEFORE #r timestamp=2999-01-01T00:00:00.000Z 100")
+        T.check("BEFORE timestamp= in the future: all 20", got == live, len(got))
+        got, _ = history(a, "AFTER #r timestamp=1970-01-01T00:00:00.000Z 100")
+        T.check("AFTER timestamp= 1970: all 20", got == live, len(got))
+        got, _ = history(a, "BETWEEN #r timestamp=1970-01-01T00:00:00Z timestamp=2999-01-01T00:00:00Z 7")
+        T.check("BETWEEN timestamp= timestamp=, limit 7: the first 7", got == live[:7], len(got))
+        got, _ = history(a, "LATEST #r * 1000")
+        T.check("a limit over CHATHISTORY=100 is cut to it", got == live, len(got))
+        for bad, code in (("LATEST #r * 0", "INVALID_PARAMS"), ("LATEST #r * x", "INVALID_PARAMS"),
+                          ("BEFORE #r msgid=nope 5", "INVALID_PARAMS"),
+                          ("AFTER #r timestamp=yesterday 5", "INVALID_PARAMS"),
+                          ("LATEST #nowhere * 5", "INVALID_TARGET"),
+                          ("LATEST nobody * 5", "INVALID_TARGET"),
+                          ("FROBNICATE #r * 5", "INVALID_PARAMS"),
+                          ("BETWEEN #r * 5", "NEED_MORE_PARAMS")):
+            a.send("CHATHISTORY " + bad)
+            T.check("%s: FAIL CHATHISTORY %s" % (bad, code),
+                    a.expect(r"FAIL CHATHISTORY (\S+)").group(1) == code)
+        c = irc(srv.port, "cy", caps=CAPS, join=("#other",))
+        c.send("CHATHISTORY LATEST #r * 5")
+        T.check("a room one is not in: INVALID_TARGET",
+                c.expect(r"FAIL CHATHISTORY (\S+)").group(1) == "INVALID_TARGET")
+        a.send("CHATHISTORY TARGETS timestamp=1970-01-01T00:00:00Z timestamp=2999-01-01T00:00:00Z 10")
+        a.expect(r"BATCH \+\S+ draft/chathistory-targets")
+        m = a.expect(r"CHATHISTORY TARGETS (\S+) (\S+)")
+        T.check("TARGETS: #r with its latest message's time",
+                m.group(1) == "#r" and m.group(2) == live[-1][1], m.group(0))
+
+
+@case("a bouncer-style client reconnects and gets exactly what it missed")
+def _():
+    with Server("-H", "500", "-R", "0") as srv:
+        b = irc(srv.port, "bo", join=("#r",))
+        a = irc(srv.port, "bnc", caps=CAPS, join=("#r",))
+        for i in range(5):
+            b.send("PRIVMSG #r :before %d" % i)
+        b.barrier()
+        seen = msgs(a.barrier())
+        T.check("5 live before leaving", len(seen) == 5)
+        a.send("QUIT :bye")
+        a.closed()
+        for i in range(30):
+            b.send("PRIVMSG #r :missed %d" % i)
+        b.barrier()
+        a = irc(srv.port, "bnc", caps=CAPS, join=("#r",))
+        for i in range(3):
+            b.send("PRIVMSG #r :after %d" % i)
+        b.barrier()
+        live = msgs(a.barrier())
+        got, _ = history(a, "AFTER #r msgid=%s 100" % seen[-1][0])
+        texts = [m[2] for m in got if m[2].startswith("missed")]
+        T.check("every missed message, in order", texts == ["missed %d" % i for i in range(30)], texts)
+        ids = [m[0] for m in seen + got] + [m[0] for m in live if m[0] not in [g[0] for g in got]]
+        T.check("nothing it had before comes again", not set(m[0] for m in seen) & set(m[0] for m in got))
+        T.check("no msgid twice in what it keeps", len(ids) == len(set(ids)))
+
+
+T.done()
