@@ -174,4 +174,30 @@ def _():
         T.check("no msgid twice in what it keeps", len(ids) == len(set(ids)))
 
 
+@case("message-tags: client tags relayed to message-tags clients only; TAGMSG; server tags stripped")
+def _():
+    with Server("-H", "50", "-R", "0") as srv:
+        a = irc(srv.port, "ana", caps=("message-tags",), join=("#r",))
+        b = irc(srv.port, "bo", caps=("message-tags",), join=("#r",))
+        p = irc(srv.port, "pat", join=("#r",))
+        a.send("@+typing=active;msgid=forged;time=2000-01-01T00:00:00Z;+example.com/x=y TAGMSG #r")
+        m = b.expect(r"^@(\S+) :ana!\S+ TAGMSG #r$")
+        t = tags(m.group(1))
+        T.check("TAGMSG to a room carries the client tags", t.get("+typing") == "active"
+                and t.get("+example.com/x") == "y", t)
+        T.check("a client's msgid and time are not relayed", t.get("msgid") != "forged"
+                and not t.get("time", "").startswith("2000"), t)
+        a.send("@+typing=paused TAGMSG bo")
+        T.check("TAGMSG to a nick", "+typing=paused" in b.expect(r"^.* TAGMSG bo$").group(0))
+        a.send("@+draft/reply=x PRIVMSG #r :hello")
+        T.check("PRIVMSG relays client tags", "+draft/reply=x" in b.expect(r"^.*PRIVMSG #r :hello$").group(0))
+        T.check("a client without message-tags gets no TAGMSG", p.absent(r"TAGMSG"))
+        T.check("... and the PRIVMSG without tags",
+                any(l == ":ana!ana@127.0.0.1 PRIVMSG #r :hello" for l in p.lines), p.lines[-3:])
+        big = "+big=" + "x" * 3000
+        a.send("@%s PRIVMSG #r :%s" % (big, "y" * 400))
+        T.check("3 KB of tags do not count in the 512-byte line",
+                big in b.expect(r"^.*PRIVMSG #r :y{400}$").group(0))
+
+
 T.done()

@@ -12,7 +12,7 @@
 
 enum event_kind {
 	EV_PRIVMSG, EV_NOTICE, EV_JOIN, EV_PART, EV_QUIT, EV_NICK, EV_TOPIC,
-	EV_KICK, EV_MODE, EV_AWAY,
+	EV_KICK, EV_MODE, EV_AWAY, EV_TAGMSG,
 };
 
 #define EVENT_WIRES 5 /* wire formats an event can be rendered in */
@@ -29,6 +29,7 @@ struct event {
 	const char *target;   /* a room or a nick; "" if none */
 	const char *arg;      /* kick victim, mode string, new nick; "" if none */
 	const char *text;     /* message, reason, topic; NULL if none */
+	char *ctags;          /* client-only tags ("+a=b;+c") to relay, malloc'd; NULL if none */
 	struct msgbuf *wire[EVENT_WIRES];
 	/* While a room's history keeps it (history.c; one history at most):
 	 * that history, and its neighbours among all kept events, oldest first. */

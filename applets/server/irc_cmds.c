@@ -204,18 +204,48 @@ static void cmd_part(struct client *c, struct irc_msg *m)
 		part_room(c, name, m->nparams > 1 ? m->params[1] : NULL);
 }
 
+/* The client-only tags ("+name[=value]") of TAGS into OUT (IRC_MAX_TAGS):
+ * server tags from a client are dropped (only the server says time or
+ * msgid), and so are tags whose name is not [+][vendor/]name of
+ * letters, digits, '-', '.', '/'. NULL if none are left, or if C did not
+ * negotiate message-tags (then it sent none on purpose). */
+static const char *client_tags(const struct client *c, const char *tags, char *out)
+{
+	size_t n = 0;
+
+	if (!tags || !(c->caps & CAP_MSGTAGS))
+		return NULL;
+	while (*tags) {
+		size_t len = strcspn(tags, ";"), name = strcspn(tags, "=;");
+		bool ok = tags[0] == '+' && name > 1;
+		for (size_t i = 1; ok && i < name; i++)
+			ok = strchr("-./", tags[i]) || (tags[i] >= '0' && tags[i] <= '9') ||
+			     ((tags[i] | 0x20) >= 'a' && (tags[i] | 0x20) <= 'z');
+		if (ok && n + len + 1 < IRC_MAX_TAGS - 2) { /* 4094 with '@' and ' ' */
+			if (n)
+				out[n++] = ';';
+			memcpy(out + n, tags, len);
+			n += len;
+		}
+		tags += len + (tags[len] == ';');
+	}
+	out[n] = '\0';
+	return n ? out : NULL;
+}
+
 static void privmsg_or_notice(struct client *c, struct irc_msg *m, enum event_kind kind)
 {
-	char *save;
+	char *save, ctags[IRC_MAX_TAGS];
+	const char *tags = client_tags(c, m->tags, ctags);
 	int n = 0;
-	bool notice = kind == EV_NOTICE;
+	bool notice = kind != EV_PRIVMSG;
 
 	if (m->nparams < 1 || !m->params[0][0]) {
 		if (!notice)
 			numeric(c, "411", ":No recipient given (%s)", m->cmd);
 		return;
 	}
-	if (m->nparams < 2 || !m->params[1][0]) {
+	if (kind != EV_TAGMSG && (m->nparams < 2 || !m->params[1][0])) {
 		if (!notice)
 			numeric(c, "412", ":No text to send");
 		return;
@@ -226,7 +256,7 @@ static void privmsg_or_notice(struct client *c, struct irc_msg *m, enum event_ki
 				numeric(c, "407", "%s :Too many recipients", target);
 			break;
 		}
-		talk(c, kind, target, m->params[1]);
+		talk(c, kind, target, kind == EV_TAGMSG ? NULL : m->params[1], tags);
 	}
 }
 
@@ -238,6 +268,12 @@ static void cmd_privmsg(struct client *c, struct irc_msg *m)
 static void cmd_notice(struct client *c, struct irc_msg *m)
 {
 	privmsg_or_notice(c, m, EV_NOTICE);
+}
+
+/* TAGMSG target: only tags (typing notices), to message-tags clients. */
+static void cmd_tagmsg(struct client *c, struct irc_msg *m)
+{
+	privmsg_or_notice(c, m, EV_TAGMSG);
 }
 
 static void cmd_topic(struct client *c, struct irc_msg *m)
@@ -417,6 +453,7 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "ADMIN", cmd_admin, 0, false },    { "INFO", cmd_info, 0, false },
 	{ "KNOCK", cmd_knock, 1, false },    { "HELP", cmd_help, 0, false },
 	{ "CHATHISTORY", cmd_chathistory, 1, false },
+	{ "TAGMSG", cmd_tagmsg, 1, false },
 	/* moderation */
 	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },
 	{ "WALLOPS", cmd_wallops, 1, false }, { "INVITE", cmd_invite, 0, false },
@@ -425,8 +462,10 @@ static const struct irc_cmd irc_cmds[] = {
 static void irc_line(struct client *c, char *line, size_t len, bool cut)
 {
 	struct irc_msg m;
+	/* IRCv3: tags have a limit of their own, not part of the 512 bytes */
+	size_t tlen = line[0] == '@' ? strcspn(line, " ") + 1 : 0;
 
-	if (cut || len > LINE_MAX_IRC) {
+	if (cut || tlen > IRC_MAX_TAGS || len - MIN(tlen, len) > LINE_MAX_IRC) {
 		numeric(c, "417", ":Input line was too long");
 		return;
 	}

@@ -94,9 +94,9 @@ static struct msgbuf *render_irc_with(const struct event *e, const char *tags, b
 	static const char *const cmds[] = {
 		[EV_PRIVMSG] = "PRIVMSG", [EV_NOTICE] = "NOTICE", [EV_JOIN] = "JOIN",
 		[EV_PART] = "PART", [EV_QUIT] = "QUIT", [EV_NICK] = "NICK", [EV_TOPIC] = "TOPIC",
-		[EV_KICK] = "KICK", [EV_MODE] = "MODE", [EV_AWAY] = "AWAY",
+		[EV_KICK] = "KICK", [EV_MODE] = "MODE", [EV_AWAY] = "AWAY", [EV_TAGMSG] = "TAGMSG",
 	};
-	char buf[LINE_MAX_IRC + 192], when[8] = "", stamp[16] = "";
+	char buf[LINE_MAX_IRC + 192 + IRC_MAX_TAGS], when[8] = "", stamp[16] = "";
 	const char *text = e->text, *action = "";
 	int n;
 
@@ -170,8 +170,14 @@ static struct msgbuf *render_irc_time(const struct event *e)
  * so the msgid costs nothing per recipient. */
 static struct msgbuf *render_irc_tags(const struct event *e)
 {
-	char tags[128];
+	char tags[128 + IRC_MAX_TAGS];
+	size_t n;
+
 	tags_of(e, NULL, true, tags);
+	n = strlen(tags);
+	if (e->ctags && n + strlen(e->ctags) + 2 < sizeof(tags)) /* "@+a=b " or "@time=..;+a=b " */
+		snprintf(tags + (n ? n - 1 : 0), sizeof(tags) - (n ? n - 1 : 0), "%s%s ",
+			 n ? ";" : "@", e->ctags);
 	return render_irc_with(e, tags, false);
 }
 

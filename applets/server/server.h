@@ -221,7 +221,10 @@ struct event *client_event(struct client *c, enum event_kind kind, const char *t
 void client_drop(struct client *c, const char *reason, const char *error);
 void join_room(struct client *c, const char *name, const char *key);
 void part_room(struct client *c, const char *name, const char *reason);
-void talk(struct client *c, enum event_kind kind, const char *target, const char *text);
+/* CTAGS: client-only tags to relay to message-tags clients ("+a=b;+c"),
+ * NULL if none; EV_TAGMSG carries only them. */
+void talk(struct client *c, enum event_kind kind, const char *target, const char *text,
+	  const char *ctags);
 void set_topic(struct client *c, struct room *r, const char *text);
 bool room_name_ok(const char *name);
 bool nick_valid(const char *nick);
@@ -250,6 +253,8 @@ static inline struct msgbuf *event_for(const struct client *c, struct event *e, 
 		w = c->caps & CAP_MSGTAGS ? W_IRC_TAGS : c->caps & CAP_SERVER_TIME ? W_IRC_TIME :
 		    replay ? W_IRC_OLD : W_IRC;
 	if (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY))
+		return NULL;
+	if (e->kind == EV_TAGMSG && !(c->caps & CAP_MSGTAGS))
 		return NULL;
 	return event_wire(e, w, wire_renderers[w]);
 }
