@@ -200,4 +200,30 @@ def _():
                 big in b.expect(r"^.*PRIVMSG #r :y{400}$").group(0))
 
 
+@case("CHATHISTORY of a nick: the private conversation, both ways, only it")
+def _():
+    with Server("-H", "50", "-R", "0") as srv:
+        a = irc(srv.port, "ana", caps=CAPS)
+        b = irc(srv.port, "bo", caps=("echo-message",))
+        c = irc(srv.port, "cy")
+        b.send("PRIVMSG ana :hi ana")
+        a.send("PRIVMSG bo :hi bo")
+        c.send("PRIVMSG ana :from cy")
+        b.send("PRIVMSG cy :not for ana")
+        for x in (b, c):
+            x.barrier()
+        live = msgs(a.barrier())
+        T.check("ana got two, from bo and cy", [m[2] for m in live] == ["hi ana", "from cy"], live)
+        got, head = history(a, "LATEST bo * 10")
+        T.check("a batch for bo", head == "chathistory bo", head)
+        T.check("both ways, in order, only bo's", [m[2] for m in got] == ["hi ana", "hi bo"], got)
+        T.check("the same msgid as live", got[0][0] == live[0][0], (got, live))
+        got, _ = history(a, "AFTER cy msgid=%s 10" % live[1][0])
+        T.check("AFTER the last from cy: nothing", got == [], got)
+        b.send("QUIT")
+        b.closed()
+        got, _ = history(a, "LATEST bo * 10")
+        T.check("a nick that left: its conversation is still there", len(got) == 2, got)
+
+
 T.done()

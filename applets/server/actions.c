@@ -213,6 +213,8 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 	e->seq = store_next_seq(); /* a msgid too */
 	push_event(to, e);
 	echo_private(c, to, e);
+	if (ENABLE_SERVER_HISTORY && !tagmsg)
+		private_keep(e);
 	event_unref(e);
 	if (!notice && to->away)
 		numeric(c, "301", "%s :%s", to->nick, to->away);

@@ -8,8 +8,10 @@
  *   CHATHISTORY TARGETS  <timestamp> <timestamp> <limit>
  * A ref is msgid=ID or timestamp=YYYY-MM-DDThh:mm:ss.sssZ. Replies come in
  * a "chathistory" batch, each message with its original time and msgid.
- * What it reads is a room's history (history.c, from disk with -D).
- * Private messages have none kept yet: a nick gets an empty batch. */
+ * What it reads is a room's history (history.c, from disk with -D), or
+ * for a nick the private messages kept in memory (PRIV_MAX of them, all
+ * conversations together, charged to -m as room history is; not on disk
+ * yet). */
 #include "server.h"
 
 #include <stdio.h>
@@ -17,6 +19,18 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#define PRIV_MAX 512
+
+static struct history privates; /* every private message, oldest first */
+
+void private_keep(struct event *e)
+{
+	if (!privates.max)
+		history_init(&privates, srv.history ? PRIV_MAX : 0);
+	if (history_add(&privates, e) == 0)
+		budget_settle(&srv.budget); /* older history makes way (-m) */
+}
 
 struct ref {
 	bool msgid;     /* else a timestamp */
@@ -79,13 +93,19 @@ static bool parse_ref(const char *s, struct ref *r)
 	return !*end && r->seq;
 }
 
-/* In H (ascending), the index of the first event past REF: with AFTER,
- * the first newer than it; else the first at or newer than it. */
-static unsigned bound(const struct history *h, const struct ref *r, bool after)
+/* The events of a history that a request reads, oldest first. */
+struct view {
+	struct event **v;
+	unsigned n;
+};
+
+/* In V, the index of the first event past REF: with AFTER, the first
+ * newer than it; else the first at or newer than it. */
+static unsigned bound(const struct view *h, const struct ref *r, bool after)
 {
 	unsigned i = 0;
 	for (; i < h->n; i++) {
-		const struct event *e = history_get(h, i);
+		const struct event *e = h->v[i];
 		if (r->msgid ? (after ? e->seq > r->seq : e->seq >= r->seq) :
 			       (after ? e->when_ms > r->ms : e->when_ms >= r->ms))
 			break;
@@ -93,7 +113,7 @@ static unsigned bound(const struct history *h, const struct ref *r, bool after)
 	return i;
 }
 
-static void send_batch(struct client *c, const char *target, const struct history *h,
+static void send_batch(struct client *c, const char *target, const struct view *h,
 		       unsigned from, unsigned to)
 {
 	static unsigned batches;
@@ -104,7 +124,7 @@ static void send_batch(struct client *c, const char *target, const struct histor
 	snprintf(id, sizeof(id), "ch%u", ++batches);
 	/* Held first: queueing may make the budget (-m) drop history. */
 	for (unsigned i = from; h && i < to && n < CHATHISTORY_MAX; i++)
-		list[n++] = event_ref(history_get(h, i));
+		list[n++] = event_ref(h->v[i]);
 	send_line(c, ":%s BATCH +%s chathistory %s", srv.host, id, target);
 	for (unsigned i = 0; i < n; i++) {
 		struct msgbuf *m = render_batched(list[i], id);
@@ -118,7 +138,7 @@ static void send_batch(struct client *c, const char *target, const struct histor
 }
 
 /* [FROM, TO) of H that SUB with refs A, B and LIMIT asks for. */
-static void select_range(const char *sub, const struct history *h, const struct ref *a,
+static void select_range(const char *sub, const struct view *h, const struct ref *a,
 			 const struct ref *b, unsigned limit, unsigned *from, unsigned *to)
 {
 	unsigned lo = 0, hi = h->n;
@@ -154,6 +174,31 @@ static void select_range(const char *sub, const struct history *h, const struct 
 		*from = down && hi - lo > limit ? hi - limit : lo;
 		*to = down ? hi : MIN(hi, lo + limit);
 	}
+}
+
+/* C's private message E with PEER, either way. */
+static bool between_us(const struct client *c, const struct event *e, const char *peer)
+{
+	return (!irc_casecmp(e->nick, c->nick) && !irc_casecmp(e->target, peer)) ||
+	       (!irc_casecmp(e->nick, peer) && !irc_casecmp(e->target, c->nick));
+}
+
+/* Room R's history, or (R NULL) C's private messages with PEER, into V
+ * (malloc'd, bounded by -H or PRIV_MAX); false if out of memory. */
+static bool collect(const struct client *c, const struct room *r, const char *peer,
+		    struct view *v)
+{
+	const struct history *h = r ? &r->hist : &privates;
+	v->n = 0;
+	v->v = h->n ? malloc(h->n * sizeof(*v->v)) : NULL;
+	if (h->n && !v->v)
+		return false;
+	for (unsigned i = 0; i < h->n; i++) {
+		struct event *e = history_get(h, i);
+		if (r || between_us(c, e, peer))
+			v->v[v->n++] = e;
+	}
+	return true;
 }
 
 static unsigned parse_limit(const char *s)
@@ -235,20 +280,22 @@ void cmd_chathistory(struct client *c, struct irc_msg *m)
 		fail(c, "INVALID_PARAMS", sub, "Invalid parameters");
 		return;
 	}
-	if (m->params[1][0] != '#') {
-		struct client *to_c = nick_find(m->params[1]);
-		if (!to_c || !(to_c->flags & F_REG))
-			fail(c, "INVALID_TARGET", sub, "Unknown target");
-		else
-			send_batch(c, to_c->nick, NULL, 0, 0); /* no private history yet */
-		return;
-	}
-	r = room_find(m->params[1]);
-	if (!r || !in_room(c, r)) {
+	r = m->params[1][0] == '#' ? room_find(m->params[1]) : NULL;
+	if (r ? !in_room(c, r) : !nick_valid(m->params[1])) {
 		fail(c, "INVALID_TARGET", sub, "Unknown target");
 		return;
 	}
-	if (r->hist.n)
-		select_range(sub, &r->hist, star ? NULL : &a, between ? &b : NULL, limit, &from, &to);
-	send_batch(c, r->name, &r->hist, from, to);
+	struct view h = { NULL, 0 };
+	if (!collect(c, r, m->params[1], &h)) {
+		fail(c, "MESSAGE_ERROR", sub, "Server is out of memory");
+		return;
+	}
+	if (!r && !h.n && !nick_find(m->params[1])) {
+		fail(c, "INVALID_TARGET", sub, "Unknown target");
+	} else {
+		if (h.n)
+			select_range(sub, &h, star ? NULL : &a, between ? &b : NULL, limit, &from, &to);
+		send_batch(c, r ? r->name : m->params[1], &h, from, to);
+	}
+	free(h.v);
 }

@@ -281,6 +281,9 @@ void deliver_buf(struct client *c, struct msgbuf *m);
 /* chathistory.c: draft/chathistory */
 #define CHATHISTORY_MAX 100  /* ISUPPORT CHATHISTORY: messages per request */
 void cmd_chathistory(struct client *c, struct irc_msg *m);
+/* A private message E (PRIVMSG/NOTICE between two nicks), kept for
+ * CHATHISTORY of a nick; the oldest go first, and for -m. */
+void private_keep(struct event *e);
 
 /* irc_cmds.c, mode.c */
 void room_mode(struct client *c, struct irc_msg *m);
