@@ -226,4 +226,32 @@ def _():
         T.check("a nick that left: its conversation is still there", len(got) == 2, got)
 
 
+@case("labeled-response: ACK, one labeled line, or a labeled-response batch")
+def _():
+    with Server("-H", "50", "-R", "0") as srv:
+        a = irc(srv.port, "ana", caps=("labeled-response", "batch", "message-tags"), join=("#r",))
+        e = irc(srv.port, "eko", caps=("labeled-response", "batch", "echo-message"), join=("#r",))
+        b = irc(srv.port, "bo", join=("#r",))
+        a.send("@label=p1 PING :x")
+        T.check("one reply: it carries the label",
+                re.match(r"^@label=p1 :\S+ PONG \S+ :x$", a.expect(r"PONG \S+ :x$").string))
+        a.send("@label=m1 PRIVMSG #r :hi")
+        T.check("no reply: ACK", a.expect(r" ACK$").string.startswith("@label=m1 :"))
+        T.check("the others get the message untagged",
+                b.expect(r"PRIVMSG #r :hi$").string == ":ana!ana@127.0.0.1 PRIVMSG #r :hi")
+        e.send("@label=e1 PRIVMSG #r :echoed")
+        T.check("echo-message: the echo is the labeled reply",
+                e.expect(r"PRIVMSG #r :echoed$").string.startswith("@label=e1 "))
+        a.send("@label=w1 WHOIS bo")
+        m = a.expect(r"BATCH \+(\S+) labeled-response$")
+        T.check("several replies: a labeled-response batch", m.string.startswith("@label=w1 "))
+        body = a.barrier()
+        bid = m.group(1)
+        inside = body[:body.index(next(l for l in body if l.endswith("BATCH -" + bid)))]
+        T.check("every reply in it, 311 to 318", inside and all(l.startswith("@batch=%s " % bid)
+                for l in inside) and " 311 " in inside[0] and " 318 " in inside[-1], inside)
+        b.send("@label=x PING :y")
+        T.check("no label without the cap", re.match(r"^:\S+ PONG", b.expect(r"PONG \S+ :y$").string))
+
+
 T.done()

@@ -17,6 +17,7 @@ static const char *const cap_names[] = {
 	"message-tags",
 	"batch",
 	"draft/chathistory",
+	"labeled-response",
 };
 
 static void welcome(struct client *c)
@@ -479,8 +480,11 @@ static void irc_line(struct client *c, char *line, size_t len, bool cut)
 			numeric(c, "451", ":You have not registered");
 		else if (m.nparams < cmd->min_params)
 			numeric(c, "461", "%s :Not enough parameters", cmd->name);
-		else
+		else {
+			labeled_begin(c, m.tags);
 			cmd->fn(c, &m);
+			labeled_end(c);
+		}
 		return;
 	}
 	if (c->flags & F_REG)

@@ -72,6 +72,7 @@ enum {
 	CAP_MSGTAGS      = 1 << 5,  /* message-tags: msgid, time, client tags */
 	CAP_BATCH        = 1 << 6,
 	CAP_CHATHISTORY  = 1 << 7,  /* draft/chathistory: no replay on join */
+	CAP_LABELED      = 1 << 8,  /* labeled-response */
 };
 
 enum {
@@ -284,6 +285,13 @@ void cmd_chathistory(struct client *c, struct irc_msg *m);
 /* A private message E (PRIVMSG/NOTICE between two nicks), kept for
  * CHATHISTORY of a nick; the oldest go first, and for -m. */
 void private_keep(struct event *e);
+
+/* labeled.c: labeled-response around one command of C (TAGS: its raw
+ * tags); labeled_take() is io.c's: true if it took C's line of LEN bytes. */
+extern struct client *labeled_now; /* whose labeled command runs; NULL: none */
+void labeled_begin(struct client *c, const char *tags);
+bool labeled_take(struct client *c, const char *line, size_t len);
+void labeled_end(struct client *c);
 
 /* irc_cmds.c, mode.c */
 void room_mode(struct client *c, struct irc_msg *m);
