@@ -43,34 +43,6 @@ static void fail(struct client *c, const char *code, const char *a, const char *
 	send_line(c, ":%s FAIL CHATHISTORY %s %s :%s", srv.host, code, a, text);
 }
 
-/* "2026-12-02T05:25:24.123Z" (the fraction optional) into ms; false if not one. */
-static bool parse_time(const char *s, int64_t *ms)
-{
-	struct tm tm = { 0 };
-	unsigned frac = 0;
-	int n = 0, fn = 0;
-	char z = 0;
-
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || tm.tm_year < 1970 ||
-	    tm.tm_year > 9999 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return false;
-	s += n;
-	if (*s == '.') {
-		if (sscanf(s, ".%3u%n", &frac, &fn) != 1 || fn != 4)
-			return false;
-		s += fn;
-	}
-	z = *s++;
-	if (z != 'Z' || *s)
-		return false;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*ms = (int64_t)timegm(&tm) * 1000 + frac;
-	return true;
-}
-
 /* msgid=ID or timestamp=T; false if neither parses. */
 static bool parse_ref(const char *s, struct ref *r)
 {
@@ -80,7 +52,11 @@ static bool parse_ref(const char *s, struct ref *r)
 
 	if (!strncmp(s, "timestamp=", 10)) {
 		r->msgid = false;
-		return parse_time(s + 10, &r->ms);
+		long long ms;
+		if (!irc_time_parse(s + 10, &ms))
+			return false;
+		r->ms = (int64_t)ms;
+		return true;
 	}
 	if (strncmp(s, "msgid=", 6))
 		return false;

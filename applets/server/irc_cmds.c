@@ -205,33 +205,13 @@ static void cmd_part(struct client *c, struct irc_msg *m)
 		part_room(c, name, m->nparams > 1 ? m->params[1] : NULL);
 }
 
-/* The client-only tags ("+name[=value]") of TAGS into OUT (IRC_MAX_TAGS):
- * server tags from a client are dropped (only the server says time or
- * msgid), and so are tags whose name is not [+][vendor/]name of
- * letters, digits, '-', '.', '/'. NULL if none are left, or if C did not
- * negotiate message-tags (then it sent none on purpose). */
+/* The client-only tags of TAGS (core/irc.h) into OUT; NULL if none, or
+ * if C did not negotiate message-tags (then it sent none on purpose). */
 static const char *client_tags(const struct client *c, const char *tags, char *out)
 {
-	size_t n = 0;
-
 	if (!tags || !(c->caps & CAP_MSGTAGS))
 		return NULL;
-	while (*tags) {
-		size_t len = strcspn(tags, ";"), name = strcspn(tags, "=;");
-		bool ok = tags[0] == '+' && name > 1;
-		for (size_t i = 1; ok && i < name; i++)
-			ok = strchr("-./", tags[i]) || (tags[i] >= '0' && tags[i] <= '9') ||
-			     ((tags[i] | 0x20) >= 'a' && (tags[i] | 0x20) <= 'z');
-		if (ok && n + len + 1 < IRC_MAX_TAGS - 2) { /* 4094 with '@' and ' ' */
-			if (n)
-				out[n++] = ';';
-			memcpy(out + n, tags, len);
-			n += len;
-		}
-		tags += len + (tags[len] == ';');
-	}
-	out[n] = '\0';
-	return n ? out : NULL;
+	return irc_client_tags(tags, out, IRC_MAX_TAGS) ? out : NULL;
 }
 
 static void privmsg_or_notice(struct client *c, struct irc_msg *m, enum event_kind kind)
