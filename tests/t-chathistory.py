@@ -206,11 +206,10 @@ def _():
         a = irc(srv.port, "ana", caps=CAPS)
         b = irc(srv.port, "bo", caps=("echo-message",))
         c = irc(srv.port, "cy")
-        b.send("PRIVMSG ana :hi ana")
-        a.send("PRIVMSG bo :hi bo")
-        c.send("PRIVMSG ana :from cy")
-        b.send("PRIVMSG cy :not for ana")
-        for x in (b, c):
+        # one after the other: each barrier puts its sender's message first
+        for x, line in ((b, "PRIVMSG ana :hi ana"), (a, "PRIVMSG bo :hi bo"),
+                        (c, "PRIVMSG ana :from cy"), (b, "PRIVMSG cy :not for ana")):
+            x.send(line)
             x.barrier()
         live = msgs(a.barrier())
         T.check("ana got two, from bo and cy", [m[2] for m in live] == ["hi ana", "from cy"], live)
