@@ -19,7 +19,9 @@
  *   plain.c     the plain-text (nc, telnet) front end: its slash commands
  *   web.c       HTTP: the chat page's files, the WebSocket handshake
  *   event.c, history.c  events rendered once per wire format; room history
- *   store.c     room history on disk (-D): the journal's records */
+ *   store.c     room history on disk (-D): the journal's records; msgids
+ *   chathistory.c  draft/chathistory, and the private messages it reads
+ *   labeled.c   labeled-response: a labeled command's replies */
 #pragma once
 
 #include "applet.h"
