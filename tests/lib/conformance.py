@@ -293,7 +293,9 @@ class Inspircd:
     # The modules of what the cases ask for: CAP and its IRCv3 friends, KNOCK,
     # HELP (helpop, under the alias HELP as its example config has it).
     MODULES = ("cap", "ircv3", "namesx", "uhnames", "knock", "helpop", "alias",
-               "ircv3_servertime", "banexception", "inviteexception")
+               "ircv3_servertime", "banexception", "inviteexception",
+               # t-conform-ircv3: message-tags, msgid, batch, labeled-response
+               "ircv3_ctctags", "ircv3_msgid", "ircv3_batch", "ircv3_labeledresponse")
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="chatbox-conf-inspircd-")
