@@ -389,17 +389,20 @@
 			for (const w of wins.values()) if (w.kind !== 'server') info(w, 'Reconnected.');
 		}
 		if (rooms.length) send('JOIN ' + rooms.join(','));
-		// With chathistory (a server that keeps history on disk), what came
-		// after the last line shown; the replay on JOIN covers the rest.
-		if (caps.has('chathistory') || caps.has('draft/chathistory'))
+		// With chathistory a server replays nothing on JOIN: rooms ask on
+		// their JOIN (below); private chats ask here for what came after
+		// the last line shown.
+		if (hasHistory())
 			for (const w of wins.values())
-				if (w.lastSt && w.kind !== 'server') send('CHATHISTORY AFTER ' + w.name + ' timestamp=' + new Date(w.lastSt).toISOString() + ' 100');
+				if (w.lastSt && w.kind === 'query') send(historyAfter(w));
 		// The server handles lines in order: these come after the JOINs.
 		for (const q of queue.splice(0)) {
 			send(q.line);
 			if (q.el && !caps.has('echo-message')) q.el.classList.remove('pending');
 		}
 	}
+	function hasHistory() { return caps.has('chathistory') || caps.has('draft/chathistory'); }
+	function historyAfter(w) { return 'CHATHISTORY AFTER ' + w.name + ' timestamp=' + new Date(w.lastSt).toISOString() + ' 100'; }
 	let regaining = false;
 	function regain() { regaining = true; send('NICK ' + want); }
 	function nickError(m) {
@@ -466,6 +469,7 @@
 			if (self) {
 				const again = w.wasJoined;
 				w.joined = w.wasJoined = true; w.joinT = stv; w.members.clear();
+				if (hasHistory()) send(w.lastSt ? historyAfter(w) : 'CHATHISTORY LATEST ' + w.name + ' * 100');
 				if (!again) { info(w, 'You joined ' + w.name + '.', 'info', t, stv); show(w); }
 			} else {
 				w.members.set(lc(m.nick), { nick: m.nick, pfx: '', away: false });
