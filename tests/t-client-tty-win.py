@@ -115,14 +115,15 @@ def windows_cases(port, x, y):
     @case(title)
     def _():
         cy.send("PRIVMSG ana :psst")
+        # each step waits for the screen: tmux shows a redraw a moment later
         wait("[Act: 3,4]", lambda: "[Act: 3,4]" in status())
-        ok = bool(re.search(r"\x1b\[1m4", status(escapes=True)))
+        wait("window 4 bold in [Act]", lambda: re.search(r"\x1b\[1m4", status(escapes=True)))
         keys("M-4")
         wait("window 4", lambda: prompt() == "[cy]")
-        ok = ok and any(re.search(r"<cy> psst$", l) for l in screen())
+        wait("<cy> psst", lambda: any(re.search(r"<cy> psst$", l) for l in screen()))
         typed("hello cy")
-        ok = ok and bool(cy.expect(r"^:ana!\S* PRIVMSG cy :hello cy$"))
-        ok = ok and "[Act: 3]" in status()
+        ok = bool(cy.expect(r"^:ana!\S* PRIVMSG cy :hello cy$"))
+        wait("[Act: 3]", lambda: "[Act: 3]" in status())
         keys("M-2")  # a private line typed elsewhere says where it went
         typed("/msg cy from the lobby")
         wait("marked", lambda: any(re.search(r"\d\d:\d\d \[msg cy\] <ana> from the lobby$", l)
