@@ -13,6 +13,11 @@
  *   latency  -c CLIENTS -r RATE -m MSGS   one sender, RATE messages/s
  *            stamped with CLOCK_MONOTONIC; percentiles of delivery delay.
  *
+ * -W (fanout): once everyone joined, print "joined" and wait for a line on
+ * stdin before the measured phase, so the driver can attach strace to the
+ * server for that phase only. A PRIVMSG line without a prefix counts as a
+ * delivery too: tests/bench/relay passes the senders' bytes on unchanged.
+ *
  * One thread, non-blocking sockets, epoll. Output: one line of key=value
  * pairs on stdout (the driver parses it); problems on stderr, exit 1.
  * SERVER_PID lets it report the server's CPU time (utime+stime from
@@ -56,6 +61,7 @@ static int nconns, epfd, port = 6667, server_pid;
 static const char *mode;
 static unsigned long opt_c = 10, opt_s = 1, opt_m = 10, opt_b = 100, opt_n = 100;
 static unsigned long opt_w = 64, opt_k = 100, opt_r = 100;
+static int opt_wait;
 static unsigned long njoined, ndead, total_got;
 static uint64_t *lat;  /* latency samples in ns */
 static size_t nlat, maxlat;
@@ -220,7 +226,7 @@ static void on_line(struct conn *c, char *line, uint64_t t)
 	if (!sp)
 		return;
 	sp++;
-	if (!strncmp(sp, "PRIVMSG ", 8)) {
+	if (!strncmp(sp, "PRIVMSG ", 8) || !strncmp(line, "PRIVMSG ", 8)) {
 		c->got++;
 		total_got++;
 		char *stamp = lat ? strstr(sp, ":t=") : NULL;
@@ -328,6 +334,13 @@ static void fanout(void)
 		fail("out of memory");
 	memset(payload, 'x', opt_b);
 	payload[opt_b] = '\0';
+	if (opt_wait) {
+		char go[8];
+		printf("joined\n");
+		fflush(stdout);
+		if (!fgets(go, sizeof(go), stdin))
+			fail("stdin closed before the measured phase");
+	}
 	double cpu0 = server_cpu();
 	uint64_t t0 = now_ns(), progress = t0;
 	unsigned long last_got = 0;
@@ -446,7 +459,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int o;
 
-	while ((o = getopt(argc, argv, "p:P:c:s:m:b:n:w:k:r:")) != -1) {
+	while ((o = getopt(argc, argv, "p:P:c:s:m:b:n:w:k:r:W")) != -1) {
 		switch (o) {
 		case 'p': port = (int)num(optarg, 1, 65535); break;
 		case 'P': server_pid = (int)num(optarg, 1, 1u << 30); break;
@@ -458,6 +471,7 @@ int main(int argc, char **argv)
 		case 'w': opt_w = num(optarg, 1, MAX_CLIENTS); break;
 		case 'k': opt_k = num(optarg, 1, MAX_CLIENTS); break;
 		case 'r': opt_r = num(optarg, 1, 1000000); break;
+		case 'W': opt_wait = 1; break;
 		default: fail("usage: ircload -p PORT [-P PID] fanout|register|idle|latency [options]");
 		}
 	}
