@@ -10,6 +10,7 @@
 
 #define SENDQ_MIN_SLOTS 4
 #define SENDQ_MAX_SLOTS 65535
+#define SENDQ_HINT_MAX  256 /* slots: 2 KiB of pointers */
 #define PRIVATE_BUF 1024 /* a private tail buffer collects replies up to this */
 
 /* Bytes in every queue: one add per push, one subtract per release, so
@@ -98,7 +99,7 @@ bool msgbuf_append(struct msgbuf *m, const void *p, size_t n)
 static int grow(struct sendq *q)
 {
 	uint16_t cap = q->cap ? (q->cap > SENDQ_MAX_SLOTS / 2 ? SENDQ_MAX_SLOTS : q->cap * 2)
-			      : SENDQ_MIN_SLOTS;
+			      : MAX(q->hint, SENDQ_MIN_SLOTS);
 	struct msgbuf **ring;
 
 	if (cap == q->cap)
@@ -192,6 +193,12 @@ static void release_if_drained(struct sendq *q)
 {
 	if (q->n)
 		return;
+	/* A fan-out reader drains its ring every turn and fills it again the
+	 * next: starting at the size it reached saves the malloc, copy and
+	 * free of each doubling, per recipient per turn. Capped, so one big
+	 * burst does not make every later one allocate a big ring. */
+	if (q->cap)
+		q->hint = MIN(q->cap, SENDQ_HINT_MAX);
 	free(q->ring);
 	q->ring = NULL;
 	q->cap = q->head = 0;

@@ -312,7 +312,10 @@ def run_all(sz, servers, ircload_bin, tmpbase):
                    "%d in flight: seconds" % (sz["reg_n"], w), "down")
             try:
                 with make() as srv:
-                    r = ircload(ircload_bin, srv, "register", "-n", sz["reg_n"], "-w", w)
+                    # ngIRCd may take minutes with 1,000 in flight: 30 s is
+                    # 60 times the target, enough to say it did not make it.
+                    r = ircload(ircload_bin, srv, "register", "-n", sz["reg_n"], "-w", w,
+                                "-t", 30)
                 put(row, name, float(r["seconds"]))
             except Exception as e:
                 put(row, name, "failed: %s" % e)

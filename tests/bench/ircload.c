@@ -62,6 +62,7 @@ static const char *mode;
 static unsigned long opt_c = 10, opt_s = 1, opt_m = 10, opt_b = 100, opt_n = 100;
 static unsigned long opt_w = 64, opt_k = 100, opt_r = 100;
 static int opt_wait;
+static double opt_t = 300; /* -t: seconds a registration storm may take */
 static unsigned long njoined, ndead, total_got;
 static uint64_t *lat;  /* latency samples in ns */
 static size_t nlat, maxlat;
@@ -379,7 +380,7 @@ static void reg_storm(void)
 {
 	double cpu0 = server_cpu();
 	uint64_t t0 = now_ns();
-	join_all(opt_n, opt_w, 300);
+	join_all(opt_n, opt_w, opt_t);
 	double secs = (double)(now_ns() - t0) / 1e9;
 	printf("clients=%lu seconds=%.3f server_cpu=%.3f\n", opt_n, secs, server_cpu() - cpu0);
 }
@@ -459,7 +460,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int o;
 
-	while ((o = getopt(argc, argv, "p:P:c:s:m:b:n:w:k:r:W")) != -1) {
+	while ((o = getopt(argc, argv, "p:P:c:s:m:b:n:w:k:r:t:W")) != -1) {
 		switch (o) {
 		case 'p': port = (int)num(optarg, 1, 65535); break;
 		case 'P': server_pid = (int)num(optarg, 1, 1u << 30); break;
@@ -472,6 +473,7 @@ int main(int argc, char **argv)
 		case 'k': opt_k = num(optarg, 1, MAX_CLIENTS); break;
 		case 'r': opt_r = num(optarg, 1, 1000000); break;
 		case 'W': opt_wait = 1; break;
+		case 't': opt_t = (double)num(optarg, 1, 3600); break;
 		default: fail("usage: ircload -p PORT [-P PID] fanout|register|idle|latency [options]");
 		}
 	}
