@@ -96,6 +96,14 @@ bool msgbuf_append(struct msgbuf *m, const void *p, size_t n)
 	return true;
 }
 
+/* Ring slot I places after the head: HEAD + I < 2 * CAP always, so a
+ * subtraction does it (a division per delivery showed in profiles). */
+static inline uint16_t slot(const struct sendq *q, uint32_t i)
+{
+	uint32_t k = (uint32_t)q->head + i;
+	return (uint16_t)(k >= q->cap ? k - q->cap : k);
+}
+
 static int grow(struct sendq *q)
 {
 	uint16_t cap = q->cap ? (q->cap > SENDQ_MAX_SLOTS / 2 ? SENDQ_MAX_SLOTS : q->cap * 2)
@@ -109,7 +117,7 @@ static int grow(struct sendq *q)
 		return -1;
 	/* Unwrap the ring into the new array, oldest first. */
 	for (uint16_t i = 0; i < q->n; i++)
-		ring[i] = q->ring[(q->head + i) % q->cap];
+		ring[i] = q->ring[slot(q, i)];
 	free(q->ring);
 	q->ring = ring;
 	q->head = 0;
@@ -125,7 +133,7 @@ int sendq_push(struct sendq *q, struct msgbuf *m, size_t limit)
 		return -1;
 	if (q->n == q->cap && grow(q) != 0)
 		return -1;
-	q->ring[(q->head + q->n) % q->cap] = msgbuf_ref(m);
+	q->ring[slot(q, q->n)] = msgbuf_ref(m);
 	q->n++;
 	q->bytes += m->len;
 	total += m->len;
@@ -134,7 +142,7 @@ int sendq_push(struct sendq *q, struct msgbuf *m, size_t limit)
 
 static struct msgbuf *tail(struct sendq *q)
 {
-	return q->n ? q->ring[(q->head + q->n - 1) % q->cap] : NULL;
+	return q->n ? q->ring[slot(q, q->n - 1u)] : NULL;
 }
 
 int sendq_vprintf(struct sendq *q, size_t limit, const char *fmt, va_list ap)
@@ -184,7 +192,7 @@ static void pop(struct sendq *q)
 	struct msgbuf *m = q->ring[q->head];
 	release(q, m->len - q->off);
 	q->off = 0;
-	q->head = (uint16_t)((q->head + 1) % q->cap);
+	q->head = slot(q, 1);
 	q->n--;
 	msgbuf_unref(m);
 }
@@ -208,7 +216,7 @@ void sendq_drop_unsent(struct sendq *q)
 {
 	uint16_t keep = q->off ? 1 : 0;
 	while (q->n > keep) {
-		struct msgbuf *m = q->ring[(q->head + q->n - 1) % q->cap];
+		struct msgbuf *m = q->ring[slot(q, q->n - 1u)];
 		release(q, m->len);
 		q->n--;
 		msgbuf_unref(m);
@@ -231,11 +239,12 @@ int sendq_flush(struct sendq *q, sendq_writev_fn *fn, void *ctx)
 		int n = 0;
 		long w;
 
-		for (uint16_t i = 0; i < q->n && n < SENDQ_IOV; i++) {
-			struct msgbuf *m = q->ring[(q->head + i) % q->cap];
+		for (uint16_t i = 0, k = q->head; i < q->n && n < SENDQ_IOV; i++) {
+			struct msgbuf *m = q->ring[k];
 			size_t skip = i == 0 ? q->off : 0;
 			iov[n].iov_base = m->data + skip;
 			iov[n++].iov_len = m->len - skip;
+			k = (uint16_t)(k + 1 == q->cap ? 0 : k + 1);
 		}
 		w = fn(ctx, iov, n);
 		if (w < 0) {
