@@ -7,7 +7,7 @@
 Each workload starts a fresh server on a free loopback port (ngIRCd with a
 generated config: penalties off, no DNS/ident, limits raised, foreground),
 drives it with tests/bench/ircload (C, epoll) and reads the server's CPU time
-and RSS from /proc. Prints a side-by-side markdown table with ratios and
+(/proc/PID/schedstat) and RSS from /proc. Prints a side-by-side markdown table with ratios and
 writes it to --out. A workload that fails shows its reason in the table.
 
 Every figure is the median of --runs runs with the min-max range beside it,
@@ -37,7 +37,7 @@ WINDOW = 4
 # 300 members), also run against the relay ceiling; sys_*: the small run
 # under strace; act_*: the fan-out that RSS is read under.
 FULL = dict(fan_c=300, fan_s=30, fan_m=300, fan_b=100, reg_n=1000, reg_w=(WINDOW, 64, 1000),
-            idle=(1000, 10000), lat_c=1000, lat_r=200, lat_m=1000,
+            idle=(1000, 10000), lat_c=1000, lat_r=50, lat_m=250,
             sys_c=50, sys_s=5, sys_m=200, act_c=1000, act_s=10, act_m=100)
 SMOKE = dict(fan_c=20, fan_s=4, fan_m=50, fan_b=100, reg_n=100, reg_w=(WINDOW, 64, 100),
              idle=(100, 500), lat_c=5, lat_r=200, lat_m=100,
