@@ -34,6 +34,8 @@ bool msgbuf_append(struct msgbuf *m, const void *p, size_t n);
 struct sendq {
 	struct msgbuf **ring; /* allocated on first use, freed when drained */
 	uint16_t head, n, cap;
+	uint16_t hint;        /* slots the ring had when last drained: the next
+			       * burst starts there instead of growing 4, 8, 16... */
 	uint32_t off;         /* bytes of ring[head] already written */
 	uint32_t bytes;       /* unsent bytes queued */
 };

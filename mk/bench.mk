@@ -6,9 +6,10 @@
 #   make bench-smoke    small sizes (< 1 minute); also run by make check
 #                       through tests/t-bench-smoke.sh
 #
-# ircload, the load generator, is a host tool built with the host's gcc:
-# it is not an applet and never part of the chatbox binary.
-TEST_PKGS += ngircd gcc procps
+# ircload, the load generator, and relay, the no-parse fan-out ceiling, are
+# host tools built with the host's gcc: not applets, never part of the
+# chatbox binary. strace counts each server's system calls per delivery.
+TEST_PKGS += ngircd gcc procps strace
 
 BENCH_O := build/bench
 HOST_CC ?= gcc
@@ -18,6 +19,11 @@ $(BENCH_O)/ircload: tests/bench/ircload.c
 	@mkdir -p $(BENCH_O)
 	@echo "  HOSTCC  $@"
 	@$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -o $@ $<
+$(BENCH_O)/relay: tests/bench/relay.c
+	@mkdir -p $(BENCH_O)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -o $@ $<
+BENCH_TOOLS := $(BENCH_O)/ircload $(BENCH_O)/relay
 
 # The baseline is built from a clean export of REV (git archive), never from
 # the work tree, with the x86_64 defaults of that revision.
@@ -34,11 +40,11 @@ $(BASELINE_O)/build/x86_64/chatbox:
 		{ tail -n 20 $(BASELINE_O).log; exit 1; }
 
 bench: deps
-	@$(MAKE) --no-print-directory BOARD=x86_64 all $(BENCH_O)/ircload \
+	@$(MAKE) --no-print-directory BOARD=x86_64 all $(BENCH_TOOLS) \
 		$(if $(BASELINE),$(BASELINE_O)/build/x86_64/chatbox)
 	@$(PY) tests/bench/bench.py --chatbox build/x86_64/chatbox $(BENCH_BASELINE_ARGS) \
 		--out $(BENCH_O)/results.md
 
-bench-smoke: $(BENCH_O)/ircload
+bench-smoke: $(BENCH_TOOLS)
 	@$(MAKE) --no-print-directory BOARD=x86_64 all
 	@$(PY) tests/bench/bench.py --smoke --chatbox build/x86_64/chatbox --out $(BENCH_O)/smoke.md

@@ -8,17 +8,17 @@ if ! command -v /usr/sbin/ngircd >/dev/null 2>&1; then
 	echo "SKIP: bench-smoke (ngircd is not installed)"
 	exit 0
 fi
-if ! make -s -C "$top" --no-print-directory build/bench/ircload >"$out/make.log" 2>&1; then
-	echo "FAIL: ircload builds"; cat "$out/make.log"; exit 1
+if ! make -s -C "$top" --no-print-directory build/bench/ircload build/bench/relay >"$out/make.log" 2>&1; then
+	echo "FAIL: ircload and relay build"; cat "$out/make.log"; exit 1
 fi
-echo "PASS: ircload builds"
+echo "PASS: ircload and relay build"
 # The seed's chat-server is a stub without -R: nothing to measure yet.
 if ! "$CHATBOX_BIN" chat-server --help 2>&1 | grep -q -- '-R '; then
 	echo "SKIP: bench-smoke (chat-server is not built yet)"
 	exit 0
 fi
 /usr/bin/python3 "$top/tests/bench/bench.py" --smoke --chatbox "$CHATBOX_BIN" \
-	--ircload "$top/build/bench/ircload" --out "$out/smoke.md" >"$out/log" 2>&1
+	--ircload "$top/build/bench/ircload" --relay "$top/build/bench/relay" --out "$out/smoke.md" >"$out/log" 2>&1
 rc=$?
 cat "$out/log"
 if [ $rc -ne 0 ]; then
@@ -53,9 +53,17 @@ if grep -q AddressSanitizer "$CHATBOX_BIN" 2>/dev/null; then
 fi
 idle_ns=$(sed -n 's/.*RSS per idle joined client (\([0-9]*\) clients.*/\1/p' "$out/smoke.md")
 [ -n "$idle_ns" ] || echo "FAIL: the table has RSS per idle joined client rows: $(grep -c . "$out/smoke.md") lines"
+# Column 5 is the relay ceiling: only its fan-out is measured.
+sane "relay fan-out deliveries/s" "deliveries/s" 5 1000 1e9
 for col in 3 4; do
 	[ $col -eq 3 ] && who=chat-server || who=ngIRCd
 	sane "$who fan-out deliveries/s" "deliveries/s" $col 1000 1e9
+	# A server writes at least once per 1,000 deliveries and, batching or
+	# not, a few system calls per delivery at most (strace -c -f).
+	if command -v strace >/dev/null 2>&1; then
+		sane "$who system calls per 1,000 deliveries" "per 1,000 deliveries" $col 1 10000
+	fi
+	sane "$who peak RSS under fan-out, KiB" "active: server peak RSS" $col 64 65536
 	sane "$who registration storm seconds" "in flight: seconds" $col 0.001 60
 	sane "$who latency p99" "p99 us" $col 1 5e6
 	if [ $col -eq 3 ] && [ $rss_ok -eq 0 ]; then

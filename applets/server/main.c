@@ -119,10 +119,16 @@ static void drop_privileges(const char *user)
 		die("cannot become %s: %s", user, strerror(errno));
 }
 
+#define LISTEN_BACKLOG 4096
+
 /* Listen on ADDR (NULL: all) port *PORT; HTTP only if WEB (-w). */
 static void listen_on(const char *addr, unsigned *port, bool web)
 {
-	int fd = net_listen(addr, *port, 128);
+	/* A registration storm (a whole classroom's phones after the Wi-Fi
+	 * came back) must not overflow the accept queue: a dropped SYN costs
+	 * the client a 1 s retransmit. The kernel caps this at
+	 * net.core.somaxconn (4096 on Linux >= 5.4; musl's SOMAXCONN is 128). */
+	int fd = net_listen(addr, *port, LISTEN_BACKLOG);
 	if (fd < 0)
 		die("cannot listen on %s port %u: %s", addr ? addr : "*", *port, strerror(errno));
 	/* -p 0: the kernel picks a free port (tests); the other -b addresses

@@ -7,7 +7,7 @@
 Each workload starts a fresh server on a free loopback port (ngIRCd with a
 generated config: penalties off, no DNS/ident, limits raised, foreground),
 drives it with tests/bench/ircload (C, epoll) and reads the server's CPU time
-and RSS from /proc. Prints a side-by-side markdown table with ratios and
+(/proc/PID/schedstat) and RSS from /proc. Prints a side-by-side markdown table with ratios and
 writes it to --out. A workload that fails shows its reason in the table.
 
 Every figure is the median of --runs runs with the min-max range beside it,
@@ -33,10 +33,15 @@ NOFILE = 20000
 # slower) with many more in flight; 4 is close to its best.
 WINDOW = 4
 
-FULL = dict(fan_c=400, fan_s=40, fan_m=500, fan_b=100, reg_n=1000, reg_w=WINDOW,
-            idle=(1000, 10000), lat_c=50, lat_r=500, lat_m=2000)
-SMOKE = dict(fan_c=20, fan_s=4, fan_m=50, fan_b=100, reg_n=100, reg_w=WINDOW,
-             idle=(100, 500), lat_c=5, lat_r=200, lat_m=100)
+# fan_*: the issue's fan-out workload (30 senders x 300 lines of 100 B to
+# 300 members), also run against the relay ceiling; sys_*: the small run
+# under strace; act_*: the fan-out that RSS is read under.
+FULL = dict(fan_c=300, fan_s=30, fan_m=300, fan_b=100, reg_n=1000, reg_w=(WINDOW, 64, 1000),
+            idle=(1000, 10000), lat_c=1000, lat_r=50, lat_m=250,
+            sys_c=50, sys_s=5, sys_m=200, act_c=1000, act_s=10, act_m=100)
+SMOKE = dict(fan_c=20, fan_s=4, fan_m=50, fan_b=100, reg_n=100, reg_w=(WINDOW, 64, 100),
+             idle=(100, 500), lat_c=5, lat_r=200, lat_m=100,
+             sys_c=10, sys_s=2, sys_m=50, act_c=50, act_s=2, act_m=20)
 
 
 def free_port():
@@ -51,12 +56,13 @@ def raise_nofile():
     resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
+    """VmRSS (now) or VmHWM (the peak) of PID, KiB."""
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
-    raise RuntimeError("no VmRSS for %d" % pid)
+    raise RuntimeError("no %s for %d" % (field, pid))
 
 
 class BenchServer:
@@ -130,6 +136,19 @@ class ChatServer(BenchServer):
         return argv
 
 
+class Relay(BenchServer):
+    """tests/bench/relay: no parsing, each read batch copied to every other
+    client. Only the fan-out runs against it: it is the ceiling."""
+    name = "relay"
+
+    def __init__(self, tmp, binary):
+        self.binary = binary
+        super().__init__(tmp)
+
+    def argv(self):
+        return [self.binary, "-p", str(self.port)]
+
+
 class NgIRCd(BenchServer):
     name = "ngIRCd"
 
@@ -173,6 +192,39 @@ def ircload(ircload_bin, srv, *args, timeout=600):
     return dict(kv.split("=", 1) for kv in out.stdout.split() if "=" in kv)
 
 
+def strace_calls(ircload_bin, srv, args):
+    """Run ircload fanout ARGS with strace -c -f on the server for the
+    measured phase only: (system calls, deliveries)."""
+    out = os.path.join(srv.tmp, "strace.txt")
+    p = subprocess.Popen([ircload_bin, "-p", str(srv.port), "fanout", "-W"] +
+                         [str(a) for a in args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, preexec_fn=raise_nofile)
+    if p.stdout.readline().strip() != "joined":
+        p.kill()
+        raise RuntimeError("ircload: " + (p.stderr.read().strip().splitlines() or ["?"])[-1])
+    st = subprocess.Popen(["strace", "-c", "-f", "-o", out, "-p", str(srv.proc.pid)],
+                          stderr=subprocess.PIPE, text=True)
+    if "attached" not in st.stderr.readline():
+        st.kill()
+        p.kill()
+        raise RuntimeError("strace could not attach")
+    time.sleep(0.3)  # every thread attached (ngIRCd has one, but -f)
+    p.stdin.write("go\n")
+    p.stdin.flush()
+    res = p.stdout.read()
+    p.wait(120)
+    st.send_signal(2)
+    st.wait(30)
+    if p.returncode != 0:
+        raise RuntimeError("ircload exited %d" % p.returncode)
+    got = dict(kv.split("=", 1) for kv in res.split() if "=" in kv)
+    with open(out) as f:
+        total = [ln.split() for ln in f if ln.rstrip().endswith(" total")]
+    if not total:
+        raise RuntimeError("no strace summary")
+    return int(total[-1][3]), int(got["deliveries"])
+
+
 def idle_rss(ircload_bin, make, n, per_room):
     """Server RSS with 0 and N idle joined clients: (rss0_kib, rssN_kib)."""
     with make() as srv:
@@ -210,6 +262,8 @@ def run_all(sz, servers, ircload_bin, tmpbase):
         def make(sname=sname, binary=binary):
             tmp = tempfile.mkdtemp(dir=tmpbase)
             os.chmod(tmp, 0o755)
+            if sname == "relay":
+                return Relay(tmp, binary)
             return ChatServer(tmp, binary, sname) if binary else NgIRCd(tmp)
         makers.append((sname, make))
 
@@ -230,12 +284,40 @@ def run_all(sz, servers, ircload_bin, tmpbase):
         except Exception as e:
             for row, key, better in rows_fan:
                 put((row, better), name, "failed: %s" % e)
-        for w in (sz["reg_w"], 64):
+        if name == "relay":
+            continue  # the ceiling is only a fan-out
+        row = ("fan-out %d members, %d senders x %d: system calls per 1,000 deliveries "
+               "(strace -c -f)" % (sz["sys_c"], sz["sys_s"], sz["sys_m"]), "down")
+        try:
+            if not shutil.which("strace"):
+                raise LookupError("n/a (no strace: apt-get install strace)")
+            with make() as srv:
+                calls, got = strace_calls(ircload_bin, srv, [
+                    "-c", sz["sys_c"], "-s", sz["sys_s"], "-m", sz["sys_m"], "-b", sz["fan_b"],
+                    "-w", WINDOW])
+            put(row, name, calls * 1000.0 / got)
+        except LookupError as e:
+            put(row, name, str(e))
+        except Exception as e:
+            put(row, name, "failed: %s" % e)
+        row = ("active: server peak RSS, %d members, %d senders x %d x %d B fan-out, KiB" % (
+            sz["act_c"], sz["act_s"], sz["act_m"], sz["fan_b"]), "down")
+        try:
+            with make() as srv:
+                ircload(ircload_bin, srv, "fanout", "-c", sz["act_c"], "-s", sz["act_s"],
+                        "-m", sz["act_m"], "-b", sz["fan_b"], "-w", WINDOW)
+                put(row, name, float(rss_kib(srv.proc.pid, "VmHWM")))
+        except Exception as e:
+            put(row, name, "failed: %s" % e)
+        for w in sz["reg_w"]:
             row = ("registration storm: %d clients connect+register+join one room, "
                    "%d in flight: seconds" % (sz["reg_n"], w), "down")
             try:
                 with make() as srv:
-                    r = ircload(ircload_bin, srv, "register", "-n", sz["reg_n"], "-w", w)
+                    # ngIRCd may take minutes with 1,000 in flight: 30 s is
+                    # 60 times the target, enough to say it did not make it.
+                    r = ircload(ircload_bin, srv, "register", "-n", sz["reg_n"], "-w", w,
+                                "-t", 30)
                 put(row, name, float(r["seconds"]))
             except Exception as e:
                 put(row, name, "failed: %s" % e)
@@ -360,6 +442,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(TOP, "build/bench/results.md"))
     ap.add_argument("--chatbox", default=os.path.join(TOP, "build/x86_64/chatbox"))
     ap.add_argument("--ircload", default=os.path.join(TOP, "build/bench/ircload"))
+    ap.add_argument("--relay", default=os.path.join(TOP, "build/bench/relay"))
     ap.add_argument("--baseline", help="an older chatbox binary to measure alongside")
     ap.add_argument("--baseline-name", default="baseline",
                     help="its column's name (e.g. the git revision it was built from)")
@@ -374,6 +457,7 @@ def main():
     if a.baseline:
         servers.append(("chat-server " + a.baseline_name, os.path.abspath(a.baseline)))
     servers.append(("ngIRCd", None))
+    servers.append(("relay", os.path.abspath(a.relay)))
     try:
         every = [run_all(SMOKE if a.smoke else FULL, servers, os.path.abspath(a.ircload),
                          tmpbase) for _ in range(runs)]

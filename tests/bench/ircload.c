@@ -13,10 +13,15 @@
  *   latency  -c CLIENTS -r RATE -m MSGS   one sender, RATE messages/s
  *            stamped with CLOCK_MONOTONIC; percentiles of delivery delay.
  *
+ * -W (fanout): once everyone joined, print "joined" and wait for a line on
+ * stdin before the measured phase, so the driver can attach strace to the
+ * server for that phase only. A PRIVMSG line without a prefix counts as a
+ * delivery too: tests/bench/relay passes the senders' bytes on unchanged.
+ *
  * One thread, non-blocking sockets, epoll. Output: one line of key=value
  * pairs on stdout (the driver parses it); problems on stderr, exit 1.
- * SERVER_PID lets it report the server's CPU time (utime+stime from
- * /proc/PID/stat) spent in the measured phase only.
+ * SERVER_PID lets it report the server's CPU time (/proc/PID/schedstat)
+ * spent in the measured phase only.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -56,6 +61,8 @@ static int nconns, epfd, port = 6667, server_pid;
 static const char *mode;
 static unsigned long opt_c = 10, opt_s = 1, opt_m = 10, opt_b = 100, opt_n = 100;
 static unsigned long opt_w = 64, opt_k = 100, opt_r = 100;
+static int opt_wait;
+static double opt_t = 300; /* -t: seconds a registration storm may take */
 static unsigned long njoined, ndead, total_got;
 static uint64_t *lat;  /* latency samples in ns */
 static size_t nlat, maxlat;
@@ -79,25 +86,25 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The server's utime+stime in seconds, or -1 without a pid. */
+/* The server's CPU time in seconds, or -1 without a pid: the first field
+ * of /proc/PID/schedstat, in nanoseconds (utime+stime from /proc/PID/stat
+ * count 10 ms ticks, too coarse for a fan-out of a fifth of a second). */
 static double server_cpu(void)
 {
-	char path[64], buf[1024];
-	unsigned long ut, stm;
+	char path[64];
+	unsigned long long ns;
 	FILE *f;
 
 	if (!server_pid)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/stat", server_pid);
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", server_pid);
 	f = fopen(path, "r");
-	if (!f || !fgets(buf, sizeof(buf), f))
+	if (!f)
 		fail("cannot read %s", path);
-	fclose(f);
-	char *p = strrchr(buf, ')'); /* the command name may hold spaces */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			 &ut, &stm) != 2)
+	if (fscanf(f, "%llu", &ns) != 1)
 		fail("cannot parse %s", path);
-	return (double)(ut + stm) / (double)sysconf(_SC_CLK_TCK);
+	fclose(f);
+	return (double)ns / 1e9;
 }
 
 static void want(struct conn *c, uint32_t ev)
@@ -220,7 +227,7 @@ static void on_line(struct conn *c, char *line, uint64_t t)
 	if (!sp)
 		return;
 	sp++;
-	if (!strncmp(sp, "PRIVMSG ", 8)) {
+	if (!strncmp(sp, "PRIVMSG ", 8) || !strncmp(line, "PRIVMSG ", 8)) {
 		c->got++;
 		total_got++;
 		char *stamp = lat ? strstr(sp, ":t=") : NULL;
@@ -328,6 +335,13 @@ static void fanout(void)
 		fail("out of memory");
 	memset(payload, 'x', opt_b);
 	payload[opt_b] = '\0';
+	if (opt_wait) {
+		char go[8];
+		printf("joined\n");
+		fflush(stdout);
+		if (!fgets(go, sizeof(go), stdin))
+			fail("stdin closed before the measured phase");
+	}
 	double cpu0 = server_cpu();
 	uint64_t t0 = now_ns(), progress = t0;
 	unsigned long last_got = 0;
@@ -366,7 +380,7 @@ static void reg_storm(void)
 {
 	double cpu0 = server_cpu();
 	uint64_t t0 = now_ns();
-	join_all(opt_n, opt_w, 300);
+	join_all(opt_n, opt_w, opt_t);
 	double secs = (double)(now_ns() - t0) / 1e9;
 	printf("clients=%lu seconds=%.3f server_cpu=%.3f\n", opt_n, secs, server_cpu() - cpu0);
 }
@@ -446,7 +460,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int o;
 
-	while ((o = getopt(argc, argv, "p:P:c:s:m:b:n:w:k:r:")) != -1) {
+	while ((o = getopt(argc, argv, "p:P:c:s:m:b:n:w:k:r:t:W")) != -1) {
 		switch (o) {
 		case 'p': port = (int)num(optarg, 1, 65535); break;
 		case 'P': server_pid = (int)num(optarg, 1, 1u << 30); break;
@@ -458,6 +472,8 @@ int main(int argc, char **argv)
 		case 'w': opt_w = num(optarg, 1, MAX_CLIENTS); break;
 		case 'k': opt_k = num(optarg, 1, MAX_CLIENTS); break;
 		case 'r': opt_r = num(optarg, 1, 1000000); break;
+		case 'W': opt_wait = 1; break;
+		case 't': opt_t = (double)num(optarg, 1, 3600); break;
 		default: fail("usage: ircload -p PORT [-P PID] fanout|register|idle|latency [options]");
 		}
 	}
