@@ -222,6 +222,8 @@ void cmd_whois(struct client *c, struct irc_msg *m)
 		numeric(c, "301", "%s :%s", w->nick, w->away);
 	if (w->flags & F_OPER)
 		numeric(c, "313", "%s :is an IRC operator", w->nick);
+	if (w->account[0])
+		numeric(c, "330", "%s %s :is logged in as", w->nick, w->account);
 	if (c->flags & F_OPER) /* where they connect from: for operators only */
 		numeric(c, "378", "%s :is connecting from *@%s %s", w->nick, w->host, w->host);
 	numeric(c, "317", "%s %lld %lld :seconds idle, signon time", w->nick, idle_s(w),

@@ -26,3 +26,5 @@ void store_message(struct room *r, struct event *e);
 void store_room_gone(struct room *r);
 /* fsync and close (SIGTERM). */
 void store_close(void);
+/* The locked -D directory, for acctfile.c; -1 without -D. */
+int store_dirfd(void);
