@@ -121,6 +121,8 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 		return true;
 	}
 	acctfile_dirty();
+	if (c->caps & CAP_ECHO) /* as if delivered: it will be, with this time */
+		push_event(c, e);
 	numeric(c, "NOTICE", ":%s is offline: your message will be delivered when they log in",
 		a->name);
 	return true;
