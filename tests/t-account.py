@@ -203,6 +203,26 @@ with Server("-R", "0") as srv:
         for x in (a1, a2, n):
             x.close()
 
+    @case("extended-join, account-notify, WHOX %a")
+    def _():
+        w = irc(srv.port, "watcher", caps=("extended-join", "account-notify"), join=("#ext",))
+        c = login(srv.port, "ana")
+        c.send("JOIN #ext")
+        T.check("extended-join: JOIN #ext ana :realname",
+                lambda: w.expect(r":ana!\S+ JOIN #ext ana :ana$"))
+        p = plain(srv.port, "kim")
+        p.send("/join #ext")
+        T.check("not logged in: JOIN #ext * :realname",
+                lambda: w.expect(r":kim!\S+ JOIN #ext \* :plain-text user$"))
+        p.send("/register " + PW)
+        T.check("account-notify: ACCOUNT kim", lambda: w.expect(r":kim!\S+ ACCOUNT kim$"))
+        w.send("WHO #ext %na")
+        w.expect(r" 315 watcher ")
+        T.check("WHOX %a: the account", " 354 watcher ana ana" in "\n".join(w.lines))
+        T.check("WHOX %a: 0 when not logged in", " 354 watcher watcher 0" in "\n".join(w.lines))
+        for x in (w, c, p):
+            x.close()
+
     @case("failed logins are limited per address")
     def _():
         c = connect(srv.port, "eve")

@@ -111,8 +111,13 @@ void join_room(struct client *c, const char *name, const char *key)
 	(void)invite_take(c, r, true); /* once */
 	e = client_event(c, EV_JOIN, r->name, "", NULL);
 	if (e) {
-		room_send(r, e, NULL);
+		/* extended-join: JOIN #room ACCOUNT :REALNAME ("*": not logged in) */
+		struct event *x = client_event(c, EV_JOIN, r->name, c->account[0] ? c->account : "*",
+					       c->realname ? c->realname : "");
+		room_send_alt(r, e, x, CAP_EXTENDED_JOIN);
 		event_unref(e);
+		if (x)
+			event_unref(x);
 	}
 	account_joined(c, r, created); /* founder, read marker */
 	send_topic(c, r, false);

@@ -19,6 +19,7 @@ static const char *const cap_names[] = {
 	"draft/account-registration",
 	"account-notify",
 	"draft/read-marker",
+	"extended-join",
 };
 
 /* A capability's value for CAP LS 302 ("" if none); NULL: not offered. */

@@ -105,7 +105,7 @@ static void whox_row(struct client *c, const char *where, struct client *w, uint
 			snprintf(num, sizeof(num), "%lld", idle_s(w));
 			v = num;
 			break;
-		case 'a': v = "0"; break; /* no accounts */
+		case 'a': v = w->account[0] ? w->account : "0"; break; /* "0": not logged in */
 		case 'o': v = "n/a"; break;
 		case 'r': v = w->realname ? w->realname : ""; break;
 		}

@@ -77,6 +77,7 @@ enum {
 	CAP_ACCOUNT_REG  = 1 << 6,
 	CAP_ACCOUNT_NOTIFY = 1 << 7,
 	CAP_READ_MARKER  = 1 << 8,
+	CAP_EXTENDED_JOIN = 1 << 9,
 };
 
 enum {
@@ -226,6 +227,7 @@ bool in_room(const struct client *c, const struct room *r);
 int room_enter(struct room *r, struct client *c);
 void room_remove(struct room *r, struct client *c);
 void room_send(struct room *r, struct event *e, const struct client *skip);
+void room_send_alt(struct room *r, struct event *e, struct event *alt, uint32_t cap);
 void neighbours_send(struct client *c, struct event *e, bool self);
 const char *prefix_of(uint8_t modes, bool all);
 struct client *nick_find(const char *nick);
