@@ -235,6 +235,16 @@ with Server("-R", "0") as srv:
         other.close()
         c.close()
 
+    @case("at most 5 registrations per address")
+    def _():
+        for nick in ("reg4", "reg5"):  # ana, dora and kim were the first three
+            m = register(srv.port, nick)[1]
+            T.check("%s registered" % nick, "SUCCESS" in m.string, m.string)
+        m = register(srv.port, "reg6")[1]
+        T.check("the sixth is refused", "FAIL REGISTER TEMPORARILY_UNAVAILABLE reg6" in m.string,
+                m.string)
+
+
 def opers_file():
     link = os.path.join(tempfile.mkdtemp(prefix="chatbox-"), "chat-server")
     os.symlink(BIN, link)

@@ -20,6 +20,8 @@
 #define LOGIN_TRIES   3    /* failed logins per address ... */
 #define LOGIN_LOCK_S  60   /* ... then logins are refused that long */
 #define MINPASS       4
+#define REG_PER_ADDR  5    /* registrations per address ... */
+#define REG_LOCK_S    3600 /* ... an hour */
 #define SASL_CHUNK    400  /* AUTHENTICATE's chunk (IRCv3 sasl-3.1) */
 #define SASL_MAX      (2 * SASL_CHUNK) /* base64 of what PLAIN needs, with room */
 
@@ -28,6 +30,9 @@ struct founder *founders;
 unsigned naccounts, nfounders;
 static unsigned cap_accounts, cap_founders;
 static struct fail_limit login_fails = { .tries = LOGIN_TRIES, .lock_s = LOGIN_LOCK_S };
+/* Registrations, counted as failures are: one address (a troll) may not
+ * claim every nick there is; operators are not counted. */
+static struct fail_limit reg_count = { .tries = REG_PER_ADDR, .lock_s = REG_LOCK_S };
 
 /* Room for one more SIZE-byte element in *ARR (N used of *CAP, at most
  * MAX), charged to the budget; false if full or out of memory. */
@@ -192,6 +197,8 @@ void account_register(struct client *c, const char *name, const char *password)
 		code = "TEMPORARILY_UNAVAILABLE", why = "Registration is turned off on this server";
 	else if (srv.registration == REG_OPER && !oper)
 		code = "TEMPORARILY_UNAVAILABLE", why = "Only server operators may register accounts here";
+	else if (!oper && fail_locked(&reg_count, c->host))
+		code = "TEMPORARILY_UNAVAILABLE", why = "Too many registrations from your address: try again later";
 	else if (!name[0])
 		code = "NEED_NICK", why = "Choose a nickname first", name = "*";
 	else if (!own && !oper)
@@ -213,6 +220,8 @@ void account_register(struct client *c, const char *name, const char *password)
 		send_fail(c, "REGISTER", code, name, why);
 		return;
 	}
+	if (!oper)
+		fail_note(&reg_count, c->host);
 	msg("%s (%s) registered %s", nick_or_star(c), c->host, name);
 	acctfile_dirty();
 	send_register_ok(c, name);
