@@ -2,6 +2,7 @@
 #include "conn.h"
 #include "chatbox.h"
 #include "telnet.h"
+#include "ws.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -35,10 +36,16 @@ static void set_flag(struct loop *l, struct conn *c, uint8_t flag, bool on)
 		loop_mod(l, &c->w, interest(c));
 }
 
-/* The transport: plain TCP today. */
-static ssize_t conn_recv(struct conn *c, char *buf, size_t len)
+/* --- the transport: plain TCP, or WebSocket (conn_ws.c) -------------------- */
+
+const struct conn_ws_ops *conn_ws;
+
+/* Read into rbuf after its first HAVE bytes; the bytes of lines got. */
+static ssize_t conn_recv(struct conn *c, size_t have)
 {
-	return read(c->w.fd, buf, len);
+	if (c->ws)
+		return conn_ws->recv(c, rbuf + have, CONN_READ_MAX);
+	return read(c->w.fd, rbuf + have, CONN_READ_MAX);
 }
 
 static long conn_writev(void *ctx, const struct iovec *iov, int n)
@@ -46,6 +53,13 @@ static long conn_writev(void *ctx, const struct iovec *iov, int n)
 	struct conn *c = ctx;
 	return writev(c->w.fd, iov, n);
 }
+
+static int ws_after(struct loop *l, struct conn *c, int rc)
+{
+	return c->ws ? conn_ws->after(l, c, rc) : rc;
+}
+
+/* --- lines ------------------------------------------------------------------ */
 
 /* Keep BUF[0..N) for later. */
 static int keep(struct conn *c, const char *buf, size_t n)
@@ -86,6 +100,25 @@ static size_t line_end(const struct conn *c, const char *p, size_t n, uint8_t *s
 	return i;
 }
 
+static void set_cr(struct conn *c, bool cr)
+{
+	if (cr)
+		c->flags |= CONN_CR;
+	else
+		c->flags &= (uint8_t)~CONN_CR;
+}
+
+/* C became a WebSocket with its handshake's last line: the bytes after it
+ * in this read, REST..END, are frames (sent before our answer, which a
+ * client should not do). Decode them in place; the new end. */
+static char *ws_rest(struct conn *c, char *rest, char *end)
+{
+	c->flags &= (uint8_t)~CONN_WSNEW;
+	if (rest >= end)
+		return end;
+	return rest + conn_ws->decode(c, rest, (size_t)(end - rest));
+}
+
 /* Split rbuf[0..n) into lines for FN. */
 static int process(struct loop *l, struct conn *c, size_t n, conn_line_fn *fn)
 {
@@ -101,6 +134,7 @@ static int process(struct loop *l, struct conn *c, size_t n, conn_line_fn *fn)
 				break;
 			}
 			c->flags &= (uint8_t)~CONN_SKIP;
+			set_cr(c, p[k] == '\r');
 			p += k + 1;
 			continue;
 		}
@@ -119,8 +153,12 @@ static int process(struct loop *l, struct conn *c, size_t n, conn_line_fn *fn)
 			c->tstate = st;
 		}
 		char save = p[len];
+		/* The LF of a CRLF ends nothing; the CR ended the line before. */
+		bool lf_of_crlf = !len && save == '\n' && (c->flags & CONN_CR);
+		if (!cut)
+			set_cr(c, save == '\r');
 		p[len] = '\0';
-		if (len || cut) {
+		if (len || cut || ((c->flags & CONN_BLANK) && !lf_of_crlf)) {
 			enum conn_verdict v = fn(c, p, len, cut);
 			if (v == CONN_GONE)
 				return 1;
@@ -133,6 +171,8 @@ static int process(struct loop *l, struct conn *c, size_t n, conn_line_fn *fn)
 				set_flag(l, c, CONN_PAUSED, true);
 				return 0;
 			}
+			if (c->flags & CONN_WSNEW)
+				end = ws_rest(c, p + len + 1, end);
 		}
 		p += len + 1; /* past the line end, or the scanned byte after a cut line */
 	}
@@ -151,15 +191,15 @@ int conn_read(struct loop *l, struct conn *c, conn_line_fn *fn)
 		return 0; /* an event fetched before reading was paused */
 	if (have)
 		memcpy(rbuf, c->left, have);
-	n = conn_recv(c, rbuf + have, CONN_READ_MAX);
+	n = conn_recv(c, have);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return 0;
+		return ws_after(l, c, 0);
 	if (n <= 0) {
 		if (n == 0)
 			errno = 0;
 		return -1;
 	}
-	return process(l, c, have + (size_t)n, fn);
+	return ws_after(l, c, process(l, c, have + (size_t)n, fn));
 }
 
 int conn_resume(struct loop *l, struct conn *c, conn_line_fn *fn)
@@ -167,12 +207,22 @@ int conn_resume(struct loop *l, struct conn *c, conn_line_fn *fn)
 	size_t have = c->nleft;
 	if (have)
 		memcpy(rbuf, c->left, have);
-	return process(l, c, have, fn);
+	return ws_after(l, c, process(l, c, have, fn));
+}
+
+void conn_pause_code(struct loop *l, struct conn *c, unsigned code)
+{
+	set_flag(l, c, CONN_PAUSED, true);
+	if (c->ws && !c->ws->close_due) {
+		c->ws->close_due = true;
+		if (!c->ws->closed)
+			c->ws->close_code = (uint16_t)(code ? code : WS_NORMAL);
+	}
 }
 
 void conn_pause(struct loop *l, struct conn *c)
 {
-	set_flag(l, c, CONN_PAUSED, true);
+	conn_pause_code(l, c, 0);
 }
 
 void conn_mark_dirty(struct conn *c)
@@ -186,7 +236,7 @@ void conn_mark_dirty(struct conn *c)
 
 int conn_flush(struct loop *l, struct conn *c)
 {
-	int rc = sendq_flush(&c->sq, conn_writev, c);
+	int rc = c->ws ? conn_ws->flush(c) : sendq_flush(&c->sq, conn_writev, c);
 	if (rc >= 0)
 		set_flag(l, c, CONN_WANTOUT, rc == 1);
 	return rc;
@@ -214,4 +264,17 @@ void conn_close(struct loop *l, struct conn *c)
 	free(c->left);
 	c->left = NULL;
 	c->nleft = 0;
+	if (c->ws) {
+		free(c->ws->out);
+		free(c->ws);
+		c->ws = NULL;
+	}
+}
+
+void conn_set_blank_lines(struct conn *c, bool on)
+{
+	if (on)
+		c->flags |= CONN_BLANK;
+	else
+		c->flags &= (uint8_t)~CONN_BLANK;
 }

@@ -145,3 +145,9 @@ int discover_announce(struct mdns_responder *r, struct loop *l, const char *name
 					   NULL };
 	return mdns_responder_start(r, l, DISCOVER_TYPE, name, NULL, port, txt, bound);
 }
+
+int discover_announce_web(struct mdns_responder *r, unsigned port)
+{
+	static const char *const txt[] = { "path=/", NULL };
+	return mdns_responder_also(r, "_http._tcp", port, txt);
+}

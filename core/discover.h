@@ -40,3 +40,7 @@ int discover_servers(unsigned secs, int settle_ms, struct discover_info *out, in
  * NULL or a wildcard: all). */
 int discover_announce(struct mdns_responder *r, struct loop *l, const char *name,
 		      unsigned port, const char *const *bound);
+/* ... and the chat page on PORT, as the same name's _http._tcp (TXT
+ * path=/), for browsers and apps that look for web pages. Right after
+ * discover_announce(). */
+int discover_announce_web(struct mdns_responder *r, unsigned port);

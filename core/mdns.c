@@ -6,6 +6,7 @@
  *   TXT  Instance._irc._tcp.local "txtvers=1" ...            unique, 4500 s
  *   SVCS _services._dns-sd._udp.local -> _irc._tcp.local     shared, 4500 s
  *   ADDR host-chat.local A/AAAA, per interface               unique, 120 s
+ *   PTR2, SRV2, TXT2, SVCS2: the same for a second type (_http._tcp), if any
  * Rate limits and pending answers are kept per kind and interface, so a
  * few timers serve any number of queries. */
 #include "mdns.h"
@@ -27,10 +28,17 @@
 #define MAX_ECHOED_QUESTIONS 4
 
 #define BIT(k) (1u << (k))
-#define SHARED_KINDS (BIT(MDNS_K_PTR) | BIT(MDNS_K_SVCS))
-#define ALL_KINDS (BIT(MDNS_K_COUNT) - 1)
+#define SHARED_KINDS (BIT(MDNS_K_PTR) | BIT(MDNS_K_SVCS) | BIT(MDNS_K_PTR2) | BIT(MDNS_K_SVCS2))
+#define FIRST_KINDS (BIT(MDNS_K_PTR2) - 1)
+#define ALL_KINDS(r) ((r)->has2 ? BIT(MDNS_K_COUNT) - 1 : FIRST_KINDS)
 
-static const uint32_t kind_ttl[MDNS_K_COUNT] = { 4500, 120, 4500, 4500, 120 };
+static const uint32_t kind_ttl[MDNS_K_COUNT] = { 4500, 120, 4500, 4500, 120, 4500, 120, 4500, 4500 };
+
+/* Whether kind K is announced at all (the second service's only if there is one). */
+static bool live(const struct mdns_responder *r, int k)
+{
+	return ALL_KINDS(r) & BIT(k);
+}
 
 enum ttl_mode { TTL_NORMAL, TTL_GOODBYE, TTL_LEGACY };
 
@@ -59,6 +67,18 @@ static void make_rr(const struct mdns_responder *r, int kind, const struct mdns_
 		break;
 	case MDNS_K_TXT:
 		rr->name = r->inst, rr->type = DNS_T_TXT, rr->rdata = r->txt, rr->rdlen = r->txtlen;
+		break;
+	case MDNS_K_PTR2:
+		rr->name = r->type2, rr->type = DNS_T_PTR, rr->target = r->inst2;
+		break;
+	case MDNS_K_SVCS2:
+		rr->name = r->services, rr->type = DNS_T_PTR, rr->target = r->type2;
+		break;
+	case MDNS_K_SRV2:
+		rr->name = r->inst2, rr->type = DNS_T_SRV, rr->target = r->host, rr->port = r->port2;
+		break;
+	case MDNS_K_TXT2:
+		rr->name = r->inst2, rr->type = DNS_T_TXT, rr->rdata = r->txt2, rr->rdlen = r->txtlen2;
 		break;
 	default:
 		rr->name = r->host;
@@ -98,7 +118,9 @@ static unsigned additional_kinds(unsigned mask)
 	unsigned add = 0;
 	if (mask & BIT(MDNS_K_PTR))
 		add |= BIT(MDNS_K_SRV) | BIT(MDNS_K_TXT) | BIT(MDNS_K_ADDR);
-	if (mask & BIT(MDNS_K_SRV))
+	if (mask & BIT(MDNS_K_PTR2))
+		add |= BIT(MDNS_K_SRV2) | BIT(MDNS_K_TXT2) | BIT(MDNS_K_ADDR);
+	if (mask & (BIT(MDNS_K_SRV) | BIT(MDNS_K_SRV2)))
 		add |= BIT(MDNS_K_ADDR);
 	return add & ~mask;
 }
@@ -144,8 +166,12 @@ static void send_probe(struct mdns_responder *r, const struct mdns_iface *f, boo
 	dns_write(&w, DNS_QD, &q);
 	q.name = r->host;
 	dns_write(&w, DNS_QD, &q);
-	write_kinds(r, &w, DNS_NS, BIT(MDNS_K_SRV) | BIT(MDNS_K_TXT) | BIT(MDNS_K_ADDR), f,
-		    TTL_NORMAL);
+	if (r->has2) {
+		q.name = r->inst2;
+		dns_write(&w, DNS_QD, &q);
+	}
+	write_kinds(r, &w, DNS_NS, (BIT(MDNS_K_SRV) | BIT(MDNS_K_TXT) | BIT(MDNS_K_ADDR) |
+				    BIT(MDNS_K_SRV2) | BIT(MDNS_K_TXT2)) & ALL_KINDS(r), f, TTL_NORMAL);
 	mdns_net_multicast(&r->net, f, buf, dns_writer_finish(&w));
 }
 
@@ -172,6 +198,10 @@ static void set_names(struct mdns_responder *r)
 	r->inst = r->type;
 	dns_name_prepend(&r->inst, label, l);
 	dns_name_from_str(&r->host, "local");
+	if (r->has2) {
+		r->inst2 = r->type2;
+		dns_name_prepend(&r->inst2, label, l);
+	}
 	l = numbered_label(label, r->base_host, r->host_try, false);
 	dns_name_prepend(&r->host, label, l);
 }
@@ -221,7 +251,7 @@ static bool is_ours(const struct mdns_responder *r, const struct dns_rr *rr)
 	struct dns_rr mine;
 	static const struct mdns_iface none;
 	for (int k = 0; k < MDNS_K_COUNT; k++) {
-		int nifs = k == MDNS_K_ADDR ? r->net.nifs : 1;
+		int nifs = !live(r, k) ? 0 : k == MDNS_K_ADDR ? r->net.nifs : 1;
 		for (int j = 0; j < nifs; j++) {
 			const struct mdns_iface *f = k == MDNS_K_ADDR ? &r->net.ifs[j] : &none;
 			for (int i = 0; i < kind_count(k, f); i++) {
@@ -243,7 +273,7 @@ static void check_response(struct mdns_responder *r, struct dns_reader *rd)
 	while (dns_read(rd, &rr) == 1) {
 		if (rr.section == DNS_QD || rr.ttl == 0 || is_ours(r, &rr))
 			continue;
-		inst |= dns_name_eq(&rr.name, &r->inst);
+		inst |= dns_name_eq(&rr.name, &r->inst) || (r->has2 && dns_name_eq(&rr.name, &r->inst2));
 		host |= dns_name_eq(&rr.name, &r->host);
 	}
 	if (!inst && !host)
@@ -318,7 +348,7 @@ static bool lost_tiebreak(const struct mdns_responder *r, const uint8_t *buf, si
 	if (nt == 0)
 		return false;
 	for (int k = MDNS_K_SRV; k < MDNS_K_COUNT; k++) {
-		for (int i = 0; i < kind_count(k, f) && no < TIE_MAX; i++) {
+		for (int i = 0; live(r, k) && i < kind_count(k, f) && no < TIE_MAX; i++) {
 			make_rr(r, k, f, i, &rr);
 			if (!(SHARED_KINDS & BIT(k)) && dns_name_eq(&rr.name, name))
 				tie_key(&rr, &ours[no++]);
@@ -337,10 +367,15 @@ static unsigned kinds_for_question(const struct mdns_responder *r, const struct 
 	if (dns_name_eq(&q->name, &r->type) && (any || q->type == DNS_T_PTR))
 		return BIT(MDNS_K_PTR);
 	if (dns_name_eq(&q->name, &r->services) && (any || q->type == DNS_T_PTR))
-		return BIT(MDNS_K_SVCS);
+		return (BIT(MDNS_K_SVCS) | BIT(MDNS_K_SVCS2)) & ALL_KINDS(r);
 	if (dns_name_eq(&q->name, &r->inst))
 		return (any || q->type == DNS_T_SRV ? BIT(MDNS_K_SRV) : 0) |
 		       (any || q->type == DNS_T_TXT ? BIT(MDNS_K_TXT) : 0);
+	if (r->has2 && dns_name_eq(&q->name, &r->type2) && (any || q->type == DNS_T_PTR))
+		return BIT(MDNS_K_PTR2);
+	if (r->has2 && dns_name_eq(&q->name, &r->inst2))
+		return (any || q->type == DNS_T_SRV ? BIT(MDNS_K_SRV2) : 0) |
+		       (any || q->type == DNS_T_TXT ? BIT(MDNS_K_TXT2) : 0);
 	if (dns_name_eq(&q->name, &r->host) &&
 	    (any || q->type == DNS_T_A || q->type == DNS_T_AAAA))
 		return BIT(MDNS_K_ADDR);
@@ -354,7 +389,7 @@ static void count_known(const struct mdns_responder *r, const struct dns_rr *ka,
 {
 	struct dns_rr mine;
 	for (int k = 0; k < MDNS_K_COUNT; k++) {
-		for (int i = 0; i < kind_count(k, f); i++) {
+		for (int i = 0; live(r, k) && i < kind_count(k, f); i++) {
 			make_rr(r, k, f, i, &mine);
 			if (ka->ttl >= mine.ttl / 2 && dns_name_eq(&ka->name, &mine.name) &&
 			    dns_rr_same_data(ka, &mine))
@@ -371,7 +406,7 @@ static void schedule_multicast(struct mdns_responder *r, const struct mdns_iface
 	int64_t delay = more_known ? mdns_random(400, 500) :
 			(mask & SHARED_KINDS) ? mdns_random(20, 120) : 0;
 	int64_t due = loop_now_ms() + delay;
-	r->pending[f - r->net.ifs] |= (uint8_t)mask;
+	r->pending[f - r->net.ifs] |= (uint16_t)mask;
 	if (!timer_armed(&r->t_reply) || r->t_reply.due_ms > due)
 		loop_timer(r->net.loop, &r->t_reply, delay);
 }
@@ -392,7 +427,7 @@ static void on_reply_timer(struct loop *l, struct timer *t)
 			else if (next < 0 || ok_at < next)
 				next = ok_at;
 		}
-		r->pending[s] &= (uint8_t)~ready;
+		r->pending[s] &= (uint16_t)~ready;
 		if (ready)
 			send_answer(r, &r->net.ifs[s], ready, TTL_NORMAL, NULL, 0, NULL, 0);
 	}
@@ -423,6 +458,7 @@ static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const 
 	}
 	if (r->state == MDNS_PROBING) {
 		if (probe && (lost_tiebreak(r, buf, len, &r->inst, f) ||
+			      (r->has2 && lost_tiebreak(r, buf, len, &r->inst2, f)) ||
 			      lost_tiebreak(r, buf, len, &r->host, f)))
 			start_probing(r, LOST_TIEBREAK_MS);
 		return; /* the names are not ours yet */
@@ -433,7 +469,7 @@ static void handle_query(struct mdns_responder *r, struct dns_reader *rd, const 
 	/* The rest of a long known-answer list (RFC 6762 7.2), answers and no
 	 * questions: what is known need not be sent after all. */
 	if (rd->h.count[DNS_QD] == 0)
-		r->pending[f - r->net.ifs] &= (uint8_t)~known_mask;
+		r->pending[f - r->net.ifs] &= (uint16_t)~known_mask;
 	want &= ~known_mask;
 	if (!want || r->state == MDNS_IDLE)
 		return;
@@ -497,7 +533,7 @@ static void on_state_timer(struct loop *l, struct timer *t)
 	} else if (r->state == MDNS_ANNOUNCING) {
 		r->announced = true;
 		for (int i = 0; i < r->net.nifs; i++)
-			send_answer(r, &r->net.ifs[i], ALL_KINDS, TTL_NORMAL, NULL, 0, NULL, 0);
+			send_answer(r, &r->net.ifs[i], ALL_KINDS(r), TTL_NORMAL, NULL, 0, NULL, 0);
 		if (++r->step < ANNOUNCES)
 			loop_timer(l, t, ANNOUNCE_GAP_MS);
 		else
@@ -569,6 +605,36 @@ static void default_host_label(char out[DNS_LABEL_MAX + 1])
 	strcpy(out + o, o ? "-chat" : "chatbox");
 }
 
+/* TXT's strings (NULL-terminated) as the record's data into OUT. */
+static int make_txt(uint8_t out[MDNS_TXT_MAX], uint16_t *len, const char *const *txt)
+{
+	*len = 0;
+	for (; txt && *txt; txt++) {
+		size_t n = strlen(*txt);
+		if (n > 255 || *len + 1 + n > MDNS_TXT_MAX)
+			return -1;
+		out[(*len)++] = (uint8_t)n;
+		memcpy(out + *len, *txt, n);
+		*len = (uint16_t)(*len + n);
+	}
+	if (*len == 0) /* RFC 6763 6.1: never empty */
+		out[(*len)++] = 0;
+	return 0;
+}
+
+int mdns_responder_also(struct mdns_responder *r, const char *type, unsigned port,
+			const char *const *txt)
+{
+	char full[DNS_LABEL_MAX * 2 + 8];
+	snprintf(full, sizeof(full), "%s.local", type);
+	if (!dns_name_from_str(&r->type2, full) || make_txt(r->txt2, &r->txtlen2, txt) != 0)
+		return -1;
+	r->port2 = (uint16_t)port;
+	r->has2 = true;
+	set_names(r);
+	return 0;
+}
+
 int mdns_responder_start(struct mdns_responder *r, struct loop *l, const char *type,
 			 const char *instance, const char *hostlabel, unsigned port,
 			 const char *const *txt, const char *const *only)
@@ -590,16 +656,8 @@ int mdns_responder_start(struct mdns_responder *r, struct loop *l, const char *t
 	r->inst_try = r->host_try = 1;
 	set_names(r);
 	r->port = (uint16_t)port;
-	for (; txt && *txt; txt++) {
-		size_t n = strlen(*txt);
-		if (n > 255 || r->txtlen + 1 + n > sizeof(r->txt))
-			return -1;
-		r->txt[r->txtlen++] = (uint8_t)n;
-		memcpy(r->txt + r->txtlen, *txt, n);
-		r->txtlen = (uint16_t)(r->txtlen + n);
-	}
-	if (r->txtlen == 0) /* RFC 6763 6.1: never empty */
-		r->txt[r->txtlen++] = 0;
+	if (make_txt(r->txt, &r->txtlen, txt) != 0)
+		return -1;
 	if (mdns_net_open(&r->net, l, false, only, on_packet, on_ifaces) != 0)
 		return -1;
 	start_probing(r, mdns_random(0, PROBE_GAP_MS));
@@ -612,7 +670,7 @@ void mdns_responder_stop(struct mdns_responder *r)
 		return;
 	if (r->announced)
 		for (int i = 0; i < r->net.nifs; i++)
-			send_answer(r, &r->net.ifs[i], ALL_KINDS, TTL_GOODBYE, NULL, 0, NULL, 0);
+			send_answer(r, &r->net.ifs[i], ALL_KINDS(r), TTL_GOODBYE, NULL, 0, NULL, 0);
 	loop_timer_cancel(r->net.loop, &r->t_state);
 	loop_timer_cancel(r->net.loop, &r->t_reply);
 	mdns_net_close(&r->net);

@@ -6,7 +6,9 @@
  * table, kept fresh through a netlink socket.
  *
  * mdns_responder: announces one service instance (probing, renaming on
- * conflicts, announcing, answering, goodbyes).
+ * conflicts, announcing, answering, goodbyes), and optionally a second
+ * service type under the same instance name and host (the chat page's
+ * _http._tcp beside _irc._tcp).
  *
  * mdns_browser: finds the instances of one service type and resolves
  * them (SRV, TXT, addresses). */
@@ -89,7 +91,11 @@ unsigned mdns_random(unsigned lo, unsigned hi);
 
 /* --- responder -------------------------------------------------------- */
 
-enum { MDNS_K_PTR, MDNS_K_SRV, MDNS_K_TXT, MDNS_K_SVCS, MDNS_K_ADDR, MDNS_K_COUNT };
+/* The kinds ending in 2 are the second service's (mdns_responder_also). */
+enum {
+	MDNS_K_PTR, MDNS_K_SRV, MDNS_K_TXT, MDNS_K_SVCS, MDNS_K_ADDR,
+	MDNS_K_PTR2, MDNS_K_SRV2, MDNS_K_TXT2, MDNS_K_SVCS2, MDNS_K_COUNT
+};
 
 struct mdns_responder {
 	struct mdns_net net;
@@ -99,13 +105,18 @@ struct mdns_responder {
 	uint16_t port;
 	uint8_t txt[MDNS_TXT_MAX];
 	uint16_t txtlen;
+	/* the second service: Instance.TYPE2 on PORT2, same host; has2 if any */
+	struct dns_name type2, inst2;
+	uint16_t port2, txtlen2;
+	uint8_t txt2[MDNS_TXT_MAX];
+	bool has2;
 	enum { MDNS_IDLE, MDNS_PROBING, MDNS_ANNOUNCING, MDNS_RUNNING } state;
 	int step;                      /* probes or announcements sent */
 	bool announced;                /* our records may be in caches: goodbyes */
 	int64_t conflicts[15];         /* RFC 6762 8.1: 15 in 10 s, then slow down */
 	int nconflicts;
 	struct timer t_state, t_reply;
-	uint8_t pending[MDNS_MAX_IFACES];             /* kinds to multicast */
+	uint16_t pending[MDNS_MAX_IFACES];            /* kinds to multicast */
 	int64_t last[MDNS_MAX_IFACES][MDNS_K_COUNT];  /* last multicast, ms */
 	/* Told the new instance name after a rename (may be NULL). */
 	void (*on_rename)(struct mdns_responder *r, const char *instance);
@@ -118,6 +129,10 @@ struct mdns_responder {
 int mdns_responder_start(struct mdns_responder *r, struct loop *l, const char *type,
 			 const char *instance, const char *hostlabel, unsigned port,
 			 const char *const *txt, const char *const *only);
+/* Right after mdns_responder_start: announce the same instance as TYPE
+ * too ("_http._tcp"), on PORT with TXT, renamed with it. 0, or -1. */
+int mdns_responder_also(struct mdns_responder *r, const char *type, unsigned port,
+			const char *const *txt);
 /* Send goodbyes (TTL 0) for what was announced and close the sockets. */
 void mdns_responder_stop(struct mdns_responder *r);
 /* The instance name now announced (after renames). */

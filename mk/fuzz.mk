@@ -24,6 +24,8 @@ FUZZ_SRC_plain    := core/conn.c core/sendq.c core/loop.c core/telnet.c core/uti
 FUZZ_SRC_sendq    := core/sendq.c
 FUZZ_SRC_dns      := core/dns.c
 FUZZ_SRC_textsafe := core/textsafe.c core/utf8.c
+FUZZ_SRC_http     := core/http.c core/base64.c
+FUZZ_SRC_ws       := core/ws.c core/conn.c core/conn_ws.c core/sendq.c core/loop.c core/telnet.c core/util.c core/textsafe.c core/utf8.c
 FUZZ_SRC_journal  := core/journal.c core/crc32.c
 # Each harness whose sources are all there (core/dns.c comes with discovery).
 FUZZERS      := $(foreach f,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)),\

@@ -36,3 +36,7 @@ for sym in $(sed -n 's/^CONFIG_\([A-Z0-9_]*\)=y$/\1/p' "$base/.config"); do
 	fi
 done
 printf '%-28s %8d\n' "(whole binary)" "$full"
+# The chat page (SERVER_WEB's files, in the binary as gzip -9n makes them).
+n=$(find build/gen/web -name '*.gz' 2>/dev/null | wc -l)
+printf '%-28s %8d  (%d files, gzip -9n; budget 20480)\n' "chat page, gzipped" \
+	"$(cat build/gen/web/*.gz /dev/null 2>/dev/null | wc -c)" "$n"

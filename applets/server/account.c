@@ -8,6 +8,7 @@
  * ACCOUNTS_MAX and FOUNDERS_MAX and charged to the budget (-m); with -D
  * they are on disk too (acctfile.c). */
 #include "server.h"
+#include "base64.h"
 #include "sha512.h"
 
 #include <stdio.h>
@@ -231,40 +232,6 @@ void account_register(struct client *c, const char *name, const char *password)
 
 /* --- SASL PLAIN ----------------------------------------------------------------- */
 
-static int b64_value(int ch)
-{
-	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *p = ch ? strchr(t, ch) : NULL;
-	return p ? (int)(p - t) : -1;
-}
-
-/* Base64 IN into OUT (SIZE); its length, -1 if it is not base64 or too long. */
-static int b64_decode(const char *in, unsigned char *out, size_t size)
-{
-	size_t n = 0, len = strlen(in);
-	uint32_t acc = 0;
-	unsigned bits = 0;
-
-	if (len % 4)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		int v = b64_value(in[i]);
-		if (in[i] == '=' && i + 2 >= len && (i == len - 1 || in[len - 1] == '='))
-			break;
-		if (v < 0)
-			return -1;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n == size)
-				return -1;
-			out[n++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return (int)n;
-}
-
 void sasl_reset(struct client *c)
 {
 	if (c->sasl)
@@ -278,7 +245,7 @@ void sasl_reset(struct client *c)
 static void sasl_plain(struct client *c)
 {
 	unsigned char raw[SASL_MAX];
-	int n = b64_decode(c->sasl ? c->sasl : "", raw, sizeof(raw) - 1);
+	long n = c->sasl ? base64_decode(raw, sizeof(raw) - 1, c->sasl, strlen(c->sasl)) : -1;
 	const char *why = "Bad PLAIN message";
 	bool ok = false;
 

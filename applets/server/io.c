@@ -1,6 +1,7 @@
 /* io.c - chat-server's sockets: accepting, reading lines, the send
  * queues, flood control, the timers and shutting down. */
 #include "server.h"
+#include "http.h"
 #include "sendq.h"
 #include "telnet.h"
 #include "utf8.h"
@@ -39,7 +40,8 @@ static void overflow(struct client *c)
 	arm_flush();
 }
 
-static void queued(struct client *c, int rc)
+/* Inline in every caller: deliver()'s fan-out must not pay a call for it. */
+static inline __attribute__((always_inline)) void queued(struct client *c, int rc)
 {
 	if (rc != 0) {
 		overflow(c);
@@ -138,7 +140,7 @@ void send_last_line(struct client *c, const char *fmt, ...)
 /* Queue M for C. At the cap, first write what the socket takes now: the
  * queue of a reader that keeps up is only full because this batch has not
  * been flushed yet, and only a reader whose socket is full is slow. */
-static int push_or_flush(struct client *c, struct msgbuf *m)
+static inline __attribute__((always_inline)) int push_or_flush(struct client *c, struct msgbuf *m)
 {
 	int rc = sendq_push(&c->conn.sq, m, srv.sendq);
 	if (rc != 0 && !(c->conn.flags & CONN_WANTOUT) && conn_flush(&srv.loop, &c->conn) >= 0)
@@ -157,6 +159,13 @@ void deliver(struct client *c, struct event *e, bool replay)
 		return;
 	m = event_for(c, e, replay);
 	if (m)
+		queued(c, push_or_flush(c, m));
+}
+
+/* M, as it is, to C (an HTTP answer). */
+void send_msgbuf(struct client *c, struct msgbuf *m)
+{
+	if (writable(c))
 		queued(c, push_or_flush(c, m));
 }
 
@@ -202,6 +211,7 @@ void client_bury(struct client *c)
 
 static void client_free(struct client *c)
 {
+	free(c->web);
 	free(c->realname);
 	free(c->away);
 	free(c->rooms);
@@ -210,13 +220,16 @@ static void client_free(struct client *c)
 
 /* --- input ------------------------------------------------------------------ */
 
-/* IRC if the first line is one of registration's commands. */
-static const struct front *classify(const char *line)
+/* HTTP if the first line is a request line; IRC if it is one of
+ * registration's commands. */
+static const struct front *classify(const char *line, size_t len)
 {
 	static const char *const first[] = { "CAP", "PASS", "NICK", "USER" };
 	char word[8];
 	size_t n = strcspn(line, " ");
 
+	if (ENABLE_SERVER_WEB && http_request_like(line, len))
+		return &front_http;
 	if (!ENABLE_SERVER_PLAIN)
 		return &front_irc;
 	if (n >= sizeof(word))
@@ -237,7 +250,7 @@ static const struct front *classify(const char *line)
 static void new_line(struct client *c, char *line, size_t len, bool cut)
 {
 	bool greeted = (c->flags & F_GREETED) && !srv.password;
-	c->front = ENABLE_SERVER_PLAIN && greeted ? &front_plain : classify(line);
+	c->front = ENABLE_SERVER_PLAIN && greeted ? &front_plain : classify(line, len);
 	conn_set_telnet(&c->conn, ENABLE_SERVER_PLAIN && c->front->telnet);
 	if (c->front->start && !c->front->start(c))
 		return;
@@ -273,7 +286,8 @@ static enum conn_verdict on_line(struct conn *conn, char *line, size_t len, bool
 
 	if (c->flags & F_CLOSING)
 		return CONN_GONE;
-	if (!take_token(c)) {
+	/* HTTP's header lines are bounded per request and per connection (web.c) */
+	if (!(ENABLE_SERVER_WEB && c->front == &front_http) && !take_token(c)) {
 		c->flags |= F_THROTTLED;
 		return CONN_HOLD;
 	}
@@ -339,7 +353,7 @@ void accept_resume(struct loop *l, struct timer *t)
 	listeners_enable(true);
 }
 
-static void client_new(int fd, const struct sockaddr *sa)
+static void client_new(int fd, const struct sockaddr *sa, bool web_only)
 {
 	struct client *c;
 	struct addr_count *a;
@@ -381,6 +395,10 @@ static void client_new(int fd, const struct sockaddr *sa)
 	srv.nclients++;
 	if (timer_armed(&srv.tick_timer) && srv.tick_timer.due_ms > srv.now + GREET_MS)
 		loop_timer(&srv.loop, &srv.tick_timer, GREET_MS);
+	if (ENABLE_SERVER_WEB && web_only) { /* a -w port: HTTP from the first byte */
+		c->front = &front_http;
+		front_http.start(c);
+	}
 }
 
 void on_accept(struct loop *l, struct watch *w, uint32_t events)
@@ -395,7 +413,8 @@ void on_accept(struct loop *l, struct watch *w, uint32_t events)
 		int fd = accept4(w->fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd >= 0) {
 			starved = false;
-			client_new(fd, (struct sockaddr *)&ss);
+			client_new(fd, (struct sockaddr *)&ss,
+				   srv.web_listeners >> (w - srv.listeners) & 1);
 			continue;
 		}
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
@@ -457,6 +476,10 @@ static bool tick_client(struct client *c)
 			client_bury(c);
 		return false;
 	}
+	if (ENABLE_SERVER_WEB && c->front == &front_http) {
+		web_tick(c);
+		return false;
+	}
 	if (c->flags & F_THROTTLED) {
 		if (!refill(c))
 			return true;
@@ -515,8 +538,13 @@ void server_signal(struct loop *l, struct watch *w, uint32_t events)
 		if (c->flags & (F_CLOSING | F_FREED) || c->conn.w.fd < 0)
 			continue;
 		c->flags &= (uint16_t)~F_OVERFLOW;
+		if (ENABLE_SERVER_WEB && c->front == &front_http) {
+			shutdown(c->conn.w.fd, SHUT_RDWR); /* HTTP: no goodbye to say */
+			continue;
+		}
 		sendq_drop_unsent(&c->conn.sq); /* the goodbye first, not a backlog */
 		send_shutdown(c);
+		conn_pause_code(l, &c->conn, 1001); /* a WebSocket's close frame: going away */
 		conn_flush(l, &c->conn); /* best effort: a full socket loses it */
 		shutdown(c->conn.w.fd, SHUT_WR);
 	}

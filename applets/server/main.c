@@ -48,7 +48,7 @@
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-A on|off|oper] [-E SECS] [-D DIR [-F MS] [-J KIB]]
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-A on|off|oper] [-E SECS] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
 //usage:   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
@@ -79,6 +79,9 @@
 //usage:	-E SECS	Keep private messages to an offline account this long
 //usage:		(default 604800: 7 days)
 //usage:	--hash-password	Read a password on stdin, print the HASH for -O
+//usage:	-w PORT	Also serve the chat page (HTTP only) on PORT (repeatable)
+//usage:	-o ORIGIN	Let pages from ORIGIN (http://host:port, * for any) open
+//usage:		the chat socket too
  *
  * Options, setup and the loop; server.h says where the rest is.
  */
@@ -120,20 +123,20 @@ static void drop_privileges(const char *user)
 		die("cannot become %s: %s", user, strerror(errno));
 }
 
-static void listen_on(const char *addr)
+/* Listen on ADDR (NULL: all) port *PORT; HTTP only if WEB (-w). */
+static void listen_on(const char *addr, unsigned *port, bool web)
 {
-	int fd;
-	if (srv.nlisten == MAXLISTEN)
-		usage_error("-b: at most %d addresses", MAXLISTEN);
-	fd = net_listen(addr, srv.port, 128);
+	int fd = net_listen(addr, *port, 128);
 	if (fd < 0)
-		die("cannot listen on %s port %u: %s", addr ? addr : "*", srv.port, strerror(errno));
+		die("cannot listen on %s port %u: %s", addr ? addr : "*", *port, strerror(errno));
 	/* -p 0: the kernel picks a free port (tests); the other -b addresses
 	 * and the announcement use the same one. */
-	if (srv.port == 0 && (srv.port = net_local_port(fd)) == 0)
-		die("cannot learn the port picked for -p 0: %s", strerror(errno));
+	if (*port == 0 && (*port = net_local_port(fd)) == 0)
+		die("cannot learn the port picked for port 0: %s", strerror(errno));
 	if (loop_add(&srv.loop, &srv.listeners[srv.nlisten], fd, on_accept, EPOLLIN) != 0)
 		die("epoll: %s", strerror(errno));
+	if (web)
+		srv.web_listeners |= 1u << srv.nlisten;
 	srv.nlisten++;
 }
 
@@ -164,7 +167,8 @@ static void init_names(const char *name)
 struct options {
 	const char *addrs[MAXLISTEN + 1], *user, *name, *operators, *state_dir;
 	unsigned long sync_ms, state_kib;
-	int naddrs;
+	unsigned web_ports[MAXWEB];
+	int naddrs, nweb;
 	bool foreground, use_syslog, announce;
 };
 
@@ -173,7 +177,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	unsigned long secs = 180, mem_kib = BUDGET_DEFAULT_KIB;
 	int c;
 
-	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:O:D:F:J:A:E:")) != -1) {
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:O:D:F:J:A:E:w:o:")) != -1) {
 		switch (c) {
 		case 'f': o->foreground = true; break;
 		case 'S': o->use_syslog = true; break;
@@ -208,6 +212,17 @@ static void parse_options(int argc, char **argv, struct options *o)
 				usage_error("-A: on, off or oper, not '%s'", optarg);
 			break;
 		case 'E': srv.pending_s = opt_uint('E', optarg, 1, 366 * 86400UL); break;
+		case 'w':
+		case 'o':
+			if (!ENABLE_SERVER_WEB)
+				usage_error("-%c: built without the chat page (SERVER_WEB)", c);
+			if (c == 'o')
+				web_allow_origin(optarg);
+			else if (o->nweb < MAXWEB)
+				o->web_ports[o->nweb++] = (unsigned)opt_uint('w', optarg, 0, 65535);
+			else
+				usage_error("-w: at most %d ports", MAXWEB);
+			break;
 		default: break;
 		}
 	}
@@ -251,10 +266,11 @@ int chat_server_main(int argc, char **argv)
 	raise_nofile();
 	if (loop_init(&srv.loop) != 0)
 		die("epoll: %s", strerror(errno));
-	if (o.naddrs == 0)
-		listen_on(NULL);
-	for (int i = 0; i < o.naddrs; i++)
-		listen_on(o.addrs[i]);
+	for (int i = 0; i < MAX(o.naddrs, 1); i++) {
+		listen_on(o.naddrs ? o.addrs[i] : NULL, &srv.port, false);
+		for (int k = 0; k < o.nweb; k++)
+			listen_on(o.naddrs ? o.addrs[i] : NULL, &o.web_ports[k], true);
+	}
 	/* Bound: now it may be announced. Without mDNS the server still works,
 	 * it just has to be found by address. */
 	if (ENABLE_SERVER_MDNS && o.announce &&
@@ -262,6 +278,10 @@ int chat_server_main(int argc, char **argv)
 		msg("not announced on the LAN (mDNS): clients need this host's address");
 		o.announce = false;
 	}
+	/* The page: on the first -w port if any (port 80 gives a plain URL), else the chat port. */
+	if (ENABLE_SERVER_WEB && ENABLE_SERVER_MDNS && o.announce &&
+	    discover_announce_web(&mdns, o.nweb ? o.web_ports[0] : srv.port) != 0)
+		msg("the chat page is not announced (mDNS _http._tcp)");
 	if (o.state_dir)
 		store_prepare(o.state_dir, o.user);
 	drop_privileges(o.user);
@@ -285,6 +305,8 @@ int chat_server_main(int argc, char **argv)
 	pending_init();
 	acctfile_open(o.state_dir ? store_dirfd() : -1);
 	msg("%s: listening on port %u", srv.name, srv.port);
+	for (int k = 0; k < o.nweb; k++)
+		msg("chat page (HTTP only) on port %u", o.web_ports[k]);
 	if (loop_run(&srv.loop) != 0)
 		die("epoll: %s", strerror(errno));
 	if (ENABLE_SERVER_MDNS && o.announce)

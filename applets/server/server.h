@@ -21,6 +21,7 @@
  *   pending.c   messages kept for offline accounts; read markers (MARKREAD)
  *   acctfile.c  accounts, founders, pending messages, markers on disk (-D)
  *   plain.c     the plain-text (nc, telnet) front end: its slash commands
+ *   web.c       HTTP: the chat page's files, the WebSocket handshake
  *   event.c, history.c  events rendered once per wire format; room history
  *   store.c     room history on disk (-D): the journal's records */
 #pragma once
@@ -57,6 +58,7 @@
 #define MAXINVITES   8    /* pending invitations per client ... */
 #define MAXINVITES_ROOM 16 /* ... and per room */
 #define MAXLISTEN    8
+#define MAXWEB       3    /* -w ports (each on every -b address) */
 #define LINE_MAX_IRC 510  /* RFC 1459: 512 with CRLF */
 #define GREET_MS     400  /* silence after which a newcomer is greeted as plain text */
 #define LINGER_MS    5000 /* a closing client's last lines may take this long */
@@ -119,6 +121,7 @@ struct front {
 extern const struct front front_new, front_irc, front_plain;
 
 struct room;
+struct web;
 
 struct client {
 	struct conn conn;
@@ -129,6 +132,7 @@ struct client {
 	const struct front *front;
 	struct room **rooms;
 	char *realname, *away;
+	struct web *web;                /* an HTTP client's request (web.c) */
 	int64_t since, last_rx, bucket_ms; /* loop clock, ms */
 	int64_t spoke, knocked;         /* last PRIVMSG/NOTICE (WHOIS idle), KNOCK; ms */
 	uint32_t seen;                  /* broadcast generation, to send once */
@@ -178,8 +182,9 @@ struct addr_count {
 
 struct server {
 	struct loop loop;
-	struct watch listeners[MAXLISTEN], sigw;
+	struct watch listeners[MAXLISTEN * (1 + MAXWEB)], sigw;
 	int nlisten;
+	uint32_t web_listeners;         /* bit i: listeners[i] is a -w port, HTTP only */
 	struct timer flush_timer, tick_timer, accept_timer;
 	const char *name, *lobby, *password;
 	char host[64], network[64], created[64];
@@ -210,6 +215,7 @@ static inline void push_event(struct client *c, struct event *e)
 }
 void __attribute__((format(printf, 2, 3))) send_line(struct client *c, const char *fmt, ...);
 void __attribute__((format(printf, 2, 3))) send_last_line(struct client *c, const char *fmt, ...);
+void send_msgbuf(struct client *c, struct msgbuf *m);
 void addr_release(const char *host);
 void client_bury(struct client *c);
 void on_accept(struct loop *l, struct watch *w, uint32_t events);
@@ -334,6 +340,11 @@ void oper_kill(struct client *c, const char *nick, const char *reason);
 void wallops(struct client *c, const char *text);
 bool user_mode_change(struct client *c, bool plus, char ch);
 void user_modes_str(const struct client *c, char out[8]);
+
+/* web.c */
+extern const struct front front_http;
+void web_tick(struct client *c);
+void web_allow_origin(const char *origin);
 
 /* plain.c */
 void plain_greet(struct client *c);
