@@ -30,10 +30,10 @@ struct account *accounts;
 struct founder *founders;
 unsigned naccounts, nfounders;
 static unsigned cap_accounts, cap_founders;
-static struct fail_limit login_fails = { .tries = LOGIN_TRIES, .lock_s = LOGIN_LOCK_S };
+static struct fail_limit login_fails;
 /* Registrations, counted as failures are: one address (a troll) may not
  * claim every nick there is; operators are not counted. */
-static struct fail_limit reg_count = { .tries = REG_PER_ADDR, .lock_s = REG_LOCK_S };
+static struct fail_limit reg_count;
 
 /* Room for one more SIZE-byte element in *ARR (N used of *CAP, at most
  * MAX), charged to the budget; false if full or out of memory. */
@@ -152,12 +152,12 @@ static bool login_ok(struct client *c, const char *name, const char *password, c
 {
 	struct account *a = account_find(name);
 
-	if (fail_locked(&login_fails, c->host)) {
+	if (fail_locked(&login_fails, c->host, LOGIN_TRIES, LOGIN_LOCK_S)) {
 		*why = "Too many failed logins from your address: try again in a minute";
 		return false;
 	}
 	if (!password_matches(password, a ? a->hash : NULL)) {
-		fail_note(&login_fails, c->host);
+		fail_note(&login_fails, c->host, LOGIN_TRIES);
 		msg("%s (%s): login as %s failed", nick_or_star(c), c->host, name);
 		*why = "Wrong account name or password";
 		return false;
@@ -198,7 +198,7 @@ void account_register(struct client *c, const char *name, const char *password)
 		code = "TEMPORARILY_UNAVAILABLE", why = "Registration is turned off on this server";
 	else if (srv.registration == REG_OPER && !oper)
 		code = "TEMPORARILY_UNAVAILABLE", why = "Only server operators may register accounts here";
-	else if (!oper && fail_locked(&reg_count, c->host))
+	else if (!oper && fail_locked(&reg_count, c->host, REG_PER_ADDR, REG_LOCK_S))
 		code = "TEMPORARILY_UNAVAILABLE", why = "Too many registrations from your address: try again later";
 	else if (!name[0])
 		code = "NEED_NICK", why = "Choose a nickname first", name = "*";
@@ -222,7 +222,7 @@ void account_register(struct client *c, const char *name, const char *password)
 		return;
 	}
 	if (!oper)
-		fail_note(&reg_count, c->host);
+		fail_note(&reg_count, c->host, REG_PER_ADDR);
 	msg("%s (%s) registered %s", nick_or_star(c), c->host, name);
 	acctfile_dirty();
 	send_register_ok(c, name);

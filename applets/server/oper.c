@@ -33,7 +33,7 @@ struct oper {
 static struct oper opers[MAXOPERS];
 static unsigned nopers;
 
-static struct fail_limit fails = { .tries = OPER_TRIES, .lock_s = OPER_LOCK_S };
+static struct fail_limit fails;
 
 /* One "NAME HASH" line into opers[]; false (with why) if it is not one. */
 static bool oper_parse(char *line, const char **why)
@@ -144,7 +144,7 @@ void oper_login(struct client *c, const char *name, const char *password)
 {
 	const char *stored = NULL;
 
-	if (!nopers || fail_locked(&fails, c->host)) {
+	if (!nopers || fail_locked(&fails, c->host, OPER_TRIES, OPER_LOCK_S)) {
 		numeric(c, "491", ":%s", nopers ? "Too many failed OPER attempts: try again later"
 						: "No operators on this server (chat-server -O)");
 		return;
@@ -153,7 +153,7 @@ void oper_login(struct client *c, const char *name, const char *password)
 		if (strcmp(opers[i].name, name) == 0)
 			stored = opers[i].hash;
 	if (!password_matches(password, stored)) {
-		fail_note(&fails, c->host);
+		fail_note(&fails, c->host, OPER_TRIES);
 		msg("%s (%s): OPER as %s failed", c->nick, c->host, name);
 		numeric(c, "464", ":Password incorrect");
 		return;

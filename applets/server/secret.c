@@ -66,19 +66,19 @@ static struct fail_slot *fail_slot(struct fail_limit *l, const char *host, bool 
 	return old;
 }
 
-/* HOST failed L's tries too often, and the lock has not run out yet. */
-bool fail_locked(struct fail_limit *l, const char *host)
+/* HOST failed TRIES times, and the lock has not run out yet. */
+bool fail_locked(struct fail_limit *l, const char *host, unsigned tries, unsigned lock_s)
 {
 	struct fail_slot *f = fail_slot(l, host, false);
-	if (f && srv.now - f->since_ms > (int64_t)l->lock_s * 1000)
+	if (f && srv.now - f->since_ms > (int64_t)lock_s * 1000)
 		f->fails = 0; /* forgiven */
-	return f && f->fails >= l->tries;
+	return f && f->fails >= tries;
 }
 
-void fail_note(struct fail_limit *l, const char *host)
+void fail_note(struct fail_limit *l, const char *host, unsigned tries)
 {
 	struct fail_slot *f = fail_slot(l, host, true);
-	if (!f->fails++ || f->fails >= l->tries)
+	if (!f->fails++ || f->fails >= tries)
 		f->since_ms = srv.now; /* the lock counts from the last try */
 }
 

@@ -354,16 +354,17 @@ bool secret_same(const char *a, const char *b);
 bool password_matches(const char *password, const char *hash);
 int password_hash(const char *password, char out[128]);
 #define FAIL_ADDRS 16 /* addresses failures are counted for */
+/* TRIES failures lock an address for LOCK_S seconds. Given to each call,
+ * not kept in the struct: a zeroed one stays in .bss, not in the binary. */
 struct fail_limit {
-	unsigned tries, lock_s;         /* this many failures lock an address that long */
 	struct fail_slot {
 		char host[NET_ADDRSTR_MAX];
 		uint8_t fails;
 		int64_t since_ms;       /* first failure, or the lock's start */
 	} slot[FAIL_ADDRS];
 };
-bool fail_locked(struct fail_limit *l, const char *host);
-void fail_note(struct fail_limit *l, const char *host);
+bool fail_locked(struct fail_limit *l, const char *host, unsigned tries, unsigned lock_s);
+void fail_note(struct fail_limit *l, const char *host, unsigned tries);
 void fail_clear(struct fail_limit *l, const char *host);
 
 /* account.c */
