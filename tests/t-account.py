@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from chatbox_test import BIN, EMU, T, Line, Server, case, irc, plain, wait_for  # noqa: E402
@@ -334,5 +335,33 @@ def _():
             g.closed()
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+@case("a hostile DIR/accounts: bad lines are skipped and counted, good ones kept")
+def _():
+    top = tempfile.mkdtemp(prefix="chatbox-acct-")
+    d = os.path.join(top, "state")
+    try:
+        with Server("-R", "0", "-D", d) as srv:  # makes DIR for the server's user
+            register(srv.port, "jo")[0].close()
+            wait_for(lambda: os.path.exists(os.path.join(d, "accounts")), 10)
+        good = open(os.path.join(d, "accounts"), "rb").read()
+        h = good.split()[2]
+        bad = [b"A ev\x1bil " + h, b"A eve cleartext", b"A " + b"n" * 40 + b" " + h,
+               b"F #room nobody", b"F lobby jo", b"M jo P 123 bad\x07nick u@h :x",
+               b"M jo P -5 sender u@h :x", b"M nobody P 1 sender u@h :x", b"M jo P 1 sender nohost :x",
+               b"R jo #lobby yesterday", b"Z what", b"A", b"x" * 5000,
+               b"M jo P 1700000000000 sender u@h :" + b"y" * 600]
+        with open(os.path.join(d, "accounts"), "wb") as f:
+            f.write(good + b"\n".join(bad) + b"\nM jo P %d sender u@h :good one\n" % (time.time() * 1000))
+        with Server("-R", "0", "-D", d) as srv:
+            T.check("the log counts 2 good lines and %d bad" % len(bad),
+                    "1 accounts, 0 founders, 2 lines read, %d skipped" % len(bad) in srv.output(),
+                    srv.output())
+            c = login(srv.port, "jo")
+            T.check("the good kept message arrives", lambda: c.expect(r"PRIVMSG jo :good one"))
+            T.check("nothing of the bad ones", lambda: c.absent(r"PRIVMSG jo :[xy]"))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
 
 T.done()
