@@ -1,7 +1,9 @@
 /* irc.c - IRC message codec. */
 #include "irc.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static char *skip_spaces(char *p)
 {
@@ -185,4 +187,56 @@ bool irc_glob(const char *mask, const char *s)
 	while (*mask == '*')
 		mask++;
 	return !*mask;
+}
+
+#define CLIENT_TAGS_MAX 4094 /* IRCv3: bytes of client tags, '@' and space included */
+
+size_t irc_client_tags(const char *tags, char *out, size_t outsz)
+{
+	size_t n = 0, most = outsz < CLIENT_TAGS_MAX ? outsz : CLIENT_TAGS_MAX;
+
+	if (!outsz)
+		return 0;
+	while (*tags) {
+		size_t len = strcspn(tags, ";"), name = strcspn(tags, "=;");
+		bool ok = tags[0] == '+' && name > 1;
+		for (size_t i = 1; ok && i < name; i++)
+			ok = strchr("-./", tags[i]) || (tags[i] >= '0' && tags[i] <= '9') ||
+			     ((tags[i] | 0x20) >= 'a' && (tags[i] | 0x20) <= 'z');
+		/* the '@', a ';' before it, its bytes, the space and a NUL fit */
+		if (ok && n + len + 4 <= most) {
+			if (n)
+				out[n++] = ';';
+			memcpy(out + n, tags, len);
+			n += len;
+		}
+		tags += len + (tags[len] == ';');
+	}
+	out[n] = '\0';
+	return n;
+}
+
+bool irc_time_parse(const char *s, long long *ms)
+{
+	struct tm tm = { 0 };
+	unsigned frac = 0;
+	int n = 0, fn = 0;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n < 19 || tm.tm_year < 1970 ||
+	    tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return false;
+	s += n;
+	if (*s == '.') {
+		if (sscanf(s, ".%3u%n", &frac, &fn) != 1 || fn != 4)
+			return false;
+		s += fn;
+	}
+	if (s[0] != 'Z' || s[1])
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*ms = (long long)timegm(&tm) * 1000 + frac;
+	return true;
 }

@@ -27,6 +27,16 @@ bool irc_cmd_is(const struct irc_msg *m, const char *cmd);
  * a tag without value gives "". false if absent. */
 bool irc_tag_get(const char *tags, const char *key, char *out, size_t outsz);
 
+/* The client-only tags ("+name[=value]") of raw TAGS into OUT (OUTSZ):
+ * server tags (time, msgid...) are dropped, as are tags whose name is
+ * not '+', then [vendor/]name of letters, digits, '-', '.', '/'; at most
+ * 4094 bytes with '@' and the space (IRCv3). Their length, 0 if none. */
+size_t irc_client_tags(const char *tags, char *out, size_t outsz);
+
+/* IRCv3 server-time "YYYY-MM-DDThh:mm:ss[.sss]Z" into ms since the
+ * epoch; false if S is not one. */
+bool irc_time_parse(const char *s, long long *ms);
+
 /* rfc1459 casemapping: A-Z [ ] \ ~ fold to a-z { } | ^ */
 int irc_tolower(int c);
 int irc_casecmp(const char *a, const char *b);

@@ -163,8 +163,13 @@ with Server("-R", "0") as srv:
                 m.group(1) == sent, "%s, sent at %s" % (m.group(1), sent))
         c.send("QUIT")
         c.closed()
-        c = login(srv.port, "ana")
+        c = login(srv.port, "ana", ("sasl", "server-time", "draft/chathistory", "batch",
+                                    "message-tags"))
         T.check("once only", lambda: c.absent(r"while you were out"))
+        c.send("CHATHISTORY LATEST sender * 10")
+        T.check("chathistory: the private history has it, with its time",
+                lambda: c.expect(r"time=%s.* :sender!\S+ PRIVMSG ana :while you were out$"
+                                 % re.escape(sent)))
         c.close()
         p = Line(srv.port)
         p.expect(r"nickname")

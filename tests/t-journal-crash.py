@@ -4,7 +4,7 @@
 Chat under load in two rooms, kill -9 the server in the middle of it, start
 it again on the same -D: every message a client was relayed before the kill
 is in each room's history afterwards, in order, with its original time
-(server-time). A SIGTERM restart keeps everything too; a room that emptied
+(server-time) and msgid (message-tags). A SIGTERM restart keeps everything too; a room that emptied
 (and so lost its history) stays without it.
 """
 import os
@@ -23,23 +23,25 @@ ROOMS = ("#lobby", "#load")
 SENDERS = 3
 PER_SENDER = 150 if SLOW == 1.0 else 60   # per sender and room; qemu is slower
 KILL_AFTER = SENDERS * PER_SENDER // 2    # messages the listener saw before kill -9
-MSG = re.compile(r"^@time=(\S+) :([^!\s]+)!\S+ PRIVMSG (#\S+) :(.*)$")
+# time, nick, room, text, msgid: message-tags clients read both tags
+MSG = re.compile(r"^@time=([^;\s]+)(?:;msgid=(\S+))? :([^!\s]+)!\S+ PRIVMSG (#\S+) :(.*)$")
+CAPS = ("server-time", "message-tags")
 ARGS = ("-R", "0", "-H", "1000", "-m", "65536", "-F", "1000")
 
 
 def messages(lines, room=None):
-    """(time, nick, room, text) of each PRIVMSG line, of ROOM if given."""
+    """(time, nick, room, text, msgid) of each PRIVMSG line, of ROOM if given."""
     out = []
     for line in lines:
         m = MSG.match(line)
-        if m and (room is None or m.group(3) == room):
-            out.append(m.groups())
+        if m and (room is None or m.group(4) == room):
+            out.append((m.group(1), m.group(3), m.group(4), m.group(5), m.group(2)))
     return out
 
 
 def replay(port, nick, rooms):
-    """Each room's history as a newcomer with server-time sees it."""
-    c = irc(port, nick, caps=("server-time",))
+    """Each room's history as a newcomer with server-time and message-tags sees it."""
+    c = irc(port, nick, caps=CAPS)
     got = {}
     for r in rooms:
         c.pending.clear()
@@ -68,7 +70,7 @@ def _():
     state = os.path.join(tmp, "state")
     try:
         srv = Server("-D", state, *ARGS).__enter__()
-        listener = irc(srv.port, "listener", caps=("server-time",), join=ROOMS)
+        listener = irc(srv.port, "listener", caps=CAPS, join=ROOMS)
         stop = threading.Event()
         senders = [threading.Thread(target=send_load, args=(srv.port, "s%d" % i, stop))
                    for i in range(SENDERS)]
@@ -93,7 +95,8 @@ def _():
             for r in ROOMS:
                 relayed = [m for m in seen if m[2] == r]
                 hist = got[r]
-                T.check("%s: all %d relayed messages are in its history, in order, same times"
+                T.check("%s: every relayed message has a msgid" % r, all(m[4] for m in relayed))
+                T.check("%s: all %d relayed messages are in its history, in order, same times and msgids"
                         % (r, len(relayed)), hist[:len(relayed)] == relayed,
                         "first difference at %s" % next(
                             (i for i, (a, b) in enumerate(zip(hist, relayed)) if a != b),

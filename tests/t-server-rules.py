@@ -97,6 +97,7 @@ def _():
             short(got))
     sync(obs)
     op.send("MODE #k -k+o " + full[:23] + " kobs")
+    sync(op)  # the MODE is handled before obs's barrier is sent
     got = sync(obs)
     T.check("-k is announced with a parameter ('*'), so the next one is read right",
             has(got, rb" MODE #k -k\+o \* kobs$"), short(got))

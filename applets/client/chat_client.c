@@ -9,7 +9,7 @@
 //config:	  any IRC server): an input line with editing, history and
 //config:	  nick completion, scrollback, colours, reconnect; and a
 //config:	  script mode for cron jobs and pipes.
-//config:	  Costs about 38 KB of code on x86_64 next to chat-server
+//config:	  Costs about 40 KB of code on x86_64 next to chat-server
 //config:	  (no curses; windows and logs included, see below), and
 //config:	  about 36 KB of buffers (bss) while it runs.
 //config:
@@ -37,7 +37,7 @@
 //config:	  MIPS next to chat-discover or the server's announcer (the
 //config:	  mDNS code is shared), 13 KB and 20 KB without them; about
 //config:	  60 KB of memory while it looks.
-//usage:chat-client [-1s] [-n NICK] [-r ROOM] [-p PORT] [-L DIR] [HOST[:PORT]]
+//usage:chat-client [-1s] [-n NICK] [-a ACCOUNT] [-r ROOM] [-p PORT] [-L DIR] [HOST[:PORT]]
 //usage:
 //usage:Chat on a chat-server (or any IRC server) from a terminal or a script.
 //usage:HOST may be a name, an IPv4 address or [IPv6%scope]. Without HOST, the
@@ -47,6 +47,8 @@
 //usage:	-s	Script mode: stdin lines are sent, messages printed
 //usage:		(also when stdin or stdout is not a terminal)
 //usage:	-n NICK	Nickname (default $USER)
+//usage:	-a ACCOUNT Sign in (SASL); the password from $CHATBOX_PASSWORD,
+//usage:		else asked on the terminal
 //usage:	-r ROOM	Room to join (default #lobby)
 //usage:	-p PORT	Port (default 6667)
 //usage:	-L DIR	A log per room and private chat: DIR/#room.log
@@ -159,7 +161,7 @@ static void parse_args(int argc, char **argv)
 	int c;
 
 	default_nick(client.id.want_nick, sizeof(client.id.want_nick));
-	while ((c = next_opt(argc, argv, "1sn:r:p:L:")) != -1) {
+	while ((c = next_opt(argc, argv, "1sn:a:r:p:L:")) != -1) {
 		switch (c) {
 		case '1': client.tty.w.single = true; break;
 		case 's': client.script.on = true; break;
@@ -168,6 +170,13 @@ static void parse_args(int argc, char **argv)
 				usage_error("-n: '%s' is not a nick: a letter first, then letters, "
 					    "digits, - or _, at most %d", optarg, NICK_MAX);
 			strlcpy_ok(client.id.want_nick, optarg, sizeof(client.id.want_nick));
+			break;
+		case 'a':
+			if (!ENABLE_CLIENT_HISTORY)
+				usage_error("-a: built without CLIENT_HISTORY");
+			if (!irc_nick_valid(optarg, NICK_MAX))
+				usage_error("-a: '%s' is not an account name", optarg);
+			strlcpy_ok(client.auth.account, optarg, sizeof(client.auth.account));
 			break;
 		case 'r': room = optarg; break;
 		case 'L':
@@ -213,6 +222,8 @@ int chat_client_main(int argc, char **argv)
 
 	client.net.fd = -1;
 	parse_args(argc, argv);
+	if (ENABLE_CLIENT_HISTORY && client.auth.account[0])
+		cl_password(); /* before the terminal interface takes the screen */
 	client.tty.colour = !(nocolour && nocolour[0]);
 	if (loop_init(&client.loop) != 0)
 		cl_fail("epoll: %s", strerror(errno));

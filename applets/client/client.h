@@ -15,7 +15,8 @@
  *   tty.c          the terminal interface (CLIENT_TTY); screen.c draws it
  *   win.c          windows, one per room and private chat (CLIENT_WINDOWS)
  *   pick.c         which server, when no HOST is given (CLIENT_DISCOVERY)
- *   log.c          -L DIR: a log per room and private chat (CLIENT_LOG) */
+ *   log.c          -L DIR: a log per room and private chat (CLIENT_LOG)
+ *   history.c      -a sign-in, chathistory, read markers (CLIENT_HISTORY) */
 #pragma once
 
 #include "applet.h"
@@ -38,6 +39,10 @@
 #define PATH_MAX_LOG 256    /* -L DIR */
 #define SEEN_MAX     256    /* messages remembered, so a replay is not shown twice */
 #define HIST_TOKEN   "chatbox-hist"
+#define HIST_ROUNDS  10     /* CHATHISTORY requests per join at most: 1000 lines */
+#define PASS_MAX     200    /* -a's password: its base64 fits one AUTHENTICATE line */
+#define MSGID_MAX    64     /* a msgid kept per room, to ask for what came after it */
+#define TIME_MAX     32     /* a server-time "2026-12-02T05:06:07.123Z" */
 #define MAX_ROOMS    16
 #define MAX_NAMES    256    /* nicks remembered per room, for completion */
 #define MAX_ADDRS    8
@@ -69,6 +74,11 @@ struct room {
 	bool names_done; /* a new NAMES reply replaces the list */
 	bool joining;    /* (re)joined: its replayed history is being counted */
 	int replayed, dups;
+	bool hist_wait;  /* CHATHISTORY asked: its PONG ends the replay (history.c) */
+	uint8_t hist_rounds; /* requests this join: a full answer asks for more */
+	int hist_from;   /* r->replayed when the last was sent */
+	char last_id[MSGID_MAX + 1], last_time[TIME_MAX]; /* the last line shown */
+	char read_time[TIME_MAX]; /* read up to here (draft/read-marker) */
 };
 
 /* A line the user typed: kept until the server confirmed it (a PONG that
@@ -92,6 +102,8 @@ struct cl_net {
 	unsigned port;
 	bool ready;       /* logged in and the rooms joined: lines may go */
 	bool ever_online, cap_echo;
+	bool cap_hist, cap_read; /* draft/chathistory, draft/read-marker (history.c) */
+	int hist_max;     /* ISUPPORT CHATHISTORY=N; 0: not said */
 	int retries, backoff_ms;
 	char inbuf[INBUF_MAX];
 	size_t inlen;
@@ -165,6 +177,13 @@ struct cl_tty {
 	size_t nkeys;
 };
 
+/* -a ACCOUNT (history.c) */
+struct cl_auth {
+	char account[NICK_MAX + 1]; /* "": no sign-in */
+	char pass[PASS_MAX + 1];
+	bool offered;     /* the server's CAP LS has sasl */
+};
+
 struct cl_state {
 	struct loop loop;
 	struct watch in, sig;
@@ -174,6 +193,7 @@ struct cl_state {
 	struct cl_queue q;
 	struct cl_script script;
 	struct cl_tty tty;
+	struct cl_auth auth;
 	char log_dir[PATH_MAX_LOG]; /* -L DIR (CLIENT_LOG); "": no logs */
 };
 extern struct cl_state client;
@@ -215,7 +235,25 @@ void cl_on_other(struct irc_msg *m, const char *from);
 
 /* replay.c */
 bool cl_replay_seen(const char *tags, const char *from, const char *target, const char *text);
-void cl_replay_end(void);
+void cl_replay_end(const char *room);
+
+/* history.c (CLIENT_HISTORY): call sites test ENABLE_CLIENT_HISTORY */
+void cl_password(void);
+bool cl_cap_wanted(const char *tok);
+bool cl_cap_ls_done(void);
+void cl_cap_ack(const char *cap);
+void cl_authenticate(const char *arg);
+bool cl_sasl_numeric(const struct irc_msg *m, int num);
+void cl_hist_join(struct room *r);
+bool cl_hist_more(struct room *r);
+void cl_hist_seen(struct room *r, const char *tags);
+void cl_mark_read(struct room *r);
+void cl_on_markread(const struct irc_msg *m);
+static inline void cl_mark_read_if(struct room *r)
+{
+	if (ENABLE_CLIENT_HISTORY)
+		cl_mark_read(r);
+}
 
 /* queue.c */
 void cl_say(const char *target, const char *text, bool action);
@@ -251,6 +289,7 @@ void cl_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_show_message(const char *tags, const char *room, const char *from, const char *text,
 		     bool action, bool notice);
 void cl_clean(char *dst, size_t size, const char *src);
+void cl_msg_time(const char *tags, char out[8]);
 
 /* script.c */
 void cl_script_start(void);

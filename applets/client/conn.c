@@ -78,7 +78,10 @@ void cl_conn_close(void)
 	client.net.fd = -1;
 	client.net.outlen = client.net.inlen = 0;
 	client.net.write_err = 0;
-	client.net.cap_echo = false;
+	client.net.cap_echo = client.net.cap_hist = client.net.cap_read = false;
+	client.auth.offered = false;
+	for (int i = 0; i < client.rooms.n; i++)
+		client.rooms.list[i].hist_wait = false;
 	client.net.skipping = client.net.ready = client.script.draining = false;
 	client.net.state = OFFLINE;
 	for (int i = 0; i < client.rooms.n; i++)

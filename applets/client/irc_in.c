@@ -77,6 +77,9 @@ static void on_isupport(const struct irc_msg *m)
 		if (!strncmp(m->params[i], "NICKLEN=", 8) &&
 		    parse_uint(m->params[i] + 8, 1, 1000, &len))
 			client.id.nicklen = MAX(NICK_SAFE, MIN((size_t)len, NICK_MAX));
+		else if (!strncmp(m->params[i], "CHATHISTORY=", 12) &&
+			 parse_uint(m->params[i] + 12, 1, 1000000, &len))
+			client.net.hist_max = (int)MIN(len, 100);
 }
 
 static void on_cap(struct irc_msg *m)
@@ -88,15 +91,24 @@ static void on_cap(struct irc_msg *m)
 		strlcpy_ok(copy, list, sizeof(copy));
 		for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
 			tok[strcspn(tok, "=")] = '\0';
-			if (!strcmp(tok, "server-time") || !strcmp(tok, "echo-message"))
+			if (!strcmp(tok, "server-time") || !strcmp(tok, "echo-message") ||
+			    (ENABLE_CLIENT_HISTORY && cl_cap_wanted(tok)))
 				cl_send_raw("CAP REQ :%s", tok);
 		}
 		if (m->nparams > 3 && !strcmp(m->params[2], "*"))
 			return; /* more LS lines follow */
-		cl_send_raw("CAP END");
+		if (!ENABLE_CLIENT_HISTORY || !cl_cap_ls_done()) /* else after the sign-in */
+			cl_send_raw("CAP END");
 	} else if (!strcmp(sub, "ACK")) {
 		if (strstr(list, "echo-message") && !strstr(list, "-echo-message"))
 			client.net.cap_echo = true;
+		char copy[IRC_MAX_LINE];
+		strlcpy_ok(copy, list, sizeof(copy));
+		for (char *tok = strtok(copy, " "); ENABLE_CLIENT_HISTORY && tok; tok = strtok(NULL, " "))
+			cl_cap_ack(tok);
+	} else if (!strcmp(sub, "NAK") && ENABLE_CLIENT_HISTORY && client.auth.account[0] &&
+		   strstr(list, "sasl")) {
+		cl_fail("-a %s: the server refused to sign us in (CAP NAK sasl)", client.auth.account);
 	}
 }
 
@@ -135,10 +147,13 @@ static void on_join(struct irc_msg *m, const char *from)
 			cl_win_select(cl_win_for(r->name)); /* a window of its own, shown */
 		cl_names_clear(r);
 		r->joining = true; /* until the PONG after the JOIN: replay.c */
+		r->hist_rounds = 0;
 		r->replayed = r->dups = 0;
 		if (!irc_casecmp(client.rooms.join_room, r->name)) /* /join #room KEY */
 			strlcpy_ok(r->key, client.rooms.join_key, sizeof(r->key));
 		cl_show_in(r->name, "you joined %s", r->name);
+		if (ENABLE_CLIENT_HISTORY)
+			cl_hist_join(r);
 	} else if ((r = cl_find_room(room))) {
 		cl_show_in(r->name, "%s joined %s", from, r->name);
 	}
@@ -236,6 +251,8 @@ static void on_privmsg(struct irc_msg *m, const char *from, bool notice)
 	}
 	if (cl_replay_seen(m->tags, from, target, text))
 		return; /* replayed history we have shown already */
+	if (ENABLE_CLIENT_HISTORY)
+		cl_hist_seen(cl_find_room(target), m->tags);
 	cl_show_message(m->tags, target, from, text, action, notice);
 }
 
@@ -244,6 +261,10 @@ static void on_numeric(struct irc_msg *m, int num)
 	switch (num) {
 	case 1: on_welcome(m); return;
 	case 5: on_isupport(m); return;
+	case 900: case 902: case 903: case 904: case 905: case 906: case 908:
+		if (ENABLE_CLIENT_HISTORY && cl_sasl_numeric(m, num))
+			return;
+		break;
 	case 433: case 432: case 436:
 		if (client.net.state != ONLINE) {
 			pick_other_nick(num == 432);
@@ -274,7 +295,9 @@ void cl_handle_line(char *line)
 	} else if (irc_cmd_is(&m, "PONG") && m.nparams) {
 		const char *tok = m.params[m.nparams - 1];
 		if (!strcmp(tok, READY_TOKEN) || !strcmp(tok, HIST_TOKEN))
-			cl_replay_end(); /* the joins' replies, history included, are in */
+			cl_replay_end(NULL); /* the joins' replies, history included, are in */
+		else if (!strncmp(tok, HIST_TOKEN ":", sizeof(HIST_TOKEN)))
+			cl_replay_end(tok + sizeof(HIST_TOKEN)); /* a CHATHISTORY answered */
 		if (!strcmp(tok, READY_TOKEN)) {
 			client.net.ready = true;
 			cl_queue_send();
@@ -313,6 +336,12 @@ void cl_handle_line(char *line)
 			   fromc, m.params[0], m.params[1]);
 	} else if (irc_cmd_is(&m, "CAP")) {
 		on_cap(&m);
+	} else if (ENABLE_CLIENT_HISTORY && irc_cmd_is(&m, "AUTHENTICATE")) {
+		cl_authenticate(m.params[0]);
+	} else if (ENABLE_CLIENT_HISTORY && irc_cmd_is(&m, "BATCH")) {
+		return; /* a history batch's lines are known by their tags: replay.c */
+	} else if (ENABLE_CLIENT_HISTORY && irc_cmd_is(&m, "MARKREAD")) {
+		cl_on_markread(&m);
 	} else if (irc_cmd_is(&m, "ERROR")) {
 		cl_conn_lost(m.params[0]); /* the server closes the link after it */
 	} else if (irc_cmd_is(&m, "MODE")) {

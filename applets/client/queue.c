@@ -120,6 +120,7 @@ void cl_say(const char *target, const char *text, bool action)
 {
 	if (!queue_line(target, text, action))
 		return;
+	cl_mark_read_if(cl_find_room(target)); /* answering it: read */
 	if (!client.net.ready)
 		cl_show("(not connected: will send when back) %s", text);
 	cl_queue_send();

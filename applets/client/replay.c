@@ -50,15 +50,24 @@ bool cl_replay_seen(const char *tags, const char *from, const char *target, cons
 	return false;
 }
 
-/* The joins' replies are all in: say where each room's history ended. */
-void cl_replay_end(void)
+/* The joins' replies are all in: say where each room's history ended.
+ * ROOM: its CHATHISTORY is answered; NULL: every room not waiting for one. */
+void cl_replay_end(const char *room)
 {
 	for (int i = 0; i < client.rooms.n; i++) {
 		struct room *r = &client.rooms.list[i];
+		if (room ? irc_casecmp(room, r->name) != 0 : r->hist_wait)
+			continue;
+		r->hist_wait = false;
+		if (ENABLE_CLIENT_HISTORY && room && r->joining && cl_hist_more(r))
+			continue;
+		r->hist_rounds = 0;
 		if (r->joining && r->replayed)
 			cl_show_in(r->name, "--- end of replayed history: %d line%s, %d already shown and left out",
 				   r->replayed, r->replayed == 1 ? "" : "s", r->dups);
 		r->joining = false;
 		r->replayed = r->dups = 0;
+		if (!wins_on() || !irc_casecmp(cl_win_name(), r->name)) /* it is on screen */
+			cl_mark_read_if(r);
 	}
 }

@@ -35,7 +35,7 @@ static bool tag_time(const char *v, time_t *t)
 }
 
 /* "HH:MM" (local time) of the message: its server-time tag, else now. */
-static void msg_time(const char *tags, char out[8])
+void cl_msg_time(const char *tags, char out[8])
 {
 	char v[40];
 	struct tm tm;
@@ -83,7 +83,7 @@ static void vshow(const char *where, enum shown how, const char *fmt, va_list ap
 	char raw[1024], clean[1024], line[1100], hm[8];
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	cl_clean(clean, sizeof(clean), raw); /* it may quote what peers sent */
-	msg_time(NULL, hm);
+	cl_msg_time(NULL, hm);
 	snprintf(line, sizeof(line), "%s -!- %s", hm, clean);
 	cl_log_line(where, line);
 	if (!ui_on()) {
@@ -152,7 +152,7 @@ void cl_show_message(const char *tags, const char *room, const char *from,
 	cl_clean(clean, sizeof(clean), text);
 	cl_clean(where, sizeof(where), room);
 	cl_clean(who, sizeof(who), from);
-	msg_time(tags, hm);
+	cl_msg_time(tags, hm);
 	if (ENABLE_CLIENT_LOG && client.log_dir[0]) {
 		snprintf(line, sizeof(line), "%s %s%s%s %s", hm, open, who, close, clean);
 		cl_log_line(room[0] == '@' ? room + 1 : room, line); /* "@bo": the chat with bo */

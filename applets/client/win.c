@@ -78,6 +78,7 @@ void cl_win_select(int i)
 	struct room *r = cl_find_room(w->list[i].name);
 	if (r) /* what is typed goes to the room shown */
 		client.rooms.cur = (int)(r - client.rooms.list);
+	cl_mark_read_if(r); /* seen now */
 	screen_show_win(&client.tty.scr, (uint8_t)i);
 	cl_draw_bottom();
 }

@@ -122,7 +122,8 @@ void join_room(struct client *c, const char *name, const char *key)
 	account_joined(c, r, created); /* founder, read marker */
 	send_topic(c, r, false);
 	send_names(c, r);
-	if (ENABLE_SERVER_HISTORY)
+	/* A chathistory client asks for what it misses instead. */
+	if (ENABLE_SERVER_HISTORY && !(c->caps & CAP_CHATHISTORY))
 		replay_history(c, r);
 }
 
@@ -160,10 +161,22 @@ static bool may_talk(struct client *c, struct room *r)
 	return !(r->modes & RM_M) && !banned(r, c, NULL);
 }
 
-/* PRIVMSG/NOTICE from C to one TARGET. NOTICE never gets error replies. */
-void talk(struct client *c, enum event_kind kind, const char *target, const char *text)
+/* E, C's message, with CTAGS to relay; false if out of memory. */
+static bool with_ctags(struct event *e, const char *ctags)
 {
-	bool notice = kind == EV_NOTICE;
+	if (ctags && ctags[0] && !(e->ctags = strdup(ctags))) {
+		event_unref(e);
+		return false;
+	}
+	return true;
+}
+
+/* PRIVMSG/NOTICE/TAGMSG from C to one TARGET. NOTICE and TAGMSG never get
+ * error replies. A TAGMSG (typing notices) is kept nowhere: not history. */
+void talk(struct client *c, enum event_kind kind, const char *target, const char *text,
+	  const char *ctags)
+{
+	bool notice = kind != EV_PRIVMSG, tagmsg = kind == EV_TAGMSG;
 	struct event *e;
 
 	c->spoke = srv.now; /* WHOIS idle counts from here */
@@ -180,8 +193,14 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 			return;
 		}
 		e = client_event(c, kind, r->name, "", text);
-		if (!e)
+		if (!e || !with_ctags(e, ctags))
 			return;
+		if (tagmsg) {
+			e->seq = store_next_seq();
+			room_send(r, e, c->caps & CAP_ECHO ? NULL : c);
+			event_unref(e);
+			return;
+		}
 		if (ENABLE_SERVER_HISTORY)
 			store_message(r, e); /* on disk (-D) before anyone can have it */
 		room_send(r, e, c->caps & CAP_ECHO ? NULL : c);
@@ -199,10 +218,13 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 		return;
 	}
 	e = client_event(c, kind, to->nick, "", text);
-	if (!e)
+	if (!e || !with_ctags(e, ctags))
 		return;
+	e->seq = store_next_seq(); /* a msgid too */
 	push_event(to, e);
 	echo_private(c, to, e);
+	if (ENABLE_SERVER_HISTORY && !tagmsg)
+		private_keep(e);
 	event_unref(e);
 	if (!notice && to->away)
 		numeric(c, "301", "%s :%s", to->nick, to->away);

@@ -12,10 +12,10 @@
 
 enum event_kind {
 	EV_PRIVMSG, EV_NOTICE, EV_JOIN, EV_PART, EV_QUIT, EV_NICK, EV_TOPIC,
-	EV_KICK, EV_MODE, EV_AWAY,
+	EV_KICK, EV_MODE, EV_AWAY, EV_TAGMSG,
 };
 
-#define EVENT_WIRES 4 /* wire formats an event can be rendered in */
+#define EVENT_WIRES 5 /* wire formats an event can be rendered in */
 
 struct history;
 
@@ -23,12 +23,13 @@ struct event {
 	uint32_t refs;
 	uint8_t kind;
 	int64_t when_ms;  /* wall clock, ms since the epoch */
-	uint64_t seq;     /* a room message's number, in order (store.c); 0 if none */
+	uint64_t seq;     /* a message's number, in relay order (store.c), its msgid; 0 if none */
 	const char *nick; /* who did it */
 	const char *userhost; /* "user@host" */
 	const char *target;   /* a room or a nick; "" if none */
 	const char *arg;      /* kick victim, mode string, new nick; "" if none */
 	const char *text;     /* message, reason, topic; NULL if none */
+	char *ctags;          /* client-only tags ("+a=b;+c") to relay, malloc'd; NULL if none */
 	struct msgbuf *wire[EVENT_WIRES];
 	/* While a room's history keeps it (history.c; one history at most):
 	 * that history, and its neighbours among all kept events, oldest first. */

@@ -120,6 +120,8 @@ void send_line(struct client *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = format_line(line, fmt, ap);
 	va_end(ap);
+	if (c == labeled_now && labeled_take(c, line, n))
+		return;
 	rc = sendq_printf(&c->conn.sq, srv.sendq, "%s", line);
 	if (retry_in_budget(c, rc, n))
 		rc = sendq_printf(&c->conn.sq, srv.sendq, "%s", line);
@@ -158,7 +160,13 @@ void deliver(struct client *c, struct event *e, bool replay)
 	if (!writable(c))
 		return;
 	m = event_for(c, e, replay);
-	if (m)
+	if (m && !(c == labeled_now && labeled_take(c, m->data, m->len)))
+		queued(c, push_or_flush(c, m));
+}
+
+void deliver_buf(struct client *c, struct msgbuf *m)
+{
+	if (writable(c) && !(c == labeled_now && labeled_take(c, m->data, m->len)))
 		queued(c, push_or_flush(c, m));
 }
 

@@ -15,6 +15,10 @@ static const char *const cap_names[] = {
 	"echo-message",
 	"away-notify",
 	"userhost-in-names",
+	"message-tags",
+	"batch",
+	"draft/chathistory",
+	"labeled-response",
 	"sasl",
 	"draft/account-registration",
 	"account-notify",
@@ -49,6 +53,8 @@ static void welcome(struct client *c)
 	/* the modes' own line (mode.c, ban.c) */
 	numeric(c, "005", ISUPPORT_MODES " MODES=%d MAXLIST=beI:%d :are supported by this server",
 		MAXMODES, MAXLIST);
+	numeric(c, "005", "CHATHISTORY=%d MSGREFTYPES=msgid,timestamp :are supported by this server",
+		CHATHISTORY_MAX);
 	send_isupport_queries(c);
 }
 
@@ -220,18 +226,28 @@ static void cmd_part(struct client *c, struct irc_msg *m)
 		part_room(c, name, m->nparams > 1 ? m->params[1] : NULL);
 }
 
+/* The client-only tags of TAGS (core/irc.h) into OUT; NULL if none, or
+ * if C did not negotiate message-tags (then it sent none on purpose). */
+static const char *client_tags(const struct client *c, const char *tags, char *out)
+{
+	if (!tags || !(c->caps & CAP_MSGTAGS))
+		return NULL;
+	return irc_client_tags(tags, out, IRC_MAX_TAGS) ? out : NULL;
+}
+
 static void privmsg_or_notice(struct client *c, struct irc_msg *m, enum event_kind kind)
 {
-	char *save;
+	char *save, ctags[IRC_MAX_TAGS];
+	const char *tags = client_tags(c, m->tags, ctags);
 	int n = 0;
-	bool notice = kind == EV_NOTICE;
+	bool notice = kind != EV_PRIVMSG;
 
 	if (m->nparams < 1 || !m->params[0][0]) {
 		if (!notice)
 			numeric(c, "411", ":No recipient given (%s)", m->cmd);
 		return;
 	}
-	if (m->nparams < 2 || !m->params[1][0]) {
+	if (kind != EV_TAGMSG && (m->nparams < 2 || !m->params[1][0])) {
 		if (!notice)
 			numeric(c, "412", ":No text to send");
 		return;
@@ -242,7 +258,7 @@ static void privmsg_or_notice(struct client *c, struct irc_msg *m, enum event_ki
 				numeric(c, "407", "%s :Too many recipients", target);
 			break;
 		}
-		talk(c, kind, target, m->params[1]);
+		talk(c, kind, target, kind == EV_TAGMSG ? NULL : m->params[1], tags);
 	}
 }
 
@@ -254,6 +270,12 @@ static void cmd_privmsg(struct client *c, struct irc_msg *m)
 static void cmd_notice(struct client *c, struct irc_msg *m)
 {
 	privmsg_or_notice(c, m, EV_NOTICE);
+}
+
+/* TAGMSG target: only tags (typing notices), to message-tags clients. */
+static void cmd_tagmsg(struct client *c, struct irc_msg *m)
+{
+	privmsg_or_notice(c, m, EV_TAGMSG);
 }
 
 static void cmd_topic(struct client *c, struct irc_msg *m)
@@ -454,6 +476,8 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "WHOWAS", cmd_whowas, 1, false },  { "TIME", cmd_time, 0, false },
 	{ "ADMIN", cmd_admin, 0, false },    { "INFO", cmd_info, 0, false },
 	{ "KNOCK", cmd_knock, 1, false },    { "HELP", cmd_help, 0, false },
+	{ "CHATHISTORY", cmd_chathistory, 1, false },
+	{ "TAGMSG", cmd_tagmsg, 1, false },
 	/* moderation */
 	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },
 	{ "WALLOPS", cmd_wallops, 1, false }, { "INVITE", cmd_invite, 0, false },
@@ -466,8 +490,10 @@ static const struct irc_cmd irc_cmds[] = {
 static void irc_line(struct client *c, char *line, size_t len, bool cut)
 {
 	struct irc_msg m;
+	/* IRCv3: tags have a limit of their own, not part of the 512 bytes */
+	size_t tlen = line[0] == '@' ? strcspn(line, " ") + 1 : 0;
 
-	if (cut || len > LINE_MAX_IRC) {
+	if (cut || tlen > IRC_MAX_TAGS || len - MIN(tlen, len) > LINE_MAX_IRC) {
 		numeric(c, "417", ":Input line was too long");
 		return;
 	}
@@ -481,8 +507,11 @@ static void irc_line(struct client *c, char *line, size_t len, bool cut)
 			numeric(c, "451", ":You have not registered");
 		else if (m.nparams < cmd->min_params)
 			numeric(c, "461", "%s :Not enough parameters", cmd->name);
-		else
+		else {
+			labeled_begin(c, m.tags);
 			cmd->fn(c, &m);
+			labeled_end(c);
+		}
 		return;
 	}
 	if (c->flags & F_REG)

@@ -113,6 +113,8 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 	if (kind != EV_PRIVMSG)
 		return true; /* a NOTICE is never answered, nor kept */
 	e = client_event(c, kind, a->name, "", text);
+	if (e)
+		e->seq = store_next_seq(); /* its msgid, the same when delivered */
 	if (!e || !keep(e)) {
 		if (e)
 			event_unref(e);
@@ -121,6 +123,8 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 		return true;
 	}
 	acctfile_dirty();
+	if (ENABLE_SERVER_HISTORY)
+		private_keep(e); /* CHATHISTORY TARGETS and the private history have it too */
 	if (c->caps & CAP_ECHO) /* as if delivered: it will be, with this time */
 		push_event(c, e);
 	numeric(c, "NOTICE", ":%s is offline: your message will be delivered when they log in",
@@ -158,6 +162,7 @@ void pending_deliver(struct client *c)
 		if (!e)
 			break; /* kept for the next login */
 		e->when_ms = k->when_ms;
+		e->seq = k->seq;
 		deliver(c, e, true);
 		event_unref(e);
 		drop(i);

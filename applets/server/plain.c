@@ -222,11 +222,11 @@ static void plain_command(struct client *c, char *line)
 	} else if (!strcmp(cmd, "part") && (arg || r)) {
 		part_room(c, arg ? arg : r->name, rest);
 	} else if (!strcmp(cmd, "msg") && rest) {
-		talk(c, EV_PRIVMSG, arg, rest);
+		talk(c, EV_PRIVMSG, arg, rest, NULL);
 	} else if (!strcmp(cmd, "me") && arg && r) {
 		char act[LINE_MAX_IRC + 16];
 		snprintf(act, sizeof(act), "\1ACTION %s\1", all);
-		talk(c, EV_PRIVMSG, r->name, act);
+		talk(c, EV_PRIVMSG, r->name, act, NULL);
 	} else if (!strcmp(cmd, "who")) {
 		plain_who(c, arg);
 	} else if (!strcmp(cmd, "rooms")) {
@@ -278,7 +278,7 @@ static void plain_line(struct client *c, char *line, size_t len, bool cut)
 		say_plain(c, "-- You are in no room: /join #ROOM");
 		return;
 	}
-	talk(c, EV_PRIVMSG, r->name, line + (line[0] == '/'));
+	talk(c, EV_PRIVMSG, r->name, line + (line[0] == '/'), NULL);
 }
 
 /* Known to be plain: refused when IRC's PASS is required, else greeted. */

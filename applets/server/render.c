@@ -94,9 +94,9 @@ static struct msgbuf *render_irc_with(const struct event *e, const char *tags, b
 	static const char *const cmds[] = {
 		[EV_PRIVMSG] = "PRIVMSG", [EV_NOTICE] = "NOTICE", [EV_JOIN] = "JOIN",
 		[EV_PART] = "PART", [EV_QUIT] = "QUIT", [EV_NICK] = "NICK", [EV_TOPIC] = "TOPIC",
-		[EV_KICK] = "KICK", [EV_MODE] = "MODE", [EV_AWAY] = "AWAY",
+		[EV_KICK] = "KICK", [EV_MODE] = "MODE", [EV_AWAY] = "AWAY", [EV_TAGMSG] = "TAGMSG",
 	};
-	char buf[LINE_MAX_IRC + 128], when[8] = "", stamp[16] = "";
+	char buf[LINE_MAX_IRC + 192 + IRC_MAX_TAGS], when[8] = "", stamp[16] = "";
 	const char *text = e->text, *action = "";
 	int n;
 
@@ -129,14 +129,62 @@ static struct msgbuf *render_irc(const struct event *e)
 	return render_irc_with(e, "", false);
 }
 
-static struct msgbuf *render_irc_time(const struct event *e)
+void msgid_of(const struct event *e, char out[MSGID_MAX])
+{
+	out[0] = '\0';
+	if (e->seq)
+		snprintf(out, MSGID_MAX, "%s%llu", store_msgid_prefix(), (unsigned long long)e->seq);
+}
+
+/* "@batch=B;time=T;msgid=M " (each part only if there is one) into TAGS. */
+static void tags_of(const struct event *e, const char *batch, bool msgid, char tags[128])
 {
 	time_t t = (time_t)(e->when_ms / 1000);
 	struct tm tm;
-	char tags[64], day[32];
-	if (!gmtime_r(&t, &tm) || !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
-		return render_irc(e);
-	snprintf(tags, sizeof(tags), "@time=%s.%03uZ ", day, (unsigned)(e->when_ms % 1000));
+	char day[32], id[MSGID_MAX] = "";
+	int n = 0;
+
+	if (batch)
+		n = snprintf(tags, 128, "@batch=%s;", batch);
+	if (gmtime_r(&t, &tm) && strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+		n += snprintf(tags + n, 128 - (size_t)n, "%stime=%s.%03uZ;", n ? "" : "@", day,
+			      (unsigned)(e->when_ms % 1000));
+	if (msgid)
+		msgid_of(e, id);
+	if (id[0])
+		n += snprintf(tags + n, 128 - (size_t)n, "%smsgid=%s;", n ? "" : "@", id);
+	if (n > 0)
+		tags[n - 1] = ' '; /* the last ';' ends the tags */
+	else
+		tags[0] = '\0';
+}
+
+static struct msgbuf *render_irc_time(const struct event *e)
+{
+	char tags[128];
+	tags_of(e, NULL, false, tags);
+	return render_irc_with(e, tags, false);
+}
+
+/* message-tags: time and msgid, rendered once per event as the others are,
+ * so the msgid costs nothing per recipient. */
+static struct msgbuf *render_irc_tags(const struct event *e)
+{
+	char tags[128 + IRC_MAX_TAGS];
+	size_t n;
+
+	tags_of(e, NULL, true, tags);
+	n = strlen(tags);
+	if (e->ctags && n + strlen(e->ctags) + 2 < sizeof(tags)) /* "@+a=b " or "@time=..;+a=b " */
+		snprintf(tags + (n ? n - 1 : 0), sizeof(tags) - (n ? n - 1 : 0), "%s%s ",
+			 n ? ";" : "@", e->ctags);
+	return render_irc_with(e, tags, false);
+}
+
+struct msgbuf *render_batched(const struct event *e, const char *batch)
+{
+	char tags[128];
+	tags_of(e, batch, true, tags);
 	return render_irc_with(e, tags, false);
 }
 
@@ -203,6 +251,7 @@ static struct msgbuf *render_plain(const struct event *e)
 event_render_fn *const wire_renderers[] = {
 	[W_IRC] = render_irc, [W_IRC_TIME] = render_irc_time,
 	[W_IRC_OLD] = render_irc_old, [W_PLAIN] = ENABLE_SERVER_PLAIN ? render_plain : NULL,
+	[W_IRC_TAGS] = render_irc_tags,
 };
 
 /* C's own private message E to TO, shown back to C: echo-message, or a

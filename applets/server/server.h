@@ -67,7 +67,7 @@
 
 /* Wire formats an event is rendered in (struct event's wire[]); only
  * render.c looks at them. */
-enum wire { W_IRC, W_IRC_TIME, W_IRC_OLD, W_PLAIN };
+enum wire { W_IRC, W_IRC_TIME, W_IRC_OLD, W_PLAIN, W_IRC_TAGS };
 
 enum {
 	CAP_MULTI_PREFIX = 1 << 0,
@@ -75,11 +75,15 @@ enum {
 	CAP_ECHO         = 1 << 2,
 	CAP_AWAY_NOTIFY  = 1 << 3,
 	CAP_UHNAMES      = 1 << 4,
-	CAP_SASL         = 1 << 5,
-	CAP_ACCOUNT_REG  = 1 << 6,
-	CAP_ACCOUNT_NOTIFY = 1 << 7,
-	CAP_READ_MARKER  = 1 << 8,
-	CAP_EXTENDED_JOIN = 1 << 9,
+	CAP_MSGTAGS      = 1 << 5,  /* message-tags: msgid, time, client tags */
+	CAP_BATCH        = 1 << 6,
+	CAP_CHATHISTORY  = 1 << 7,  /* draft/chathistory: no replay on join */
+	CAP_LABELED      = 1 << 8,  /* labeled-response */
+	CAP_SASL         = 1 << 9,
+	CAP_ACCOUNT_REG  = 1 << 10,
+	CAP_ACCOUNT_NOTIFY = 1 << 11,
+	CAP_READ_MARKER  = 1 << 12,
+	CAP_EXTENDED_JOIN = 1 << 13,
 };
 
 enum {
@@ -138,7 +142,7 @@ struct client {
 	uint32_t seen;                  /* broadcast generation, to send once */
 	uint32_t tokens;                /* flood tokens, in thousandths */
 	uint16_t flags;
-	uint32_t caps;
+	uint32_t caps;                  /* CAP_*, one bit per cap_names[] entry */
 	uint8_t nrooms, ninvites;
 	uint8_t sasl_state;             /* account.c: AUTHENTICATE PLAIN under way */
 	char *sasl;                     /* its base64 so far */
@@ -244,7 +248,10 @@ struct event *client_event(struct client *c, enum event_kind kind, const char *t
 void client_drop(struct client *c, const char *reason, const char *error);
 void join_room(struct client *c, const char *name, const char *key);
 void part_room(struct client *c, const char *name, const char *reason);
-void talk(struct client *c, enum event_kind kind, const char *target, const char *text);
+/* CTAGS: client-only tags to relay to message-tags clients ("+a=b;+c"),
+ * NULL if none; EV_TAGMSG carries only them. */
+void talk(struct client *c, enum event_kind kind, const char *target, const char *text,
+	  const char *ctags);
 void set_topic(struct client *c, struct room *r, const char *text);
 bool room_name_ok(const char *name);
 bool nick_valid(const char *nick);
@@ -270,11 +277,20 @@ static inline struct msgbuf *event_for(const struct client *c, struct event *e, 
 {
 	enum wire w = W_PLAIN;
 	if (!ENABLE_SERVER_PLAIN || c->front->wire != W_PLAIN)
-		w = c->caps & CAP_SERVER_TIME ? W_IRC_TIME : replay ? W_IRC_OLD : W_IRC;
+		w = c->caps & CAP_MSGTAGS ? W_IRC_TAGS : c->caps & CAP_SERVER_TIME ? W_IRC_TIME :
+		    replay ? W_IRC_OLD : W_IRC;
 	if (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY))
+		return NULL;
+	if (e->kind == EV_TAGMSG && !(c->caps & CAP_MSGTAGS))
 		return NULL;
 	return event_wire(e, w, wire_renderers[w]);
 }
+/* E as one line with "@batch=BATCH;time=...;msgid=... " (chathistory.c):
+ * rendered per call, never on the fan-out path. */
+struct msgbuf *render_batched(const struct event *e, const char *batch);
+/* E's msgid into OUT (MSGID_MAX); "" if it has none. */
+#define MSGID_MAX 32
+void msgid_of(const struct event *e, char out[MSGID_MAX]);
 void send_names(struct client *c, struct room *r);
 void send_topic(struct client *c, struct room *r, bool always);
 void replay_history(struct client *c, struct room *r);
@@ -290,6 +306,23 @@ void send_fail(struct client *c, const char *cmd, const char *code, const char *
 void send_register_ok(struct client *c, const char *account);
 void send_account(struct client *to, struct client *who);
 void send_markread(struct client *c, const char *target, const char *ts);
+
+/* io.c: queue a rendered line M for C (chathistory.c) */
+void deliver_buf(struct client *c, struct msgbuf *m);
+
+/* chathistory.c: draft/chathistory */
+#define CHATHISTORY_MAX 100  /* ISUPPORT CHATHISTORY: messages per request */
+void cmd_chathistory(struct client *c, struct irc_msg *m);
+/* A private message E (PRIVMSG/NOTICE between two nicks), kept for
+ * CHATHISTORY of a nick; the oldest go first, and for -m. */
+void private_keep(struct event *e);
+
+/* labeled.c: labeled-response around one command of C (TAGS: its raw
+ * tags); labeled_take() is io.c's: true if it took C's line of LEN bytes. */
+extern struct client *labeled_now; /* whose labeled command runs; NULL: none */
+void labeled_begin(struct client *c, const char *tags);
+bool labeled_take(struct client *c, const char *line, size_t len);
+void labeled_end(struct client *c);
 
 /* irc_cmds.c, mode.c */
 void room_mode(struct client *c, struct irc_msg *m);

@@ -31,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define REC_FIXED   23
@@ -360,6 +362,28 @@ void store_message(struct room *r, struct event *e)
 	}
 	r->hist.on_disk = true;
 	written();
+}
+
+uint64_t store_next_seq(void)
+{
+	return ++st.seq;
+}
+
+const char *store_msgid_prefix(void)
+{
+	static char prefix[12];
+	uint32_t rnd;
+
+	if (ENABLE_SERVER_JOURNAL && st.dir)
+		return "";
+	if (!prefix[0]) {
+		/* Without a journal numbers restart at 1: the prefix keeps a
+		 * msgid of this boot from meaning one of the last. */
+		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			rnd = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+		snprintf(prefix, sizeof(prefix), "%08x-", (unsigned)rnd);
+	}
+	return prefix;
 }
 
 void store_room_gone(struct room *r)

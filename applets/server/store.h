@@ -22,6 +22,11 @@ void store_prepare(const char *dir, const char *user);
 void store_open(unsigned long sync_ms, unsigned long max_kib);
 /* A message E to room R, about to be sent: numbered, and written (-D). */
 void store_message(struct room *r, struct event *e);
+/* The next message number, for a message the journal does not keep. */
+uint64_t store_next_seq(void);
+/* What goes before a message number in its msgid: "" with -D (the journal
+ * keeps numbers growing across restarts), else a per-boot random prefix. */
+const char *store_msgid_prefix(void);
 /* Room R and its history are going: so they stay gone after a restart. */
 void store_room_gone(struct room *r);
 /* fsync and close (SIGTERM). */

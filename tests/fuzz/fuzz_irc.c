@@ -39,8 +39,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)irc_tag_get(m.tags, "time", out, sizeof(out));
 			(void)irc_tag_get(m.tags, "", out, 1);
 			(void)irc_tag_get(m.tags, "+draft/reply", out, 3);
+			char *ct = malloc(IRC_MAX_TAGS);
+			size_t n = ct ? irc_client_tags(m.tags, ct, IRC_MAX_TAGS) : 0;
+			if (ct && (n != strlen(ct) || n + 2 > 4094 || (n && ct[0] != '+')))
+				abort(); /* bounded, and only client tags */
+			free(ct);
+			if (!irc_client_tags(m.tags, out, 5) && out[0])
+				abort();
 		}
 		for (int i = 0; i < m.nparams; i++) {
+			long long ms;
+			(void)irc_time_parse(m.params[i], &ms); /* chathistory timestamp= */
 			(void)irc_nick_valid(m.params[i], 30);
 			(void)irc_room_valid(m.params[i], 50);
 			irc_fold(fold, m.params[i], sizeof(fold));

@@ -201,3 +201,161 @@ class FakeIrc:
 
     def close(self):
         self.ls.close()
+
+
+class HistIrc:
+    """An IRC server for chat-client's history and sign-in tests, serving
+    one connection at a time (a reconnect is the next): CAP (offering
+    CAPS), SASL PLAIN against ACCOUNTS {account: password}, #lobby with its
+    messages kept (msgid, server-time), CHATHISTORY LATEST/AFTER answered
+    in a batch, MARKREAD kept and sent on join. REPLAY: on join the last
+    REPLAY messages are sent as chat-server -H does (no batch). .say(nick,
+    text) posts to #lobby (sent if the client is in); .cut() drops the link.
+    Everything received is kept per connection in .conns."""
+
+    def __init__(self, caps="server-time message-tags batch draft/chathistory draft/read-marker sasl",
+                 accounts=None, replay=0, isupport="CHATHISTORY=50"):
+        import base64
+        self.b64 = base64
+        self.caps, self.accounts, self.replay, self.isupport = caps, accounts or {}, replay, isupport
+        self.port = free_port()
+        self.msgs = []  # (msgid, time, nick, text)
+        self.read = None
+        self.conns = []
+        self.conn = None
+        self.joined = False
+        self.lock = threading.Lock()
+        self.ls = socket.socket()
+        self.ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.ls.bind(("127.0.0.1", self.port))
+        self.ls.listen(4)
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _send(self, line):
+        with self.lock:
+            if self.conn:
+                try:
+                    self.conn.sendall((line + "\r\n").encode())
+                except OSError:
+                    pass
+
+    def _time(self):
+        import time
+        t = time.time() + len(self.msgs) * 0.001  # distinct, increasing
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03dZ" % (int(t * 1000) % 1000)
+
+    @staticmethod
+    def _line(m, batch=None):
+        tags = "msgid=%s;time=%s" % (m[0], m[1]) + (";batch=" + batch if batch else "")
+        return "@%s :%s!u@h PRIVMSG #lobby :%s" % (tags, m[2], m[3])
+
+    def say(self, nick, text):
+        m = ("id%04d" % (len(self.msgs) + 1), self._time(), nick, text)
+        self.msgs.append(m)
+        if self.joined:
+            self._send(self._line(m))
+        return m
+
+    def cut(self):
+        with self.lock:
+            self.joined = False
+            if self.conn:
+                try:
+                    self.conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self.cut()
+        self.ls.close()
+
+    def _run(self):
+        while True:
+            try:
+                c, _ = self.ls.accept()
+            except OSError:
+                return
+            self.conns.append([])
+            with self.lock:
+                self.conn = c
+            self._serve(c, self.conns[-1])
+
+    def _history(self, w):
+        sub, n = w[1].upper(), int(w[-1])
+        if sub == "LATEST":
+            sel = self.msgs[-n:]
+        elif sub == "AFTER" and w[3].startswith("msgid="):
+            ids = [m[0] for m in self.msgs]
+            at = ids.index(w[3][6:]) + 1 if w[3][6:] in ids else len(self.msgs)
+            sel = self.msgs[at:at + n]
+        elif sub == "AFTER" and w[3].startswith("timestamp="):
+            sel = [m for m in self.msgs if m[1] > w[3][10:]][:n]
+        else:
+            self._send("FAIL CHATHISTORY INVALID_PARAMS %s :bad" % w[1])
+            return
+        self._send("BATCH +h1 chathistory %s" % w[2])
+        for m in sel:
+            self._send(self._line(m, "h1"))
+        self._send("BATCH -h1")
+
+    def _serve(self, conn, got):
+        buf, nick, user, capend = b"", None, False, False
+        try:
+            while True:
+                data = conn.recv(4096)
+                if not data:
+                    break
+                buf += data
+                while b"\n" in buf:
+                    raw, buf = buf.split(b"\n", 1)
+                    line = raw.decode(errors="replace").rstrip("\r")
+                    got.append(line)
+                    w = line.split(" ")
+                    if w[0] == "CAP" and w[1] == "LS":
+                        self._send(":irc.test CAP * LS :" + self.caps)
+                    elif w[0] == "CAP" and w[1] == "REQ":
+                        self._send(":irc.test CAP * ACK " + " ".join(w[2:]))
+                    elif w[0] == "CAP" and w[1] == "END":
+                        capend = True
+                    elif w[0] == "AUTHENTICATE" and w[1] == "PLAIN":
+                        self._send("AUTHENTICATE +")
+                    elif w[0] == "AUTHENTICATE":
+                        p = self.b64.b64decode(w[1]).split(b"\0")
+                        ok = len(p) == 3 and self.accounts.get(p[1].decode()) == p[2].decode()
+                        if ok:
+                            self._send(":irc.test 900 * * %s :You are now logged in" % p[1].decode())
+                        self._send(":irc.test %s * :SASL %s" % (
+                            ("903", "authentication successful") if ok else
+                            ("904", "authentication failed")))
+                    elif w[0] == "NICK":
+                        nick = w[1]
+                    elif w[0] == "USER":
+                        user = True
+                    elif w[0] == "JOIN":
+                        self._send(":%s!u@h JOIN %s" % (nick, w[1]))
+                        self._send("MARKREAD %s %s" % (w[1], "timestamp=" + self.read if self.read else "*"))
+                        for m in self.msgs[len(self.msgs) - self.replay:] if self.replay else []:
+                            self._send(self._line(m))
+                        self._send(":irc.test 366 %s %s :End of NAMES list" % (nick, w[1]))
+                        self.joined = True
+                    elif w[0] == "CHATHISTORY":
+                        self._history(w)
+                    elif w[0] == "MARKREAD" and len(w) > 2:
+                        self.read = w[2][len("timestamp="):]
+                        self._send("MARKREAD %s %s" % (w[1], w[2]))
+                    elif w[0] == "PING":
+                        self._send(":irc.test PONG irc.test " + w[-1])
+                    elif w[0] == "QUIT":
+                        return
+                    if nick and user and (capend or "CAP LS" not in got[0]) and "welcomed" not in got:
+                        got.append("welcomed")
+                        self._send(":irc.test 001 %s :Welcome" % nick)
+                        self._send(":irc.test 005 %s %s :are supported" % (nick, self.isupport))
+        except OSError:
+            pass
+        finally:
+            with self.lock:
+                self.joined = False
+                if self.conn is conn:
+                    self.conn = None
+            conn.close()
