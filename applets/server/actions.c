@@ -39,6 +39,7 @@ void client_drop(struct client *c, const char *reason, const char *error)
 	while (c->nrooms)
 		room_remove(c->rooms[c->nrooms - 1], c);
 	invites_drop_client(c);
+	sasl_reset(c);
 	if (c->nick[0])
 		nametab_del(&srv.nicks, &c->node);
 	addr_release(c->host);
@@ -95,6 +96,7 @@ void join_room(struct client *c, const char *name, const char *key)
 {
 	struct room *r = room_find(name);
 	struct event *e;
+	bool created = !r;
 
 	if ((r && in_room(c, r)) || join_refused(c, r, name, key))
 		return;
@@ -109,9 +111,15 @@ void join_room(struct client *c, const char *name, const char *key)
 	(void)invite_take(c, r, true); /* once */
 	e = client_event(c, EV_JOIN, r->name, "", NULL);
 	if (e) {
-		room_send(r, e, NULL);
+		/* extended-join: JOIN #room ACCOUNT :REALNAME ("*": not logged in) */
+		struct event *x = client_event(c, EV_JOIN, r->name, c->account[0] ? c->account : "*",
+					       c->realname ? c->realname : "");
+		room_send_alt(r, e, x, CAP_EXTENDED_JOIN);
 		event_unref(e);
+		if (x)
+			event_unref(x);
 	}
+	account_joined(c, r, created); /* founder, read marker */
 	send_topic(c, r, false);
 	send_names(c, r);
 	/* A chathistory client asks for what it misses instead. */
@@ -203,6 +211,8 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 	}
 	struct client *to = nick_find(target);
 	if (!to || !(to->flags & F_REG)) { /* NICK without USER holds the name, no more */
+		if (!to && pending_keep(c, kind, target, text))
+			return; /* an account's owner, offline: kept for them */
 		if (!notice)
 			numeric(c, "401", "%s :No such nick/channel", target);
 		return;
@@ -277,6 +287,11 @@ bool nick_ok(struct client *c, const char *nick)
 	other = nick_find(nick);
 	if (other && other != c) {
 		numeric(c, "433", "%s :Nickname is already in use", nick);
+		return false;
+	}
+	if ((c->flags & F_REG) && nick_claimed(c, nick)) {
+		numeric(c, "433", "%s :Nickname is claimed: log in to it first (SASL, or /login)",
+			nick);
 		return false;
 	}
 	return !(c->flags & F_REG) || !nick_change_banned(c, nick);

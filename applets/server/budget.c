@@ -21,6 +21,7 @@ size_t budget_used(const struct budget *b, enum budget_kind k)
 	switch (k) {
 	case BUDGET_ROOMS:
 	case BUDGET_TOPICS:
+	case BUDGET_ACCOUNTS:
 		return b->held[k];
 	case BUDGET_HISTORY:
 		return history_held();
@@ -42,7 +43,8 @@ size_t budget_total(const struct budget *b)
 /* Rooms, topics and history: all but queues. */
 static size_t held(const struct budget *b)
 {
-	return b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + history_held();
+	return b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + b->held[BUDGET_ACCOUNTS] +
+	       history_held();
 }
 
 /* What queues may hold: whatever rooms, topics and history leave. The
@@ -58,7 +60,7 @@ static void set_queue_cap(const struct budget *b)
 void budget_init(struct budget *b, size_t limit)
 {
 	b->limit = limit;
-	b->held[BUDGET_ROOMS] = b->held[BUDGET_TOPICS] = 0;
+	b->held[BUDGET_ROOMS] = b->held[BUDGET_TOPICS] = b->held[BUDGET_ACCOUNTS] = 0;
 	set_queue_cap(b);
 }
 
@@ -91,7 +93,8 @@ bool budget_charge(struct budget *b, enum budget_kind k, size_t n)
 	 * the queues; history then makes room for all of it. A refusal drops no
 	 * history: refusals cost an attacker nothing, so they must cost others
 	 * nothing either. */
-	ok = b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + n <= share(b);
+	ok = b->held[BUDGET_ROOMS] + b->held[BUDGET_TOPICS] + b->held[BUDGET_ACCOUNTS] + n <=
+	     share(b);
 	if (ok) {
 		b->held[k] += n;
 		make_room(b, 0, 0);

@@ -23,11 +23,13 @@
 #define BUDGET_MAX_KIB     1048576
 #define BUDGET_QUEUE_SHARE 8 /* 1/8 of the budget only queues and history use */
 
-enum budget_kind { BUDGET_ROOMS, BUDGET_TOPICS, BUDGET_HISTORY, BUDGET_QUEUES, BUDGET_KINDS };
+/* BUDGET_ACCOUNTS: accounts, founders, messages kept for the offline, read
+ * markers (account.c, pending.c) */
+enum budget_kind { BUDGET_ROOMS, BUDGET_TOPICS, BUDGET_ACCOUNTS, BUDGET_HISTORY, BUDGET_QUEUES, BUDGET_KINDS };
 
 struct budget {
 	size_t limit;
-	size_t held[BUDGET_HISTORY]; /* rooms and topics: charged here */
+	size_t held[BUDGET_HISTORY]; /* rooms, topics, accounts: charged here */
 };
 
 /* LIMIT bytes; sets the send queues' global cap. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+/* One a line: branches add theirs. Bit i of client.caps is cap_names[i]. */
 static const char *const cap_names[] = {
 	"multi-prefix",
 	"server-time",
@@ -18,7 +19,22 @@ static const char *const cap_names[] = {
 	"batch",
 	"draft/chathistory",
 	"labeled-response",
+	"sasl",
+	"draft/account-registration",
+	"account-notify",
+	"draft/read-marker",
+	"extended-join",
 };
+
+/* A capability's value for CAP LS 302 ("" if none); NULL: not offered. */
+static const char *cap_value(unsigned i)
+{
+	if ((1u << i) == CAP_SASL)
+		return "=PLAIN";
+	if ((1u << i) == CAP_ACCOUNT_REG)
+		return srv.registration == REG_OFF ? NULL : "=before-connect";
+	return "";
+}
 
 static void welcome(struct client *c)
 {
@@ -58,10 +74,12 @@ static void try_register(struct client *c)
 		client_drop(c, "Bad password", "Closing Link: Bad password");
 		return;
 	}
+	account_before_welcome(c); /* a claimed nick it is not logged in to: a guest */
 	welcome(c);
 	send_lusers(c);
 	send_motd(c);
 	msg("%s (%s) joined", c->nick, c->host);
+	account_after_welcome(c);
 }
 
 struct irc_cmd {
@@ -74,14 +92,17 @@ struct irc_cmd {
 static void cmd_cap(struct client *c, struct irc_msg *m)
 {
 	const char *sub = m->params[0];
-	char list[256] = "";
+	char list[400] = "";
 
 	if (!strcasecmp(sub, "LS") || !strcasecmp(sub, "LIST")) {
 		bool ls = !strcasecmp(sub, "LS");
+		if (ls && m->nparams > 1 && strtoul(m->params[1], NULL, 10) >= 302)
+			c->flags |= F_CAP302;
 		for (unsigned i = 0; i < ARRAY_LEN(cap_names); i++)
-			if (ls || (c->caps & (1u << i)))
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-					 list[0] ? " " : "", cap_names[i]);
+			if ((ls && cap_value(i)) || (!ls && (c->caps & (1u << i))))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s%s",
+					 list[0] ? " " : "", cap_names[i],
+					 ls && (c->flags & F_CAP302) ? cap_value(i) : "");
 		if (ls && !(c->flags & F_REG))
 			c->flags |= F_CAPNEG;
 		send_line(c, ":%s CAP %s %s :%s", srv.host, nick_or_star(c), ls ? "LS" : "LIST", list);
@@ -97,7 +118,7 @@ static void cmd_cap(struct client *c, struct irc_msg *m)
 			unsigned i = 0;
 			while (i < ARRAY_LEN(cap_names) && strcmp(tok + minus, cap_names[i]))
 				i++;
-			if (i == ARRAY_LEN(cap_names))
+			if (i == ARRAY_LEN(cap_names) || !cap_value(i))
 				ok = false;
 			else if (minus)
 				del |= 1u << i;
@@ -416,6 +437,28 @@ static void cmd_invite(struct client *c, struct irc_msg *m)
 		invite(c, m->params[0], m->params[1]);
 }
 
+/* --- accounts: account.c, pending.c ------------------------------------------------ */
+static void cmd_authenticate(struct client *c, struct irc_msg *m)
+{
+	if (!(c->caps & CAP_SASL)) {
+		numeric(c, "904", ":SASL authentication failed: CAP REQ sasl first");
+		return;
+	}
+	sasl_step(c, m->params[0]);
+}
+
+/* REGISTER ACCOUNT EMAIL PASSWORD (draft/account-registration; the e-mail
+ * is not asked for, nor kept) */
+static void cmd_register(struct client *c, struct irc_msg *m)
+{
+	account_register(c, m->params[0], m->params[2]);
+}
+
+static void cmd_markread(struct client *c, struct irc_msg *m)
+{
+	markread(c, m->params[0], m->nparams > 1 ? m->params[1] : NULL);
+}
+
 static const struct irc_cmd irc_cmds[] = {
 	{ "PRIVMSG", cmd_privmsg, 0, false }, { "NOTICE", cmd_notice, 0, false },
 	{ "PING", cmd_ping, 0, true },       { "PONG", cmd_pong, 0, true },
@@ -438,6 +481,10 @@ static const struct irc_cmd irc_cmds[] = {
 	/* moderation */
 	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },
 	{ "WALLOPS", cmd_wallops, 1, false }, { "INVITE", cmd_invite, 0, false },
+	/* accounts */
+	{ "AUTHENTICATE", cmd_authenticate, 1, true },
+	{ "REGISTER", cmd_register, 3, true },
+	{ "MARKREAD", cmd_markread, 1, false },
 };
 
 static void irc_line(struct client *c, char *line, size_t len, bool cut)

@@ -48,7 +48,7 @@
 //config:	  it. Runs beside avahi or umdns. -M turns it off at run time.
 //config:	  Costs about 13 KB of code on x86_64 and 20 KB on MIPS, 7 to
 //config:	  10 KB of it shared with chat-discover.
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-A on|off|oper] [-E SECS] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
 //usage:   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
@@ -74,6 +74,10 @@
 //usage:	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
 //usage:	-J KIB	At most KIB KiB on disk in DIR (64..1048576, default 1024)
 //usage:	-O FILE	Server operators: NAME HASH lines, not readable by others
+//usage:	-A MODE	Who may register a nick (claim it with a password): on
+//usage:		(anyone, default), off, oper (server operators only)
+//usage:	-E SECS	Keep private messages to an offline account this long
+//usage:		(default 604800: 7 days)
 //usage:	--hash-password	Read a password on stdin, print the HASH for -O
 //usage:	-w PORT	Also serve the chat page (HTTP only) on PORT (repeatable)
 //usage:	-o ORIGIN	Let pages from ORIGIN (http://host:port, * for any) open
@@ -179,7 +183,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	unsigned long secs = 180, mem_kib = BUDGET_DEFAULT_KIB;
 	int c;
 
-	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:O:D:F:J:w:o:")) != -1) {
+	while ((c = next_opt(argc, argv, "fSMp:b:n:r:H:u:c:C:R:Q:m:P:T:O:D:F:J:A:E:w:o:")) != -1) {
 		switch (c) {
 		case 'f': o->foreground = true; break;
 		case 'S': o->use_syslog = true; break;
@@ -206,6 +210,14 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'F': o->sync_ms = opt_uint('F', optarg, 0, 3600000); break;
 		case 'J': o->state_kib = opt_uint('J', optarg, STORE_KIB_MIN, STORE_KIB_MAX); break;
 		case 'O': o->operators = optarg; break;
+		case 'A':
+			if (!strcmp(optarg, "on") || !strcmp(optarg, "off") || !strcmp(optarg, "oper"))
+				srv.registration = optarg[1] == 'n' ? REG_ON : optarg[1] == 'f' ? REG_OFF
+												: REG_OPER;
+			else
+				usage_error("-A: on, off or oper, not '%s'", optarg);
+			break;
+		case 'E': srv.pending_s = opt_uint('E', optarg, 1, 366 * 86400UL); break;
 		case 'w':
 		case 'o':
 			if (!ENABLE_SERVER_WEB)
@@ -248,6 +260,7 @@ int chat_server_main(int argc, char **argv)
 	srv.per_addr = 50;
 	srv.rate = 20;
 	srv.sendq = 64 * 1024;
+	srv.pending_s = 7 * 86400;
 	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0)
 		return hash_password_cmd();
 	parse_options(argc, argv, &o);
@@ -295,6 +308,8 @@ int chat_server_main(int argc, char **argv)
 	lobby->modes = RM_N; /* no operator there: anyone may set its topic */
 	if (o.state_dir)
 		store_open(o.sync_ms, o.state_kib);
+	pending_init();
+	acctfile_open(o.state_dir ? store_dirfd() : -1);
 	msg("%s: listening on port %u", srv.name, srv.port);
 	for (int k = 0; k < o.nweb; k++)
 		msg("chat page (HTTP only) on port %u", o.web_ports[k]);
@@ -302,6 +317,7 @@ int chat_server_main(int argc, char **argv)
 		die("epoll: %s", strerror(errno));
 	if (ENABLE_SERVER_MDNS && o.announce)
 		mdns_responder_stop(&mdns); /* goodbyes: browsers drop us at once */
+	acctfile_close(); /* before the journal closes the directory */
 	store_close(); /* SIGTERM: everything written is fsync'd */
 	msg("stopped");
 	return 0;

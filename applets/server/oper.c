@@ -16,17 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #define MAXOPERS     32
 #define HASHLEN      127  /* $6$ + salt + 86 bytes, with rounds= room to spare */
-#define PASSLEN      128
 #define OPER_TRIES   3    /* failures per address ... */
 #define OPER_LOCK_S  60   /* ... then OPER is refused that long */
-#define OPER_ADDRS   16   /* addresses the failures are counted for */
 
 struct oper {
 	char name[NICKLEN + 1];
@@ -36,11 +33,7 @@ struct oper {
 static struct oper opers[MAXOPERS];
 static unsigned nopers;
 
-static struct oper_fail {
-	char host[NET_ADDRSTR_MAX];
-	uint8_t fails;
-	int64_t since_ms;               /* first failure, or the lock's start */
-} fails[OPER_ADDRS];
+static struct fail_limit fails;
 
 /* One "NAME HASH" line into opers[]; false (with why) if it is not one. */
 static bool oper_parse(char *line, const char **why)
@@ -104,16 +97,6 @@ int operators_load(const char *path)
 	return 0;
 }
 
-/* Every byte compared, whatever differs first. */
-static bool same_secret(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	unsigned char d = na != nb;
-	for (size_t i = 0; i < na && i < nb; i++)
-		d |= (unsigned char)(a[i] ^ b[i]);
-	return d == 0;
-}
-
 /* A line from stdin, without echo if it is a terminal. */
 static bool read_password(char *pw, size_t size)
 {
@@ -142,57 +125,26 @@ static bool read_password(char *pw, size_t size)
  * crypt hash (16 random salt characters) on stdout. */
 int hash_password_cmd(void)
 {
-	static const char b64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-	char pw[PASSLEN + 2], salt[3 + 16 + 2] = "$6$", h[SHA512_CRYPT_MAX];
-	unsigned char rnd[16];
+	char pw[PASSLEN + 2], h[SHA512_CRYPT_MAX];
 
 	if (!read_password(pw, sizeof(pw)) || !pw[0])
 		die("--hash-password: no password on stdin");
 	if (strlen(pw) > PASSLEN)
 		die("--hash-password: at most %d bytes", PASSLEN);
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		die("getrandom: %s", strerror(errno));
-	for (unsigned i = 0; i < sizeof(rnd); i++)
-		salt[3 + i] = b64[rnd[i] & 63];
-	strcpy(salt + 3 + sizeof(rnd), "$");
-	if (sha512_crypt(pw, salt, h) != 0)
-		die("--hash-password: no hash");
+	if (password_hash(pw, h) != 0)
+		die("--hash-password: no hash: %s", strerror(errno));
 	memset(pw, 0, sizeof(pw));
 	printf("%s\n", h);
 	return fflush(stdout) == 0 ? 0 : 1;
-}
-
-/* The failure slot of HOST; CREATE: a new one, an expired or the oldest
- * slot giving way. */
-static struct oper_fail *fail_slot(const char *host, bool create)
-{
-	struct oper_fail *old = &fails[0];
-	for (unsigned i = 0; i < OPER_ADDRS; i++) {
-		if (fails[i].fails && strcmp(fails[i].host, host) == 0)
-			return &fails[i];
-		if (!fails[i].fails || (old->fails && fails[i].since_ms < old->since_ms))
-			old = &fails[i];
-	}
-	if (!create)
-		return NULL;
-	strlcpy_ok(old->host, host, sizeof(old->host));
-	old->fails = 0;
-	old->since_ms = srv.now;
-	return old;
 }
 
 /* OPER NAME PASSWORD: 381 and +o, or 464; 491 while the address is locked
  * out. An unknown NAME costs the same crypt() as a known one. */
 void oper_login(struct client *c, const char *name, const char *password)
 {
-	struct oper_fail *f = fail_slot(c->host, false);
-	const char *stored = "$6$nobodyhere$";
-	char h[SHA512_CRYPT_MAX];
-	bool ok;
+	const char *stored = NULL;
 
-	if (f && srv.now - f->since_ms > OPER_LOCK_S * 1000)
-		f->fails = 0; /* forgiven */
-	if (!nopers || (f && f->fails >= OPER_TRIES)) {
+	if (!nopers || fail_locked(&fails, c->host, OPER_TRIES, OPER_LOCK_S)) {
 		numeric(c, "491", ":%s", nopers ? "Too many failed OPER attempts: try again later"
 						: "No operators on this server (chat-server -O)");
 		return;
@@ -200,20 +152,13 @@ void oper_login(struct client *c, const char *name, const char *password)
 	for (unsigned i = 0; i < nopers; i++)
 		if (strcmp(opers[i].name, name) == 0)
 			stored = opers[i].hash;
-	ok = strlen(password) <= PASSLEN && sha512_crypt(password, stored, h) == 0 &&
-	     strcmp(stored, "$6$nobodyhere$") != 0 && same_secret(h, stored);
-	if (!ok) {
-		f = f ? f : fail_slot(c->host, true);
-		if (!f->fails++)
-			f->since_ms = srv.now;
-		else if (f->fails >= OPER_TRIES)
-			f->since_ms = srv.now; /* the lock counts from the last try */
+	if (!password_matches(password, stored)) {
+		fail_note(&fails, c->host, OPER_TRIES);
 		msg("%s (%s): OPER as %s failed", c->nick, c->host, name);
 		numeric(c, "464", ":Password incorrect");
 		return;
 	}
-	if (f)
-		f->fails = 0;
+	fail_clear(&fails, c->host);
 	if (!(c->flags & F_OPER)) {
 		c->flags |= F_OPER;
 		send_user_mode(c, "+o");

@@ -36,6 +36,8 @@ static void plain_help(struct client *c)
 		"  /away [TEXT]    mark yourself away (no text: back)",
 		"  /invite NICK [#ROOM]  invite someone to your room",
 		"  /mode [#ROOM]   the room's modes",
+		"  /register PASSWORD  claim your nickname: only you may use it",
+		"  /login PASSWORD  log in to your claimed nickname",
 		"  /oper NAME PASSWORD  become a server operator",
 		"  /quit or exit   leave",
 	}, *const ops[] = {
@@ -82,10 +84,12 @@ static void plain_register(struct client *c, char *line)
 		return;
 	free(c->realname);
 	c->realname = strdup("plain-text user");
+	account_before_welcome(c); /* a claimed nick: a guest one until /login */
 	c->flags |= F_REG;
 	srv.nreg++;
 	say_plain(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick, srv.lobby);
 	msg("%s (%s) joined, plain text", c->nick, c->host);
+	account_after_welcome(c);
 	/* no key: a server operator's +k, +i or +b there keeps plain users
 	 * out too, as meant */
 	join_room(c, srv.lobby, NULL);
@@ -185,6 +189,10 @@ static bool plain_moderate(struct client *c, const char *cmd, char *arg, char *r
 		invites_list(c);
 	else if (!strcmp(cmd, "away"))
 		set_away(c, all);
+	else if (!strcmp(cmd, "register") && arg)
+		account_register(c, NULL, arg);
+	else if (!strcmp(cmd, "login") && arg)
+		account_login(c, rest ? arg : NULL, rest ? rest : arg);
 	else if (!strcmp(cmd, "oper") && rest)
 		oper_login(c, arg, rest);
 	else if (!strcmp(cmd, "kill") && arg)

@@ -105,7 +105,7 @@ static void whox_row(struct client *c, const char *where, struct client *w, uint
 			snprintf(num, sizeof(num), "%lld", idle_s(w));
 			v = num;
 			break;
-		case 'a': v = "0"; break; /* no accounts */
+		case 'a': v = w->account[0] ? w->account : "0"; break; /* "0": not logged in */
 		case 'o': v = "n/a"; break;
 		case 'r': v = w->realname ? w->realname : ""; break;
 		}
@@ -222,6 +222,8 @@ void cmd_whois(struct client *c, struct irc_msg *m)
 		numeric(c, "301", "%s :%s", w->nick, w->away);
 	if (w->flags & F_OPER)
 		numeric(c, "313", "%s :is an IRC operator", w->nick);
+	if (w->account[0])
+		numeric(c, "330", "%s %s :is logged in as", w->nick, w->account);
 	if (c->flags & F_OPER) /* where they connect from: for operators only */
 		numeric(c, "378", "%s :is connecting from *@%s %s", w->nick, w->host, w->host);
 	numeric(c, "317", "%s %lld %lld :seconds idle, signon time", w->nick, idle_s(w),

@@ -390,3 +390,37 @@ void send_user_mode(struct client *c, const char *change)
 	else
 		send_line(c, ":%s MODE %s :%s", c->nick, c->nick, change);
 }
+
+/* --- accounts (account.c, pending.c) ------------------------------------------- */
+
+/* An IRCv3 standard reply, FAIL CMD CODE CONTEXT :TEXT; "-- TEXT" for plain users. */
+void send_fail(struct client *c, const char *cmd, const char *code, const char *ctx,
+	       const char *text)
+{
+	if (plain(c))
+		say_plain(c, "-- %s", text);
+	else
+		send_line(c, ":%s FAIL %s %s %s :%s", srv.host, cmd, code, ctx, text);
+}
+
+void send_register_ok(struct client *c, const char *account)
+{
+	if (plain(c))
+		say_plain(c, "-- Registered %s: from now on only you may use it; next time /login PASSWORD",
+			  account);
+	else
+		send_line(c, ":%s REGISTER SUCCESS %s :Account created", srv.host, account);
+}
+
+/* account-notify: WHO's account to TO. */
+void send_account(struct client *to, struct client *who)
+{
+	send_line(to, ":%s!%s@%s ACCOUNT %s", who->nick, who->user, who->host,
+		  who->account[0] ? who->account : "*");
+}
+
+void send_markread(struct client *c, const char *target, const char *ts)
+{
+	if (!plain(c))
+		send_line(c, ":%s MARKREAD %s timestamp=%s", srv.host, target, ts);
+}

@@ -139,6 +139,14 @@ void room_send(struct room *r, struct event *e, const struct client *skip)
 			push_event(r->m[i].c, e);
 }
 
+/* E to every member of R; ALT instead to those with capability CAP
+ * (extended-join's JOIN). ALT NULL: E to all. */
+void room_send_alt(struct room *r, struct event *e, struct event *alt, uint32_t cap)
+{
+	for (uint32_t i = 0; i < r->n; i++)
+		push_event(r->m[i].c, alt && (r->m[i].c->caps & cap) ? alt : e);
+}
+
 /* E to everyone who shares a room with C, once each, and to C if SELF. */
 void neighbours_send(struct client *c, struct event *e, bool self)
 {

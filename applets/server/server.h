@@ -16,6 +16,10 @@
  *               and who they stop from joining, talking or renaming
  *   invite.c    INVITE and the invitations it leaves (+i rooms)
  *   oper.c      server operators (-O FILE, OPER, KILL, WALLOPS, user modes)
+ *   secret.c    password hashes, constant-time compare, failures per address
+ *   account.c   accounts: REGISTER, SASL PLAIN, /login, claimed nicks, founders
+ *   pending.c   messages kept for offline accounts; read markers (MARKREAD)
+ *   acctfile.c  accounts, founders, pending messages, markers on disk (-D)
  *   plain.c     the plain-text (nc, telnet) front end: its slash commands
  *   web.c       HTTP: the chat page's files, the WebSocket handshake
  *   event.c, history.c  events rendered once per wire format; room history
@@ -77,6 +81,11 @@ enum {
 	CAP_BATCH        = 1 << 6,
 	CAP_CHATHISTORY  = 1 << 7,  /* draft/chathistory: no replay on join */
 	CAP_LABELED      = 1 << 8,  /* labeled-response */
+	CAP_SASL         = 1 << 9,
+	CAP_ACCOUNT_REG  = 1 << 10,
+	CAP_ACCOUNT_NOTIFY = 1 << 11,
+	CAP_READ_MARKER  = 1 << 12,
+	CAP_EXTENDED_JOIN = 1 << 13,
 };
 
 enum {
@@ -93,6 +102,7 @@ enum {
 	F_FREED     = 1 << 10, /* closed: on the graveyard list */
 	F_OPER      = 1 << 11, /* a server operator (OPER, -O FILE) */
 	F_WEB       = 1 << 12, /* came over WebSocket (its transport, not its front end) */
+	F_CAP302    = 1 << 13, /* CAP LS 302: capability values */
 	F_WALLOPS   = 1 << 15, /* user mode +w: gets WALLOPS */
 };
 
@@ -136,6 +146,10 @@ struct client {
 	uint16_t flags;
 	uint32_t caps;                  /* CAP_*, one bit per cap_names[] entry */
 	uint8_t nrooms, ninvites;
+	uint8_t sasl_state;             /* account.c: AUTHENTICATE PLAIN under way */
+	char *sasl;                     /* its base64 so far */
+	char account[NICKLEN + 1];      /* logged in as; "" if not */
+	char claimed[NICKLEN + 1];      /* the claimed nick it was refused (a guest) */
 	char nick[NICKLEN + 1];
 	char user[USERLEN + 1];
 	char host[NET_ADDRSTR_MAX];
@@ -182,6 +196,8 @@ struct server {
 	char host[64], network[64], created[64];
 	unsigned port;
 	unsigned long history, max_clients, per_addr, rate, sendq, ping_ms, reg_ms;
+	unsigned long pending_s;        /* -E: a kept private message's life */
+	uint8_t registration;           /* -A: enum reg_mode */
 	struct budget budget;           /* -m: rooms, topics, history, queues */
 	struct client *clients;
 	struct client *kill, *grave;
@@ -193,6 +209,9 @@ struct server {
 	int64_t now;                    /* loop clock, ms, of this batch */
 };
 extern struct server srv;
+
+enum reg_mode { REG_ON, REG_OFF, REG_OPER };
+#define PASSLEN 128
 
 /* io.c */
 void deliver(struct client *c, struct event *e, bool replay);
@@ -220,6 +239,7 @@ bool in_room(const struct client *c, const struct room *r);
 int room_enter(struct room *r, struct client *c);
 void room_remove(struct room *r, struct client *c);
 void room_send(struct room *r, struct event *e, const struct client *skip);
+void room_send_alt(struct room *r, struct event *e, struct event *alt, uint32_t cap);
 void neighbours_send(struct client *c, struct event *e, bool self);
 const char *prefix_of(uint8_t modes, bool all);
 struct client *nick_find(const char *nick);
@@ -283,6 +303,11 @@ void send_shutdown(struct client *c);
 void send_invite(struct client *to, struct client *by, struct room *r);
 void send_wallops(struct client *to, struct client *by, const char *text);
 void send_user_mode(struct client *c, const char *change);
+void send_fail(struct client *c, const char *cmd, const char *code, const char *ctx,
+	       const char *text);
+void send_register_ok(struct client *c, const char *account);
+void send_account(struct client *to, struct client *who);
+void send_markread(struct client *c, const char *target, const char *ts);
 
 /* io.c: queue a rendered line M for C (chathistory.c) */
 void deliver_buf(struct client *c, struct msgbuf *m);
@@ -358,3 +383,63 @@ void web_allow_origin(const char *origin);
 
 /* plain.c */
 void plain_greet(struct client *c);
+
+/* secret.c */
+bool secret_same(const char *a, const char *b);
+bool password_matches(const char *password, const char *hash);
+int password_hash(const char *password, char out[128]);
+#define FAIL_ADDRS 16 /* addresses failures are counted for */
+/* TRIES failures lock an address for LOCK_S seconds. Given to each call,
+ * not kept in the struct: a zeroed one stays in .bss, not in the binary. */
+struct fail_limit {
+	struct fail_slot {
+		char host[NET_ADDRSTR_MAX];
+		uint8_t fails;
+		int64_t since_ms;       /* first failure, or the lock's start */
+	} slot[FAIL_ADDRS];
+};
+bool fail_locked(struct fail_limit *l, const char *host, unsigned tries, unsigned lock_s);
+void fail_note(struct fail_limit *l, const char *host, unsigned tries);
+void fail_clear(struct fail_limit *l, const char *host);
+
+/* account.c */
+#define ACCOUNTS_MAX 1000
+struct account {
+	char name[NICKLEN + 1];
+	char hash[128];
+};
+struct founder {
+	char room[ROOMLEN + 1];
+	char account[NICKLEN + 1];
+};
+extern struct account *accounts;
+extern struct founder *founders;
+extern unsigned naccounts, nfounders;
+struct account *account_find(const char *name);
+bool account_add(const char *name, const char *hash);
+bool founder_add(const char *room, const char *account);
+void account_register(struct client *c, const char *name, const char *password);
+void account_login(struct client *c, const char *name, const char *password);
+void sasl_step(struct client *c, const char *arg);
+void sasl_reset(struct client *c);
+bool nick_claimed(const struct client *c, const char *nick);
+void account_before_welcome(struct client *c);
+void account_after_welcome(struct client *c);
+void account_joined(struct client *c, struct room *r, bool created);
+
+/* pending.c */
+bool pending_keep(struct client *c, enum event_kind kind, const char *to, const char *text);
+bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, const char *nick,
+		  const char *uh, const char *text);
+void pending_deliver(struct client *c);
+void pending_init(void);
+void markread(struct client *c, const char *target, const char *ts);
+void markread_joined(struct client *c, struct room *r);
+bool marker_set(const char *account, const char *target, const char *ts);
+typedef void acct_write_fn(void *ctx, const char *fmt, ...);
+void pending_save(acct_write_fn *w, void *ctx);
+
+/* acctfile.c: all of the above in DIR/accounts (-D), written atomically */
+void acctfile_open(int dirfd);
+void acctfile_dirty(void);
+void acctfile_close(void);

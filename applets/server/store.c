@@ -483,3 +483,8 @@ void store_close(void)
 	journal_close(&st.j);
 	st.on = false;
 }
+
+int store_dirfd(void)
+{
+	return ENABLE_SERVER_JOURNAL && st.dir ? st.dirfd : -1;
+}

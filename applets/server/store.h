@@ -31,3 +31,5 @@ const char *store_msgid_prefix(void);
 void store_room_gone(struct room *r);
 /* fsync and close (SIGTERM). */
 void store_close(void);
+/* The locked -D directory, for acctfile.c; -1 without -D. */
+int store_dirfd(void);

@@ -1,0 +1,90 @@
+/* secret.c - passwords, shared by server operators (oper.c) and accounts
+ * (account.c): crypt(3) SHA-512 hashes (core/sha512.c), a comparison that
+ * takes as long whatever differs, and a limit on failures per address. */
+#include "server.h"
+#include "sha512.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+/* Every byte compared, whatever differs first. */
+bool secret_same(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	unsigned char d = na != nb;
+	for (size_t i = 0; i < na && i < nb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* PASSWORD hashes to HASH. HASH NULL (no such name) costs the same crypt()
+ * and is false, so a wrong name and a wrong password take as long. */
+bool password_matches(const char *password, const char *hash)
+{
+	static const char nobody[] = "$6$nobodyhere$";
+	char h[SHA512_CRYPT_MAX];
+	bool ok = strlen(password) <= PASSLEN &&
+		  sha512_crypt(password, hash ? hash : nobody, h) == 0 && hash &&
+		  secret_same(h, hash);
+	memset(h, 0, sizeof(h));
+	return ok;
+}
+
+/* PASSWORD's hash with 16 random salt characters into OUT; -1 on failure. */
+int password_hash(const char *password, char out[SHA512_CRYPT_MAX])
+{
+	static const char b64[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	char salt[3 + 16 + 2] = "$6$";
+	unsigned char rnd[16];
+
+	if (strlen(password) > PASSLEN || getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -1;
+	for (unsigned i = 0; i < sizeof(rnd); i++)
+		salt[3 + i] = b64[rnd[i] & 63];
+	strcpy(salt + 3 + sizeof(rnd), "$");
+	return sha512_crypt(password, salt, out);
+}
+
+/* --- failures per address ------------------------------------------------------ */
+
+/* HOST's slot; CREATE: a new one, a free or the oldest slot giving way. */
+static struct fail_slot *fail_slot(struct fail_limit *l, const char *host, bool create)
+{
+	struct fail_slot *old = &l->slot[0];
+	for (unsigned i = 0; i < FAIL_ADDRS; i++) {
+		if (l->slot[i].fails && strcmp(l->slot[i].host, host) == 0)
+			return &l->slot[i];
+		if (!l->slot[i].fails || (old->fails && l->slot[i].since_ms < old->since_ms))
+			old = &l->slot[i];
+	}
+	if (!create)
+		return NULL;
+	strlcpy_ok(old->host, host, sizeof(old->host));
+	old->fails = 0;
+	old->since_ms = srv.now;
+	return old;
+}
+
+/* HOST failed TRIES times, and the lock has not run out yet. */
+bool fail_locked(struct fail_limit *l, const char *host, unsigned tries, unsigned lock_s)
+{
+	struct fail_slot *f = fail_slot(l, host, false);
+	if (f && srv.now - f->since_ms > (int64_t)lock_s * 1000)
+		f->fails = 0; /* forgiven */
+	return f && f->fails >= tries;
+}
+
+void fail_note(struct fail_limit *l, const char *host, unsigned tries)
+{
+	struct fail_slot *f = fail_slot(l, host, true);
+	if (!f->fails++ || f->fails >= tries)
+		f->since_ms = srv.now; /* the lock counts from the last try */
+}
+
+void fail_clear(struct fail_limit *l, const char *host)
+{
+	struct fail_slot *f = fail_slot(l, host, false);
+	if (f)
+		f->fails = 0;
+}
