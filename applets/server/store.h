@@ -24,5 +24,8 @@ void store_open(unsigned long sync_ms, unsigned long max_kib);
 void store_message(struct room *r, struct event *e);
 /* Room R and its history are going: so they stay gone after a restart. */
 void store_room_gone(struct room *r);
+/* Room R's modes or key changed: protected now (a key, +i, +s or +p),
+ * its history leaves the disk and is kept in memory only. */
+void store_room_modes(struct room *r);
 /* fsync and close (SIGTERM). */
 void store_close(void);
