@@ -570,6 +570,12 @@ int journal_rewrite_commit(struct journal *j, struct journal_rewrite *w)
 	free(w->buf);
 	w->buf = NULL;
 	w->fd = -1;
+	/* The rename on disk before any old segment goes: a power cut between
+	 * the unlinks and a later directory fsync could otherwise leave the
+	 * old segments gone and the new base not there. Failing, nothing is
+	 * deleted: the old segments stay, superseded, until a next compaction. */
+	if (fsync(j->dirfd) != 0)
+		return 0;
 	if (list_segments(j->dirfd, segs, &n) == 0)
 		for (unsigned i = 0; i < n; i++)
 			if (segs[i] < j->head)
