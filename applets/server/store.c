@@ -37,6 +37,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+_Static_assert((uint64_t)STORE_KIB_MAX * 1024 <= (uint64_t)JOURNAL_MAX_SEGS / 2 * JOURNAL_SEG_MAX,
+	       "-J beyond what a restart's segment list holds");
+
 #define REC_FIXED   23
 #define RETRY_MS    5000            /* after an I/O error, try again this often */
 #define SLACK_BYTES (64 * 1024)     /* garbage below this is not worth a compaction */
