@@ -195,8 +195,16 @@ static ssize_t read_segment(int dirfd, uint64_t seq, uint8_t **buf, uint64_t *si
 		ssize_t r = read(fd, *buf + got, want - (size_t)got);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			break; /* an error or a file that shrank: use what came */
+		if (r < 0) { /* not an end: what was not read may be intact */
+			int e = errno;
+			close(fd);
+			free(*buf);
+			*buf = NULL;
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break; /* a file that shrank: use what came (replay_segment) */
 		got += r;
 	}
 	close(fd);
@@ -320,8 +328,10 @@ static int replay_segment(struct journal *j, uint64_t seq, bool last, journal_fn
 	ssize_t got = read_segment(j->dirfd, seq, &buf, &size);
 	int rc = 0;
 
-	if (got < 0)
+	if (got < 0) { /* left as it is: its bytes still count against the bound */
+		j->total += size;
 		return -1;
+	}
 	rep->segments++;
 	if (!journal_seg_parse(buf, (size_t)got, &flags, &s, &salt) || s != seq) {
 		/* Without its salt no record can be trusted: all of it goes. */
@@ -341,7 +351,10 @@ static int replay_segment(struct journal *j, uint64_t seq, bool last, journal_fn
 	uint64_t keep = JOURNAL_SEG_HDR + end;
 	free(buf);
 	rep->dropped += size - (uint64_t)got; /* past JOURNAL_FILE_MAX: never ours */
-	if (!last) {
+	/* Fewer bytes than the file holds (it shrank under us?): what was not
+	 * read is not known to be torn, so the newest is not cut either and a
+	 * new head follows it (journal_open). */
+	if (!last || (uint64_t)got < (size < JOURNAL_FILE_MAX ? size : JOURNAL_FILE_MAX)) {
 		j->total += size;
 		return 0;
 	}
@@ -557,6 +570,12 @@ int journal_rewrite_commit(struct journal *j, struct journal_rewrite *w)
 	free(w->buf);
 	w->buf = NULL;
 	w->fd = -1;
+	/* The rename on disk before any old segment goes: a power cut between
+	 * the unlinks and a later directory fsync could otherwise leave the
+	 * old segments gone and the new base not there. Failing, nothing is
+	 * deleted: the old segments stay, superseded, until a next compaction. */
+	if (fsync(j->dirfd) != 0)
+		return 0;
 	if (list_segments(j->dirfd, segs, &n) == 0)
 		for (unsigned i = 0; i < n; i++)
 			if (segs[i] < j->head)

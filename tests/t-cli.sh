@@ -24,6 +24,10 @@ testing "a hard link named chat-client dispatches to it" \
 testing "a bad option value is a clear error, exit 1" \
 	"$CHATBOX chat-server -p 99999 2>&1 | head -n 1; $CHATBOX chat-server -p 99999 2>/dev/null; echo rc=\$?" \
 	"chat-server: -p: '99999' is not a number from 0 to 65535\nrc=1\n" "" ""
+# The segments a bigger journal needs would not all be read at a restart.
+testing "-J is bounded by what a restart reads back" \
+	"$CHATBOX chat-server -J 32769 2>&1 | head -n 1; $CHATBOX chat-server -J 32769 2>/dev/null; echo rc=\$?" \
+	"chat-server: -J: '32769' is not a number from 64 to 32768\nrc=1\n" "" ""
 testing "an unknown option is a clear error" \
 	"$CHATBOX chat-discover -Z 2>&1 | head -n 1" "chat-discover: unknown option -Z\n" "" ""
 testing "a missing option value is a clear error" \

@@ -68,7 +68,7 @@ def _():
         T.check("the journal is at most 2x the raw message bytes (%.2fx)" % (size / raw),
                 size <= 2 * raw)
         t0 = time.monotonic()
-        with Server("-D", state, "-H", "1000", "-m", "1048576", "-J", "1048576") as srv:
+        with Server("-D", state, "-H", "1000", "-m", "1048576", "-J", "32768") as srv:
             took = time.monotonic() - t0
             print("FIGURE: start-up with %d messages: %.3f s" % (N, took), flush=True)
             m = re.search(r"(\d+) messages in (\d+) rooms loaded", srv.output())

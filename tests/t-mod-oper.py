@@ -72,6 +72,17 @@ def _():
         T.check("mode %03o is refused, saying why" % mode, ok, out)
     ok, out = refused(opers_file(text="boss secret\n"), r":1: the hash is not a SHA-512")
     T.check("a clear-text password is refused, with its line", ok, out)
+    if os.geteuid() == 0:
+        path = opers_file()
+        os.chown(path, 65534, 65534)  # an unprivileged user (the -u user, say)
+        ok, out = refused(path, r"refused: owned by uid 65534")
+        T.check("a 0600 file owned by another, unprivileged user is refused", ok, out)
+        fifo = os.path.join(tempfile.mkdtemp(prefix="chatbox-opers-"), "fifo")
+        os.mkfifo(fifo, 0o600)
+        ok, out = refused(fifo, r"not a regular file")
+        T.check("a FIFO is refused at once, start-up does not block on it", ok, out)
+    else:
+        T.skip("a file owned by another user is refused", "needs root to chown")
     with Server("-O", opers_file(0o640)) as srv:
         T.check("mode 640 (group may read) starts", "1 operator(s)" in srv.output())
 

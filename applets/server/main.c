@@ -72,7 +72,7 @@
 //usage:	-M	Do not announce the server over mDNS
 //usage:	-D DIR	Keep room history on disk in DIR, across restarts
 //usage:	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
-//usage:	-J KIB	At most KIB KiB on disk in DIR (64..1048576, default 1024)
+//usage:	-J KIB	At most KIB KiB on disk in DIR (64..32768, default 1024)
 //usage:	-O FILE	Server operators: NAME HASH lines, not readable by others
 //usage:	-A MODE	Who may register a nick (claim it with a password): on
 //usage:		(anyone, default), off, oper (server operators only)

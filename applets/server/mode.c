@@ -217,6 +217,7 @@ void room_mode(struct client *c, struct irc_msg *m)
 	apply_modes(c, r, m, &o, (c->flags & F_OPER) || (me && (me->modes & M_OP)));
 	if (!o.done[0])
 		return;
+	store_room_modes(r); /* before anyone hears of it (-D) */
 	snprintf(change, sizeof(change), "%s%s", o.done, o.args);
 	struct event *e = client_event(c, EV_MODE, r->name, change, NULL);
 	if (e) {

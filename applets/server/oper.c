@@ -62,7 +62,9 @@ int operators_load(const char *path)
 	char line[NICKLEN + HASHLEN + 64];
 	struct stat st;
 	unsigned n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in its place must not hang start-up (refused
+	 * below as not a regular file; on a regular file it changes nothing). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	FILE *f;
 
 	if (fd < 0 || fstat(fd, &st) != 0)
@@ -72,6 +74,12 @@ int operators_load(const char *path)
 	/* Others may not read it (an offline attack on the hashes), nor
 	 * anyone but the owner write it (a hash of their own). The group may
 	 * read: root:chatbox 0640 for a server that runs as chatbox. */
+	/* Its owner may change it: root, or whoever starts the server. This
+	 * runs before drop_privileges() (main.c), so as root a file owned by
+	 * the -u user, who could add a hash of their own, is refused. */
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		die("-O %s: refused: owned by uid %u, not by root or this server's user; chown root %s",
+		    path, (unsigned)st.st_uid, path);
 	if (st.st_mode & (S_IROTH | S_IWOTH | S_IWGRP))
 		die("-O %s: refused: others can read or change it (mode %03o); chmod 600 %s", path,
 		    (unsigned)(st.st_mode & 0777), path);

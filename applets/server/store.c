@@ -18,6 +18,9 @@
  *       room nick userhost text            (23 bytes + the strings)
  *   'G' room_len:u8 room                   (the room and its history went)
  * seq numbers messages in the order they were relayed: a message id.
+ * A protected room (a key, +i, +s or +p: store_protected()) is not on
+ * disk at all: its history is kept in memory only, as its modes are not
+ * saved and a restart would open it to whoever joins first.
  * What is read back is checked like a line from the network: a name the
  * server would refuse, or a text holding CR, LF or NUL, is dropped. */
 #include "server.h"
@@ -35,6 +38,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+_Static_assert((uint64_t)STORE_KIB_MAX * 1024 <= (uint64_t)JOURNAL_MAX_SEGS / 2 * JOURNAL_SEG_MAX,
+	       "-J beyond what a restart's segment list holds");
 
 #define REC_FIXED   23
 #define RETRY_MS    5000            /* after an I/O error, try again this often */
@@ -120,6 +126,20 @@ static bool userhost_ok(const char *s)
 static bool text_ok(const char *s)
 {
 	return !strpbrk(s, "\r\n"); /* NUL cannot be in it: field() */
+}
+
+/* Modes and keys are not journaled: a room that keeps people out or hides
+ * itself must not have its history come back in a room open to all. */
+static bool protected_room(const struct room *r)
+{
+	return r->key || (r->modes & (RM_I | RM_S | RM_P));
+}
+
+/* E is in a protected room's history: compaction leaves it out. */
+static bool event_protected(const struct event *e)
+{
+	const struct room *r = room_find(e->target);
+	return r && protected_room(r);
 }
 
 struct message {
@@ -245,6 +265,8 @@ static struct event *snapshot_start(void)
 	struct event *e = history_newest(), *start = NULL;
 	uint64_t sum = JOURNAL_SEG_HDR;
 	for (; e; e = e->older) {
+		if (event_protected(e))
+			continue;
 		sum += record_size(e);
 		if (sum > st.max_bytes / 2)
 			break;
@@ -262,7 +284,7 @@ static int compact(void)
 	if (journal_rewrite_begin(&st.j, &w) != 0)
 		return -1;
 	for (struct event *e = snapshot_start(); e; e = e->newer) {
-		size_t n = encode(e, rec);
+		size_t n = event_protected(e) ? 0 : encode(e, rec);
 		if (n && journal_rewrite_add(&w, rec, n) != 0) {
 			int err = errno;
 			journal_rewrite_abort(&st.j, &w);
@@ -351,7 +373,7 @@ void store_message(struct room *r, struct event *e)
 	size_t n;
 
 	e->seq = ++st.seq;
-	if (!ENABLE_SERVER_JOURNAL || !st.on || st.failed || !r->hist.max)
+	if (!ENABLE_SERVER_JOURNAL || !st.on || st.failed || !r->hist.max || protected_room(r))
 		return;
 	n = encode(e, rec);
 	if (!n)
@@ -386,22 +408,38 @@ const char *store_msgid_prefix(void)
 	return prefix;
 }
 
-void store_room_gone(struct room *r)
+/* A 'G' record for R: its history on disk is void. While writing fails
+ * none is written: the compaction that ends the outage writes only what
+ * the rooms hold now (not gone rooms, not protected ones), and a stop
+ * during the outage tries that compaction once more (store_close). */
+static void write_gone(struct room *r)
 {
 	uint8_t rec[2 + ROOMLEN];
 	size_t n = strlen(r->name);
 
-	if (!ENABLE_SERVER_JOURNAL || !st.on || st.loading || !r->hist.on_disk || n > ROOMLEN)
+	if (!ENABLE_SERVER_JOURNAL || !st.on || st.loading || st.failed || !r->hist.on_disk ||
+	    n > ROOMLEN)
 		return;
-	if (st.failed)
-		return; /* the compaction that ends the outage leaves it out anyway */
 	rec[0] = 'G';
 	rec[1] = (uint8_t)n;
 	memcpy(rec + 2, r->name, n);
-	if (journal_append(&st.j, rec, n + 2) != 0)
+	if (journal_append(&st.j, rec, n + 2) != 0) {
 		failing("writing:");
-	else
-		written();
+		return;
+	}
+	r->hist.on_disk = false;
+	written();
+}
+
+void store_room_gone(struct room *r)
+{
+	write_gone(r);
+}
+
+void store_room_modes(struct room *r)
+{
+	if (protected_room(r))
+		write_gone(r);
 }
 
 /* --- start and stop ------------------------------------------------------------- */
@@ -478,6 +516,10 @@ void store_close(void)
 {
 	if (!ENABLE_SERVER_JOURNAL || !st.on)
 		return;
+	/* Rooms gone or protected during an outage are still on disk: the
+	 * retry's compaction, once more, or they come back at the start. */
+	if (st.failed)
+		on_retry(&srv.loop, &st.retry_timer);
 	if (!st.failed && journal_sync(&st.j) != 0)
 		msg("history on disk (%s): fsync: %s", st.dir, strerror(errno));
 	journal_close(&st.j);

@@ -11,7 +11,11 @@ struct event;
 #define STORE_SYNC_MS_DEFAULT 1000 /* -F: fsync at most once a second */
 #define STORE_KIB_DEFAULT     1024 /* -J: the journal's size on disk */
 #define STORE_KIB_MIN         64
-#define STORE_KIB_MAX         1048576
+/* The segments a journal of -J KiB may take (1.5 times its bound in a
+ * burst, in JOURNAL_SEG_MAX segments) must fit in the JOURNAL_MAX_SEGS a
+ * restart looks at, or the base segment drops out of the list: at most
+ * half of them (store.c checks). */
+#define STORE_KIB_MAX         32768
 
 /* Before dropping root: open and lock DIR, created if missing (one
  * level) for USER; dies if it cannot be used. */
@@ -29,6 +33,9 @@ uint64_t store_next_seq(void);
 const char *store_msgid_prefix(void);
 /* Room R and its history are going: so they stay gone after a restart. */
 void store_room_gone(struct room *r);
+/* Room R's modes or key changed: protected now (a key, +i, +s or +p),
+ * its history leaves the disk and is kept in memory only. */
+void store_room_modes(struct room *r);
 /* fsync and close (SIGTERM). */
 void store_close(void);
 /* The locked -D directory, for acctfile.c; -1 without -D. */
