@@ -216,22 +216,42 @@ size_t irc_client_tags(const char *tags, char *out, size_t outsz)
 	return n;
 }
 
+/* N decimal digits at S, or -1: a fixed-width field of a timestamp */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* YYYY-MM-DDThh:mm:ss[.sss]Z, as server-time and chathistory write it */
 bool irc_time_parse(const char *s, long long *ms)
 {
 	struct tm tm = { 0 };
-	unsigned frac = 0;
-	int n = 0, fn = 0;
+	int frac = 0;
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n < 19 || tm.tm_year < 1970 ||
-	    tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':')
 		return false;
-	s += n;
+	tm.tm_year = digits(s, 4);
+	tm.tm_mon = digits(s + 5, 2);
+	tm.tm_mday = digits(s + 8, 2);
+	tm.tm_hour = digits(s + 11, 2);
+	tm.tm_min = digits(s + 14, 2);
+	tm.tm_sec = digits(s + 17, 2);
+	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
+	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+		return false;
+	s += 19;
 	if (*s == '.') {
-		if (sscanf(s, ".%3u%n", &frac, &fn) != 1 || fn != 4)
+		if ((frac = digits(s + 1, 3)) < 0)
 			return false;
-		s += fn;
+		s += 4;
 	}
 	if (s[0] != 'Z' || s[1])
 		return false;

@@ -126,6 +126,9 @@ static void select_range(const char *sub, const struct view *h, const struct ref
 		*to = hi;
 		return;
 	}
+	*from = *to = 0;
+	if (!a || (!strcasecmp(sub, "BETWEEN") && !b))
+		return; /* the caller asked for the references; never here */
 	if (!strcasecmp(sub, "BEFORE")) {
 		hi = bound(h, a, false);
 		*from = hi > limit ? hi - limit : 0;
@@ -139,7 +142,7 @@ static void select_range(const char *sub, const struct view *h, const struct ref
 		*from = mid > limit / 2 ? mid - limit / 2 : 0;
 		*to = MIN(hi, *from + limit);
 		*from = *to > limit ? *to - limit : 0;
-	} else { /* BETWEEN: either order; from the first named */
+	} else if (b) { /* BETWEEN: either order; from the first named */
 		bool down = a->msgid && b->msgid ? a->seq > b->seq :
 			    !a->msgid && !b->msgid ? a->ms > b->ms : false;
 		const struct ref *old = down ? b : a, *young = down ? a : b;
