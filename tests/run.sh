@@ -6,7 +6,8 @@
 # CPU model on cross boards. Scripts whose first lines say "host-only" run
 # once, on the first board. Each script prints PASS:/FAIL:/SKIP: lines; a
 # script that crashes, hangs (TEST_TIMEOUT, default 600 s) or prints no
-# result counts as a failure. The last line is "N passed, N failed".
+# result counts as a failure. Each script's wall time is a "TIME: [board
+# name] 12.3s" line. The last line is "N passed, N failed".
 #
 # TEST_JOBS=N (default 2) runs N boards at once, each into a log of its
 # own, printed whole as each board ends: the tests take free ports (-p 0)
@@ -58,8 +59,12 @@ trap 'rm -f "$log"' EXIT
 run()
 {
 	label=$1; shift
+	t0=$(date +%s.%N)
 	timeout -k 10 "$TEST_TIMEOUT" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
+	# One TIME: line per script, to see where make check's minutes go.
+	awk -v a="$t0" -v b="$(date +%s.%N)" -v l="$label" \
+		'BEGIN { printf "TIME: [%s] %.1fs\n", l, b - a }'
 	p=$(grep -c '^PASS:' "$log") f=$(grep -c '^FAIL:' "$log") s=$(grep -c '^SKIP:' "$log")
 	grep -E '^(PASS|SKIP):' "$log" | sed "s|^\([A-Z]*\): |\1: [$label] |"
 	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
