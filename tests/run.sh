@@ -97,6 +97,9 @@ for board in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
+	# TEST_HOST_ROUND=1 on the board that runs the host-only scripts: parts
+	# of scripts that test host things (the conformance peers) run only then.
+	export TEST_HOST_ROUND="$first"
 	export BOARD="$board" CHATBOX_BIN="$bin" CHATBOX_EMU="$emu" CHATBOX="${emu:+$emu }$bin"
 	# shellcheck disable=SC2086 # $emu is "qemu-X -cpu Y", or empty
 	case $ONLY in ''|unit*) run "$board unit" $emu "$top/$dir/unit-tests" ;; esac
