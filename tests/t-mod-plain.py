@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import BIN, EMU, T, Server, case, irc, plain  # noqa: E402
+from chatbox_test import BIN, EMU, T, Line, Server, case, irc, plain  # noqa: E402
 
 PASSWORD = "plain-pass"
 
@@ -116,5 +116,32 @@ with Server("-R", "0", "-O", opers_file()) as srv:
         p.send("/wallops meeting at noon")
         T.check("/wallops: an operator reads it as -- !nick! text",
                 lambda: p.expect(r"^-- !sheriff! meeting at noon$"))
+
+with Server("-R", "0", "-r", "#hall", "-O", opers_file()) as srv:
+    @case("a locked default room (+i, then +k): the greeting says no room, not 'You are in'")
+    def _():
+        host = irc(srv.port, "hallop", join=["#hall"])
+        host.send("OPER chief " + PASSWORD)  # nobody runs the default room
+        host.expect(r" 381 ")
+        for modes, why in (("+i", r"\(\+i\)"), ("-i+k sesame", r"\(\+k\)|key")):
+            host.send("MODE #hall " + modes)
+            host.expect(r" MODE #hall ")
+            p = Line(srv.port)
+            p.expect(r"nickname")
+            nick = "out%d" % len(modes)
+            p.send(nick)
+            T.check(modes + ": the greeting says the room is closed",
+                    lambda: p.expect(r"^-- Hello %s! You are in no room: #hall is closed" % nick))
+            T.check(modes + ": and why", lambda: p.expect(r"^-- #hall: .*" + why))
+            T.check(modes + ": never 'You are in #hall'", p.absent(r"You are in #hall"))
+        p.send("/join #hall sesame")
+        T.check("with the key it joins", lambda: p.expect(r"^-- In #hall"))
+        host.send("MODE #hall -k sesame")
+        host.expect(r" MODE #hall -k")
+        q = Line(srv.port)
+        q.expect(r"nickname")
+        q.send("inside")
+        T.check("open again: 'You are in #hall'",
+                lambda: q.expect(r"^-- Hello inside! You are in #hall\. "))
 
 T.done()

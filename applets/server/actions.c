@@ -63,32 +63,58 @@ bool room_name_ok(const char *name)
 	return irc_room_valid(name, ROOMLEN) && text_is_safe(name, strlen(name));
 }
 
-/* Why C may not join R (NULL: a new room called NAME) with KEY, said to C;
- * false if it may. An invitation lets C past the key, +i, the limit and a
- * ban (InspIRCd's default); +I past +i, +e past a ban. */
+/* Why C may not join R (NULL: a new room called NAME) with KEY: the
+ * numeric that says so, or NULL if it may. An invitation lets C past the
+ * key, +i, the limit and a ban (InspIRCd's default); +I past +i, +e past a
+ * ban. Nothing is sent: plain.c asks before it greets. */
+static const char *join_refusal(struct client *c, struct room *r, const char *name, const char *key)
+{
+	if (name[0] == '#' && !text_is_safe(name, strlen(name)))
+		return "479";
+	if (!irc_room_valid(name, ROOMLEN))
+		return "403";
+	if (c->nrooms >= MAXROOMS)
+		return "405";
+	if (r && invite_take(c, r, false))
+		return NULL;
+	if (r && r->key && (!key || strcmp(key, r->key) != 0))
+		return "475";
+	if (r && (r->modes & RM_I) && !ban_matches(r, BAN_I, c, NULL))
+		return "473";
+	if (r && r->limit && r->n >= r->limit)
+		return "471";
+	if (r && banned(r, c, NULL))
+		return "474";
+	return NULL;
+}
+
+bool join_allowed(struct client *c, const char *name)
+{
+	struct room *r = room_find(name);
+	return (r && in_room(c, r)) || !join_refusal(c, r, name, NULL);
+}
+
+/* join_refusal's answer, said to C; false if C may join. */
 static bool join_refused(struct client *c, struct room *r, const char *name, const char *key)
 {
-	bool invited = r && invite_take(c, r, false);
+	const char *num = join_refusal(c, r, name, key);
 
-	if (name[0] == '#' && !text_is_safe(name, strlen(name))) {
-		numeric(c, "479", "%s :Illegal channel name", name);
-	} else if (!irc_room_valid(name, ROOMLEN)) {
-		numeric(c, "403", "%s :No such channel", name);
-	} else if (c->nrooms >= MAXROOMS) {
-		numeric(c, "405", "%s :You have joined too many channels", name);
-	} else if (invited) {
+	if (!num)
 		return false;
-	} else if (r && r->key && (!key || strcmp(key, r->key) != 0)) {
+	if (!strcmp(num, "479"))
+		numeric(c, num, "%s :Illegal channel name", name);
+	else if (!strcmp(num, "403"))
+		numeric(c, num, "%s :No such channel", name);
+	else if (!strcmp(num, "405"))
+		numeric(c, num, "%s :You have joined too many channels", name);
+	else if (!strcmp(num, "475"))
 		reply_needs_key(c, r);
-	} else if (r && (r->modes & RM_I) && !ban_matches(r, BAN_I, c, NULL)) {
-		numeric(c, "473", "%s :Cannot join channel (+i)", r->name);
-	} else if (r && r->limit && r->n >= r->limit) {
-		numeric(c, "471", "%s :Cannot join channel (+l)", name);
-	} else if (r && banned(r, c, NULL)) {
-		numeric(c, "474", "%s :Cannot join channel (+b)", r->name);
-	} else {
-		return false;
-	}
+	else if (!strcmp(num, "473"))
+		numeric(c, num, "%s :Cannot join channel (+i)", r->name);
+	else if (!strcmp(num, "471"))
+		numeric(c, num, "%s :Cannot join channel (+l)", name);
+	else
+		numeric(c, num, "%s :Cannot join channel (+b)", r->name);
 	return true;
 }
 

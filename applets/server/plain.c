@@ -87,11 +87,16 @@ static void plain_register(struct client *c, char *line)
 	account_before_welcome(c); /* a claimed nick: a guest one until /login */
 	c->flags |= F_REG;
 	srv.nreg++;
-	say_plain(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick, srv.lobby);
+	/* no key: a server operator's +k, +i or +b there keeps plain users
+	 * out too, as meant, and the greeting says so */
+	if (join_allowed(c, srv.lobby))
+		say_plain(c, "-- Hello %s! You are in %s. Type /help for the commands.", c->nick,
+			  srv.lobby);
+	else
+		say_plain(c, "-- Hello %s! You are in no room: %s is closed to you."
+			  " /join #ROOM [KEY] to join one, /help for the commands.", c->nick, srv.lobby);
 	msg("%s (%s) joined, plain text", c->nick, c->host);
 	account_after_welcome(c);
-	/* no key: a server operator's +k, +i or +b there keeps plain users
-	 * out too, as meant */
 	join_room(c, srv.lobby, NULL);
 }
 

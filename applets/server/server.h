@@ -249,6 +249,7 @@ struct event *client_event(struct client *c, enum event_kind kind, const char *t
 			   const char *arg, const char *text);
 void client_drop(struct client *c, const char *reason, const char *error);
 void join_room(struct client *c, const char *name, const char *key);
+bool join_allowed(struct client *c, const char *name); /* without a key; says nothing */
 void part_room(struct client *c, const char *name, const char *reason);
 /* CTAGS: client-only tags to relay to message-tags clients ("+a=b;+c"),
  * NULL if none; EV_TAGMSG carries only them. */
