@@ -14,7 +14,7 @@ import tempfile
 import warnings
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import BIN, EMU, T, Line, Server, applet, case, irc  # noqa: E402
+from chatbox_test import BIN, EMU, T, Line, Server, applet, case, irc, wait_for  # noqa: E402
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -222,5 +222,29 @@ with Server("-R", "0", "-O", OPERS) as srv:
         T.check("once: the next JOIN gets 473", lambda: b.expect(r" 473 guest #inv "))
         a.send("MODE #inv +k a,b")
         T.check("+k with a comma: 525", lambda: a.expect(r" 525 host #inv "))
+
+with Server("-R", "0", "-O", OPERS) as srv:
+    @case("OPER from many addresses at once: a server-wide crypt() budget, 'busy', not 'wrong'")
+    def _():
+        # One try per address (127.0.0.10-33), so no address is locked:
+        # only the server-wide budget (8 at once, 4 a second) refuses.
+        many = [irc(srv.port, "m%d" % i, line=Line(srv.port, source="127.0.0.%d" % (10 + i)))
+                for i in range(24)]
+        for c in many:
+            c.send("OPER boss wrong")
+        got = [c.expect(r" (464|491) m\d+ ").string for c in many]
+        busy = [g for g in got if " 491 " in g]
+        T.check("some are refused as busy (491), uncounted", len(busy) > 0 and all(
+            "busy checking passwords" in g for g in busy))
+        T.check("the others were checked: 464", all(" 464 " in g for g in got if g not in busy))
+        late = irc(srv.port, "late", line=Line(srv.port, source="127.0.0.40"))
+
+        def right():
+            late.send("OPER boss " + PASSWORD)
+            return " 381 " in late.expect(r" (381|491) late ").string
+        T.check("the right password gets through once the budget refills",
+                lambda: wait_for(right, 10, interval=0.05, what="381"))
+        for c in many + [late]:
+            c.close()
 
 T.done()

@@ -147,7 +147,8 @@ int hash_password_cmd(void)
 }
 
 /* OPER NAME PASSWORD: 381 and +o, or 464; 491 while the address is locked
- * out. An unknown NAME costs the same crypt() as a known one. */
+ * out or the server's crypt() budget is spent. An unknown NAME costs the
+ * same crypt() as a known one. */
 void oper_login(struct client *c, const char *name, const char *password)
 {
 	const char *stored = NULL;
@@ -155,6 +156,10 @@ void oper_login(struct client *c, const char *name, const char *password)
 	if (!nopers || fail_locked(&fails, c->host, OPER_TRIES, OPER_LOCK_S)) {
 		numeric(c, "491", ":%s", nopers ? "Too many failed OPER attempts: try again later"
 						: "No operators on this server (chat-server -O)");
+		return;
+	}
+	if (!crypt_budget_take()) {
+		numeric(c, "491", ":The server is busy checking passwords: try again in a second");
 		return;
 	}
 	for (unsigned i = 0; i < nopers; i++)

@@ -1,12 +1,19 @@
 /* secret.c - passwords, shared by server operators (oper.c) and accounts
  * (account.c): crypt(3) SHA-512 hashes (core/sha512.c), a comparison that
- * takes as long whatever differs, and a limit on failures per address. */
+ * takes as long whatever differs, a limit on failures per address (an IPv6
+ * /64 counts as one), and a budget of verifications per second for the
+ * whole server, so many addresses cannot keep a router's CPU on crypt(). */
 #include "server.h"
 #include "sha512.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+
+#define CRYPT_PER_S  4 /* password verifications per second, server-wide ... */
+#define CRYPT_BURST  8 /* ... and at most this many at once */
 
 /* Every byte compared, whatever differs first. */
 bool secret_same(const char *a, const char *b)
@@ -46,21 +53,63 @@ int password_hash(const char *password, char out[SHA512_CRYPT_MAX])
 	return sha512_crypt(password, salt, out);
 }
 
+/* A password may be verified now: the server-wide budget (a token bucket
+ * of CRYPT_BURST, refilled CRYPT_PER_S a second) has one left, taken. A
+ * refusal is not a failure of anyone's: the caller says "try again". */
+bool crypt_budget_take(void)
+{
+	static int64_t due_ms; /* when the bucket is full again */
+	const int64_t step = 1000 / CRYPT_PER_S;
+
+	if (due_ms < srv.now)
+		due_ms = srv.now;
+	if (due_ms - srv.now > (CRYPT_BURST - 1) * step)
+		return false;
+	due_ms += step;
+	return true;
+}
+
 /* --- failures per address ------------------------------------------------------ */
+
+/* The failures' key for HOST into KEY: the address, but for IPv6 its /64
+ * (with a link-local one's %scope), which one user (a LAN, a phone with
+ * privacy addresses) has whole and can pick any address in. IPv4-mapped
+ * addresses stay whole: they are IPv4 users. */
+static void fail_key(const char *host, char key[NET_ADDRSTR_MAX])
+{
+	char addr[NET_ADDRSTR_MAX];
+	size_t n = strcspn(host, "%");
+	struct in6_addr a;
+
+	strlcpy_ok(key, host, NET_ADDRSTR_MAX);
+	if (!strchr(host, ':') || n >= sizeof(addr))
+		return;
+	memcpy(addr, host, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, &a) != 1 || IN6_IS_ADDR_V4MAPPED(&a))
+		return;
+	memset(a.s6_addr + 8, 0, 8);
+	if (!inet_ntop(AF_INET6, &a, addr, sizeof(addr)) ||
+	    snprintf(key, NET_ADDRSTR_MAX, "%s/64%s", addr, host + n) >= NET_ADDRSTR_MAX)
+		strlcpy_ok(key, host, NET_ADDRSTR_MAX); /* cannot be: the /64 is shorter */
+}
 
 /* HOST's slot; CREATE: a new one, a free or the oldest slot giving way. */
 static struct fail_slot *fail_slot(struct fail_limit *l, const char *host, bool create)
 {
 	struct fail_slot *old = &l->slot[0];
+	char key[NET_ADDRSTR_MAX];
+
+	fail_key(host, key);
 	for (unsigned i = 0; i < FAIL_ADDRS; i++) {
-		if (l->slot[i].fails && strcmp(l->slot[i].host, host) == 0)
+		if (l->slot[i].fails && strcmp(l->slot[i].host, key) == 0)
 			return &l->slot[i];
 		if (!l->slot[i].fails || (old->fails && l->slot[i].since_ms < old->since_ms))
 			old = &l->slot[i];
 	}
 	if (!create)
 		return NULL;
-	strlcpy_ok(old->host, host, sizeof(old->host));
+	strlcpy_ok(old->host, key, sizeof(old->host));
 	old->fails = 0;
 	old->since_ms = srv.now;
 	return old;

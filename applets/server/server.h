@@ -388,8 +388,9 @@ void plain_greet(struct client *c);
 /* secret.c */
 bool secret_same(const char *a, const char *b);
 bool password_matches(const char *password, const char *hash);
+bool crypt_budget_take(void); /* false: the server verified enough passwords this second */
 int password_hash(const char *password, char out[128]);
-#define FAIL_ADDRS 16 /* addresses failures are counted for */
+#define FAIL_ADDRS 16 /* addresses (IPv6: /64s) failures are counted for */
 /* TRIES failures lock an address for LOCK_S seconds. Given to each call,
  * not kept in the struct: a zeroed one stays in .bss, not in the binary. */
 struct fail_limit {
