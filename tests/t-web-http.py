@@ -168,4 +168,15 @@ with Server("-R", "0", "-w", "0") as srv:
         c = Http(srv.port)
         c.get("/", GZ)
         T.check("the chat port serves the page beside -w", c.response().status == 200)
+
+with Server("-R", "0", "-Q", "1") as srv:
+    @case("-Q 1: files larger than the send queue are still served whole")
+    def _():
+        app = open(os.path.join(TOP, "web/app.js"), "rb").read()
+        c = Http(srv.port)
+        for path, want in (("/app.js", app), ("/", INDEX), ("/app.js", app)):
+            c.get(path, GZ)
+            r = c.response()
+            T.check("-Q 1 KiB: GET %s, %d bytes gzipped, whole, on one connection"
+                    % (path, len(r.body)), r.status == 200 and gzip.decompress(r.body) == want, r)
 T.done()

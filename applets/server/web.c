@@ -87,20 +87,43 @@ static bool keep_alive(const struct client *c, unsigned status)
 	return c->web->served < WEB_MAX_REQUESTS && (status < 400 || status == 404 || status == 406);
 }
 
+/* Queue PART[0..N) for C in pieces of at most half the -Q send queue, each
+ * copied from the binary's own bytes as it goes; send_msgbuf writes what
+ * the socket takes when the queue is at its cap. So an answer larger than
+ * -Q (/app.js is ~10 KiB; -Q may be 1) goes out into the kernel's socket
+ * buffer (16 KiB at least on Linux) instead of dropping the client, and the
+ * queue stays within -Q. Only a reader whose socket is full as well is
+ * dropped, as a slow IRC reader is. False once C is dropped. */
+#define WEB_PIECE_MAX (16 * 1024) /* the default -Q 64 sends /app.js whole */
+
+static bool send_part(struct client *c, const void *part, size_t n)
+{
+	size_t piece = srv.sendq / 2 > WEB_PIECE_MAX ? WEB_PIECE_MAX : srv.sendq / 2;
+
+	if (piece < 256)
+		piece = 256;
+	for (size_t at = 0; at < n; at += piece) {
+		size_t k = n - at < piece ? n - at : piece;
+		struct msgbuf *m = msgbuf_new(k);
+		if (!m) {
+			client_drop(c, "Server out of memory", NULL);
+			return false;
+		}
+		msgbuf_append(m, (const char *)part + at, k);
+		send_msgbuf(c, m);
+		msgbuf_unref(m);
+		if (c->flags & (F_OVERFLOW | F_CLOSING | F_FREED))
+			return false;
+	}
+	return true;
+}
+
 /* Queue HEAD (the status line and headers, CRLF-terminated, N bytes) and
- * BODY[0..BLEN), in one buffer. */
+ * BODY[0..BLEN) (BODY may be NULL then). */
 static void send_answer(struct client *c, const char *head, size_t n, const void *body, size_t blen)
 {
-	struct msgbuf *m = msgbuf_new(n + blen);
-	if (!m) {
-		client_drop(c, "Server out of memory", NULL);
-		return;
-	}
-	msgbuf_append(m, head, n);
-	if (blen) /* BODY may be NULL then */
-		msgbuf_append(m, body, blen);
-	send_msgbuf(c, m);
-	msgbuf_unref(m);
+	if (send_part(c, head, n) && blen)
+		(void)send_part(c, body, blen);
 }
 
 /* STATUS with HEADERS (each ending in CRLF), ours, and BODY (not for
