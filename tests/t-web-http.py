@@ -169,6 +169,35 @@ with Server("-R", "0", "-w", "0") as srv:
         c.get("/", GZ)
         T.check("the chat port serves the page beside -w", c.response().status == 200)
 
+with Server("-R", "0") as srv:
+    @case("a browser's silent preconnect on the chat port is not greeted; later HTTP on it works")
+    def _():
+        page = Http(srv.port)
+        page.get("/", GZ)
+        T.check("the page loads from 127.0.0.1", page.response().status == 200)
+        pre = Http(srv.port)  # a speculative connection: silent for now
+        other = Line(srv.port, source="127.0.0.2")  # younger, from an address with no browser
+        T.check("a silent nc newcomer elsewhere is greeted (so the preconnect's 400 ms are up)",
+                lambda: other.expect(r"nickname"))
+        pre.get("/app.js", GZ)
+        r = pre.response()
+        T.check("the preconnect's later GET is answered, HTTP from its first byte",
+                r.raw_head.startswith(b"HTTP/1.1 200 ") and r.status == 200, r.raw_head[:60])
+        nc = Line(srv.port)  # an nc user beside the browser: held, until Enter
+        later = Line(srv.port, source="127.0.0.3")
+        later.expect(r"nickname")  # the barrier: nc's 400 ms are up, and it was greeted first
+        nc.sock.setblocking(False)
+        try:
+            early = nc.sock.recv(4096)
+        except BlockingIOError:
+            early = b""
+        nc.sock.setblocking(True)
+        T.check("held ungreeted beside a browser", early == b"", early)
+        nc.send("")
+        T.check("Enter: the greeting", lambda: nc.expect(r"nickname"))
+        nc.send("besideweb")
+        T.check("and on as a plain user", lambda: nc.expect(r"^-- Hello besideweb!"))
+
 with Server("-R", "0", "-Q", "1") as srv:
     @case("-Q 1: files larger than the send queue are still served whole")
     def _():

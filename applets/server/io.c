@@ -258,6 +258,13 @@ static const struct front *classify(const char *line, size_t len)
 static void new_line(struct client *c, char *line, size_t len, bool cut)
 {
 	bool greeted = (c->flags & F_GREETED) && !srv.password;
+
+	conn_set_blank_lines(&c->conn, false); /* on for one held ungreeted (tick_client) */
+	if (!len && !cut) { /* its Enter: the greeting it was held from */
+		if (ENABLE_SERVER_PLAIN && !(c->flags & F_GREETED))
+			plain_greet(c);
+		return;
+	}
 	c->front = ENABLE_SERVER_PLAIN && greeted ? &front_plain : classify(line, len);
 	conn_set_telnet(&c->conn, ENABLE_SERVER_PLAIN && c->front->telnet);
 	if (c->front->start && !c->front->start(c))
@@ -504,6 +511,12 @@ static bool tick_client(struct client *c)
 		if (ENABLE_SERVER_PLAIN && c->front == &front_new && !(c->flags & F_GREETED)) {
 			if (srv.now - c->since < GREET_MS)
 				return true;
+			if (ENABLE_SERVER_WEB && web_browser_near(c->host)) {
+				/* a browser's preconnect? Its first line decides;
+				 * an nc user's Enter asks for the greeting */
+				conn_set_blank_lines(&c->conn, true);
+				return false;
+			}
 			plain_greet(c);
 		}
 		return false;

@@ -380,6 +380,7 @@ void user_modes_str(const struct client *c, char out[8]);
 /* web.c */
 extern const struct front front_http;
 void web_tick(struct client *c);
+bool web_browser_near(const char *host); /* HTTP from HOST lately: greet none silent */
 void web_allow_origin(const char *origin);
 
 /* plain.c */

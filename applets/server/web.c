@@ -325,6 +325,42 @@ static void upgrade(struct client *c)
 	c->since = srv.now; /* registration's time starts now */
 }
 
+/* Addresses that sent an HTTP request lately: a browser there may hold a
+ * speculative (preconnect) connection open, silent, for a later request
+ * (Chromium keeps an unused one 10 s). io.c greets no silent newcomer from
+ * such an address as plain text, which would break the HTTP answer on it:
+ * it waits for its first line, which decides (an nc user there presses
+ * Enter for the prompt), or for WEB_NEAR_MS after the last request. */
+#define WEB_NEAR_ADDRS 8
+#define WEB_NEAR_MS    (15 * 1000)
+static struct {
+	char host[NET_ADDRSTR_MAX];
+	int64_t ms;
+} near[WEB_NEAR_ADDRS];
+
+static void web_seen(const char *host)
+{
+	unsigned old = 0;
+	for (unsigned i = 0; i < WEB_NEAR_ADDRS; i++) {
+		if (!strcmp(near[i].host, host)) {
+			old = i;
+			break;
+		}
+		if (near[i].ms < near[old].ms)
+			old = i;
+	}
+	strlcpy_ok(near[old].host, host, sizeof(near[old].host));
+	near[old].ms = srv.now;
+}
+
+bool web_browser_near(const char *host)
+{
+	for (unsigned i = 0; i < WEB_NEAR_ADDRS; i++)
+		if (near[i].host[0] && !strcmp(near[i].host, host))
+			return srv.now - near[i].ms < WEB_NEAR_MS;
+	return false;
+}
+
 static void web_line(struct client *c, char *line, size_t len, bool cut)
 {
 	struct web *w = c->web;
@@ -340,6 +376,7 @@ static void web_line(struct client *c, char *line, size_t len, bool cut)
 		break;
 	}
 	w->served++;
+	web_seen(c->host);
 	if (!strcmp(w->req.path, "/socket"))
 		upgrade(c);
 	else if ((f = find(w->req.path)))
