@@ -17,7 +17,15 @@
  *       room_len:u8 nick_len:u8 userhost_len:u8 text_len:u16
  *       room nick userhost text            (23 bytes + the strings)
  *   'G' room_len:u8 room                   (the room and its history went)
+ *   'S' ceiling:u64                        (msgids up to it may be in use)
  * seq numbers messages in the order they were relayed: a message id.
+ * Not every message is journaled (protected rooms, TAGMSG, private talk
+ * of unregistered users), and compaction forgets old ones, so the last
+ * record's seq is not the last msgid given out. Numbers are handed out
+ * in blocks of SEQ_BLOCK instead: the block's ceiling is written and
+ * fsync'd before its first number is used, and a restart starts above
+ * the highest ceiling (and every seq) it reads, so no msgid repeats,
+ * even after a power cut. A compaction writes the ceiling first.
  * A protected room (a key, +i, +s or +p: store_protected()) is not on
  * disk at all: its history is kept in memory only, as its modes are not
  * saved and a restart would open it to whoever joins first.
@@ -46,6 +54,7 @@ _Static_assert((uint64_t)STORE_KIB_MAX * 1024 <= (uint64_t)JOURNAL_MAX_SEGS / 2 
 #define RETRY_MS    5000            /* after an I/O error, try again this often */
 #define SLACK_BYTES (64 * 1024)     /* garbage below this is not worth a compaction */
 #define UH_MAX      (USERLEN + 1 + NET_ADDRSTR_MAX)
+#define SEQ_BLOCK   4096            /* msgids reserved per fsync'd 'S' record */
 
 static struct {
 	struct journal j;
@@ -53,7 +62,7 @@ static struct {
 	int dirfd;
 	bool on, failed, loading;
 	unsigned long sync_ms;
-	uint64_t max_bytes, seq;
+	uint64_t max_bytes, seq, ceiling; /* ceiling: msgids reserved on disk */
 	int64_t compacted_ms;           /* loop clock of the last compaction */
 	struct timer sync_timer, retry_timer, compact_timer;
 	unsigned long refused; /* at start: records dropped as bad, or for want of memory */
@@ -215,7 +224,13 @@ static void load_record(void *ctx, const uint8_t *rec, size_t len)
 {
 	struct message m;
 	(void)ctx;
-	if (rec[0] == 'G')
+	if (rec[0] == 'S' && len == 9)
+		st.ceiling = MAX(st.ceiling, get64(rec + 1));
+	else if (!srv.history) { /* no history kept (-H 0): only msgids matter */
+		if (rec[0] == 'M' && len >= REC_FIXED)
+			st.seq = MAX(st.seq, get64(rec + 2));
+	}
+	else if (rec[0] == 'G')
 		load_gone(rec, len);
 	else if (decode(rec, len, &m))
 		load_message(&m);
@@ -283,6 +298,15 @@ static int compact(void)
 
 	if (journal_rewrite_begin(&st.j, &w) != 0)
 		return -1;
+	/* The new base segment is all that stays: it says first where msgids are. */
+	rec[0] = 'S';
+	put64(rec + 1, st.ceiling);
+	if (st.ceiling && journal_rewrite_add(&w, rec, 9) != 0) {
+		int err = errno;
+		journal_rewrite_abort(&st.j, &w);
+		errno = err;
+		return -1;
+	}
 	for (struct event *e = snapshot_start(); e; e = e->newer) {
 		size_t n = event_protected(e) ? 0 : encode(e, rec);
 		if (n && journal_rewrite_add(&w, rec, n) != 0) {
@@ -367,12 +391,38 @@ static void written(void)
 		arm(&st.compact_timer, 0);
 }
 
+/* Reserve the next SEQ_BLOCK msgids on disk, before any is used: written
+ * and fsync'd at once (once per SEQ_BLOCK messages). While writing fails
+ * they are used anyway (chat goes on); the retry's compaction writes the
+ * ceiling then. */
+static void reserve(void)
+{
+	uint8_t rec[9];
+
+	st.ceiling = st.seq + SEQ_BLOCK;
+	if (!ENABLE_SERVER_JOURNAL || !st.on || st.failed)
+		return;
+	rec[0] = 'S';
+	put64(rec + 1, st.ceiling);
+	if (journal_append(&st.j, rec, sizeof(rec)) != 0)
+		failing("writing:");
+	else if (journal_sync(&st.j) != 0)
+		failing("fsync:");
+}
+
+static uint64_t next_seq(void)
+{
+	if (++st.seq > st.ceiling)
+		reserve();
+	return st.seq;
+}
+
 void store_message(struct room *r, struct event *e)
 {
 	uint8_t rec[JOURNAL_REC_MAX];
 	size_t n;
 
-	e->seq = ++st.seq;
+	e->seq = next_seq();
 	if (!ENABLE_SERVER_JOURNAL || !st.on || st.failed || !r->hist.max || protected_room(r))
 		return;
 	n = encode(e, rec);
@@ -388,7 +438,7 @@ void store_message(struct room *r, struct event *e)
 
 uint64_t store_next_seq(void)
 {
-	return ++st.seq;
+	return next_seq();
 }
 
 const char *store_msgid_prefix(void)
@@ -494,11 +544,14 @@ void store_open(unsigned long sync_ms, unsigned long max_kib)
 	timer_init(&st.retry_timer, on_retry);
 	timer_init(&st.compact_timer, on_compact);
 	st.loading = true;
-	rc = journal_open(&st.j, st.dirfd, 0, srv.history ? load_record : NULL, NULL, &rep);
+	rc = journal_open(&st.j, st.dirfd, 0, load_record, NULL, &rep);
 	if (rc == -1)
 		die("-D %s: %s", st.dir, strerror(errno));
 	st.loading = false;
 	st.on = true;
+	/* Above every msgid given out before (kept or not): a fresh block. */
+	st.seq = MAX(st.seq, st.ceiling);
+	st.ceiling = st.seq;
 	report(&rep);
 	if (rc != 0) { /* loaded, but nothing can be written yet (disk full?) */
 		failing("opening:");
@@ -510,6 +563,7 @@ void store_open(unsigned long sync_ms, unsigned long max_kib)
 		if (compact() != 0)
 			failing("compacting:");
 	}
+	reserve();
 }
 
 void store_close(void)
