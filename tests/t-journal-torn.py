@@ -43,8 +43,12 @@ def _():
         T.check("one segment written (%s)" % segs, len(segs) == 1)
         path = os.path.join(state, segs[0])
         salt, recs = jf.parse(path)
-        T.check("the server's journal parses with the documented format (%d records)" % len(recs),
+        ceilings = [jf.ceiling_of(p) for _, p in recs if p[:1] == b"S"]
+        recs = [r for r in recs if r[1][:1] == b"M"]
+        T.check("the server's journal parses with the documented format (%d messages)" % len(recs),
                 len(recs) == 20)
+        T.check("it reserved msgids beyond the messages' (%s)" % ceilings,
+                ceilings and max(ceilings) >= 20)
         data = bytearray(open(path, "rb").read())
         off7 = recs[7][0]
         data[off7 + jf.REC_HDR + 30] ^= 0x20          # a bit of message 7's text

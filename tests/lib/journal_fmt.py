@@ -28,6 +28,15 @@ def message(room, nick, userhost, text, seq, when_ms, kind=b"P"):
                                       len(userhost), len(text)) + room + nick + userhost + text)
 
 
+def ceiling(seq):
+    """msgids up to SEQ may be in use: a restart numbers above it."""
+    return b"S" + struct.pack("<Q", seq)
+
+
+def ceiling_of(payload):
+    return struct.unpack("<Q", payload[1:9])[0]
+
+
 def gone(room):
     room = room.encode()
     return b"G" + bytes([len(room)]) + room
