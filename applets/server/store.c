@@ -628,6 +628,10 @@ static void report(const struct journal_report *rep)
 		msg("history on disk (%s): dropped %llu damaged bytes (%u runs, %u bad segment headers, %llu cut off the end); every intact record was kept",
 		    st.dir, (unsigned long long)rep->dropped, rep->bad_spans, rep->bad_segments,
 		    (unsigned long long)rep->cut);
+	if (rep->unreadable)
+		msg("history on disk (%s): %u segment(s) could not be read (%016llx.jnl: %s): skipped, and kept: the next compaction sets them aside as .unreadable, never deletes them",
+		    st.dir, rep->unreadable, (unsigned long long)rep->unreadable_seq,
+		    strerror(rep->unreadable_errno));
 	if (st.refused)
 		msg("history on disk (%s): dropped %lu records the server would not accept (bad names or text, or out of memory -m)",
 		    st.dir, st.refused);
