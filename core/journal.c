@@ -102,9 +102,9 @@ size_t journal_scan(const uint8_t *buf, size_t len, uint32_t salt, journal_fn *f
 
 /* --- segment files ------------------------------------------------------------ */
 
-static void seg_name(char out[24], uint64_t seq, const char *ext)
+static void seg_name(char out[32], uint64_t seq, const char *ext)
 {
-	snprintf(out, 24, "%016" PRIx64 ".%s", seq, ext);
+	snprintf(out, 32, "%016" PRIx64 ".%s", seq, ext);
 }
 
 /* The number in NAME if it is a segment name with extension EXT. */
@@ -174,7 +174,7 @@ static int list_segments(int dirfd, uint64_t *segs, unsigned *n)
 /* Read at most JOURNAL_FILE_MAX bytes of segment SEQ into *BUF (malloc'd). */
 static ssize_t read_segment(int dirfd, uint64_t seq, uint8_t **buf, uint64_t *size)
 {
-	char name[24];
+	char name[32];
 	struct stat st;
 	ssize_t got = 0;
 	int fd;
@@ -245,7 +245,7 @@ static uint32_t new_salt(void)
 /* Create segment SEQ (or its temporary twin) with its header; its fd. */
 static int create_segment(int dirfd, uint64_t seq, const char *ext, uint32_t flags, uint32_t *salt)
 {
-	char name[24];
+	char name[32];
 	uint8_t hdr[JOURNAL_SEG_HDR];
 	int fd;
 
@@ -267,9 +267,35 @@ static int create_segment(int dirfd, uint64_t seq, const char *ext, uint32_t fla
 
 static void delete_segment(struct journal *j, uint64_t seq)
 {
-	char name[24];
+	char name[32];
 	seg_name(name, seq, "jnl");
 	if (unlinkat(j->dirfd, name, 0) == 0)
+		j->dir_dirty = true;
+}
+
+/* Superseded segment SEQ goes, unless it could not be read: then it is
+ * set aside as NNNN.unreadable (no segment any more), never deleted. */
+static void retire_segment(struct journal *j, uint64_t seq)
+{
+	char name[32], aside[32];
+	bool unreadable = false;
+	int fd;
+
+	seg_name(name, seq, "jnl");
+	for (unsigned i = 0; i < j->nunreadable; i++)
+		unreadable |= j->unreadable[i] == seq;
+	if (!unreadable) { /* (past the ones remembered: one that cannot be opened) */
+		fd = openat(j->dirfd, name, O_RDONLY | O_CLOEXEC);
+		unreadable = fd < 0 && errno != ENOENT;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!unreadable) {
+		delete_segment(j, seq);
+		return;
+	}
+	seg_name(aside, seq, "unreadable");
+	if (renameat(j->dirfd, name, j->dirfd, aside) == 0)
 		j->dir_dirty = true;
 }
 
@@ -277,7 +303,7 @@ static void delete_segment(struct journal *j, uint64_t seq)
 
 static bool segment_is_base(int dirfd, uint64_t seq)
 {
-	char name[24];
+	char name[32];
 	uint8_t hdr[JOURNAL_SEG_HDR];
 	uint32_t flags, salt;
 	uint64_t s;
@@ -297,7 +323,7 @@ static bool segment_is_base(int dirfd, uint64_t seq)
 /* The head is cut after its last intact record and kept open to append to. */
 static int take_head(struct journal *j, uint64_t seq, uint64_t keep, uint64_t size, uint32_t salt)
 {
-	char name[24];
+	char name[32];
 	int fd;
 
 	seg_name(name, seq, "jnl");
@@ -329,6 +355,12 @@ static int replay_segment(struct journal *j, uint64_t seq, bool last, journal_fn
 	int rc = 0;
 
 	if (got < 0) { /* left as it is: its bytes still count against the bound */
+		if (!rep->unreadable++) {
+			rep->unreadable_seq = seq;
+			rep->unreadable_errno = errno;
+		}
+		if (j->nunreadable < JOURNAL_UNREADABLE_MAX)
+			j->unreadable[j->nunreadable++] = seq;
 		j->total += size;
 		return -1;
 	}
@@ -532,7 +564,7 @@ int journal_rewrite_add(struct journal_rewrite *w, const void *rec, size_t len)
 
 void journal_rewrite_abort(struct journal *j, struct journal_rewrite *w)
 {
-	char name[24];
+	char name[32];
 	if (w->fd >= 0 && w->buf) {
 		close(w->fd);
 		seg_name(name, w->seq, "tmp");
@@ -545,7 +577,7 @@ void journal_rewrite_abort(struct journal *j, struct journal_rewrite *w)
 
 int journal_rewrite_commit(struct journal *j, struct journal_rewrite *w)
 {
-	char tmp[24], name[24];
+	char tmp[32], name[32];
 	uint64_t segs[JOURNAL_MAX_SEGS];
 	unsigned n;
 
@@ -579,7 +611,7 @@ int journal_rewrite_commit(struct journal *j, struct journal_rewrite *w)
 	if (list_segments(j->dirfd, segs, &n) == 0)
 		for (unsigned i = 0; i < n; i++)
 			if (segs[i] < j->head)
-				delete_segment(j, segs[i]);
+				retire_segment(j, segs[i]);
 	if (fsync(j->dirfd) == 0) /* else the next journal_sync() tries again */
 		j->dir_dirty = false;
 	return 0;

@@ -18,7 +18,8 @@
  * bad record (torn, flipped bits) is skipped by searching for the next
  * position where an intact record starts; what was skipped is reported.
  * The head segment is cut after its last intact record: a torn tail, as
- * a crash or power cut leaves, is gone before anything is appended.
+ * a crash or power cut leaves, is gone before anything is appended. A
+ * segment that cannot be read at all is skipped and kept (j->unreadable).
  *
  * Compaction is the caller's: journal_rewrite_* writes a new base segment
  * with what is still live, and committing it drops every older one. */
@@ -35,6 +36,7 @@
 #define JOURNAL_FILE_MAX  (4 * 1024 * 1024) /* read at most this much of a segment */
 #define JOURNAL_MAX_SEGS  256             /* segments looked at; more: the newest */
 #define JOURNAL_BASE      1u              /* segment flag: the state starts here */
+#define JOURNAL_UNREADABLE_MAX 8          /* unreadable segments remembered, to set aside */
 
 struct journal {
 	int dirfd, fd;          /* the directory; the head segment, -1 if none */
@@ -44,6 +46,11 @@ struct journal {
 	uint32_t salt;          /* the head segment's CRC seed */
 	uint32_t seg_max;       /* roll over to a new segment past this */
 	bool dirty, dir_dirty;  /* written since the last fsync (file, directory) */
+	/* Segments journal_open() could not read (EIO, EACCES...): skipped,
+	 * never deleted; a compaction renames them NNNN.unreadable, beside
+	 * the journal, for whoever can recover them. */
+	uint64_t unreadable[JOURNAL_UNREADABLE_MAX];
+	uint8_t nunreadable;
 };
 
 struct journal_report {
@@ -53,6 +60,9 @@ struct journal_report {
 	uint32_t bad_spans;       /* runs of bad bytes */
 	uint32_t segments;        /* segments read */
 	uint32_t bad_segments;    /* segments with a bad header, dropped whole */
+	uint32_t unreadable;      /* segments that could not be read, skipped and kept */
+	uint64_t unreadable_seq;  /* the first of them */
+	int unreadable_errno;     /* and why */
 };
 
 /* Called for each intact record, oldest first. */

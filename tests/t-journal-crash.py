@@ -64,6 +64,20 @@ def send_load(port, nick, stop):
         pass  # the server was killed under us: that is the test
 
 
+def new_msgids(port, rooms):
+    """The msgids of two messages to each of ROOMS, as a listener there reads them."""
+    w = irc(port, "writer", join=rooms)
+    ear = irc(port, "ear", caps=CAPS, join=rooms)
+    for r in rooms:
+        w.send("PRIVMSG %s :after 1\r\nPRIVMSG %s :after 2" % (r, r))
+    for r in rooms:
+        ear.expect(r"PRIVMSG %s :after 2" % re.escape(r))
+    ids = [m[4] for m in messages(ear.lines) if m[3].startswith("after ")]
+    w.close()
+    ear.close()
+    return ids
+
+
 @case("kill -9 under load, restart: every relayed message is in the history, in order")
 def _():
     tmp = tempfile.mkdtemp(prefix="t-journal-")
@@ -103,6 +117,45 @@ def _():
                             min(len(hist), len(relayed))))
                 T.check("%s: nothing but what was sent (%d in history)" % (r, len(hist)),
                         all(re.fullmatch(r"s\d load \d+ in " + re.escape(r), m[3]) for m in hist))
+            before = {m[4] for m in seen} | {m[4] for r in ROOMS for m in got[r]}
+            fresh = new_msgids(again.port, ROOMS)
+            T.check("messages after the restart have msgids (%d)" % len(fresh),
+                    len(fresh) == 2 * len(ROOMS) and all(fresh))
+            T.check("none of them repeats a msgid from before the kill",
+                    not before & set(fresh) and len(set(fresh)) == len(fresh),
+                    sorted(before & set(fresh))[:5])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@case("msgids never repeat after kill -9, even of messages no journal keeps")
+def _():
+    tmp = tempfile.mkdtemp(prefix="t-journal-")
+    state = os.path.join(tmp, "state")
+    try:
+        srv = Server("-D", state, *ARGS).__enter__()
+        a = irc(srv.port, "ana", caps=CAPS + ("echo-message",), join=("#lobby", "#hidden"))
+        b = irc(srv.port, "bo", caps=CAPS, join=("#hidden",))
+        a.send("MODE #hidden +s")
+        a.expect(r"MODE #hidden \+s")
+        # one in #lobby, then 30 in a protected room and 30 private ones:
+        # numbered, not on disk; the journal's last record is the lowest
+        a.send("PRIVMSG #lobby :first")
+        a.expect(r"PRIVMSG #lobby :first")
+        for i in range(30):
+            a.send("PRIVMSG #hidden :secret %d\r\nPRIVMSG bo :private %d" % (i, i))
+        b.expect(r"PRIVMSG bo :private 29")
+        a.expect(r"PRIVMSG bo :private 29")
+        ids = {m.group(1) for l in a.lines + b.lines
+               for m in [re.search(r"msgid=([^;\s]+)", l)] if m}
+        T.check("60 unjournaled messages and one journaled had msgids (%d)" % len(ids),
+                len(ids) == 61)
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait()
+        with Server("-D", state, *ARGS) as again:
+            fresh = new_msgids(again.port, ("#lobby", "#other"))
+            T.check("msgids after the restart are new (%d)" % len(fresh),
+                    len(fresh) == 4 and not ids & set(fresh), sorted(ids & set(fresh)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

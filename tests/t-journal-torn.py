@@ -6,6 +6,7 @@ record it would not have accepted from the network.
 The journal is read and written here with tests/lib/journal_fmt.py, an
 implementation of the documented format of its own."""
 import os
+import pwd
 import re
 import shutil
 import sys
@@ -43,8 +44,12 @@ def _():
         T.check("one segment written (%s)" % segs, len(segs) == 1)
         path = os.path.join(state, segs[0])
         salt, recs = jf.parse(path)
-        T.check("the server's journal parses with the documented format (%d records)" % len(recs),
+        ceilings = [jf.ceiling_of(p) for _, p in recs if p[:1] == b"S"]
+        recs = [r for r in recs if r[1][:1] == b"M"]
+        T.check("the server's journal parses with the documented format (%d messages)" % len(recs),
                 len(recs) == 20)
+        T.check("it reserved msgids beyond the messages' (%s)" % ceilings,
+                ceilings and max(ceilings) >= 20)
         data = bytearray(open(path, "rb").read())
         off7 = recs[7][0]
         data[off7 + jf.REC_HDR + 30] ^= 0x20          # a bit of message 7's text
@@ -104,6 +109,52 @@ def _():
                     len(lines) == 2 and all(re.match(r"@time=2023-11-14T22:13:20\.00\dZ :ana!ana@10\.0\.0\.1 PRIVMSG #lobby :good \d$", l)
                                             for l in lines), lines)
             T.check("nothing of eve's came through", not any("eve" in l for l in lines))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@case("a segment that cannot be read is skipped, said once, and never deleted")
+def _():
+    if os.geteuid() != 0:
+        T.skip("an unreadable segment", "needs root (the server becomes nobody, who owns a mode-000 file)")
+        return
+    tmp = tempfile.mkdtemp(prefix="t-journal-")
+    state = os.path.join(tmp, "state")
+    os.mkdir(state)
+    nobody = pwd.getpwnam("nobody")
+    try:
+        # 700 messages of ~110 bytes in the base: over -J 64, so the server
+        # compacts as it starts
+        jf.write_segment(os.path.join(state, jf.segment_name(1)), 1,
+                         [jf.message("#lobby", "ana", "a@h", "old %d %s" % (i, "x" * 80), i + 1, 1000 + i)
+                          for i in range(700)])
+        p2 = os.path.join(state, jf.segment_name(2))
+        jf.write_segment(p2, 2, [jf.message("#lobby", "ana", "a@h", "unread", 701, 5000)], flags=0)
+        jf.write_segment(os.path.join(state, jf.segment_name(3)), 3,
+                         [jf.message("#lobby", "ana", "a@h", "third", 702, 6000)], flags=0)
+        for f in [state] + [os.path.join(state, x) for x in os.listdir(state)]:
+            os.chown(f, nobody.pw_uid, nobody.pw_gid)
+        os.chmod(p2, 0)
+        with Server("-D", state, "-R", "0", "-H", "100", "-J", "64") as srv:
+            out = srv.output()
+            T.check("it says once that a segment could not be read",
+                    out.count("could not be read") == 1 and
+                    "0000000000000002.jnl: Permission denied" in out, out)
+            texts = [l.rsplit(":", 1)[1] for l in history(srv.port)]
+            T.check("the readable segments are replayed around it",
+                    texts[-1] == "third" and texts[-2].startswith("old 699 ") and len(texts) == 100,
+                    texts[-2:])
+            left = sorted(os.listdir(state))
+            T.check("the start-up compaction set it aside, not deleted (%s)" % left,
+                    jf.segment_name(2)[:-4] + ".unreadable" in left and
+                    jf.segment_name(1) not in left and jf.segment_name(3) not in left)
+            T.check("SIGTERM: exit 0", srv.stop() == 0)
+        with Server("-D", state, *ARGS) as srv:
+            texts = [l.rsplit(":", 1)[1] for l in history(srv.port)]
+            T.check("the next start: the compacted history, nothing unreadable said",
+                    texts[-1] == "third" and "could not be read" not in srv.output(), srv.output())
+        T.check("and the set-aside segment is still there",
+                os.path.exists(os.path.join(state, jf.segment_name(2)[:-4] + ".unreadable")))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -243,14 +243,17 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 			numeric(c, "401", "%s :No such nick/channel", target);
 		return;
 	}
-	e = client_event(c, kind, to->nick, "", text);
+	char parties[PRIV_PARTIES_MAX] = "";
+	if (ENABLE_SERVER_HISTORY && !tagmsg)
+		private_parties(c, to, NULL, parties);
+	e = client_event(c, kind, to->nick, parties, text);
 	if (!e || !with_ctags(e, ctags))
 		return;
 	e->seq = store_next_seq(); /* a msgid too */
+	if (ENABLE_SERVER_HISTORY && !tagmsg)
+		private_keep(e); /* on disk (-D) before anyone can have it */
 	push_event(to, e);
 	echo_private(c, to, e);
-	if (ENABLE_SERVER_HISTORY && !tagmsg)
-		private_keep(e);
 	event_unref(e);
 	if (!notice && to->away)
 		numeric(c, "301", "%s :%s", to->nick, to->away);

@@ -9,9 +9,17 @@
  * A ref is msgid=ID or timestamp=YYYY-MM-DDThh:mm:ss.sssZ. Replies come in
  * a "chathistory" batch, each message with its original time and msgid.
  * What it reads is a room's history (history.c, from disk with -D), or
- * for a nick the private messages kept in memory (PRIV_MAX of them, all
- * conversations together, charged to -m as room history is; not on disk
- * yet). */
+ * for a nick the private messages kept (PRIV_MAX of them, all
+ * conversations together, charged to -m as room history is).
+ *
+ * Private messages are the two parties' only. A party is its account, or
+ * without one its connection ("~N"): a nick is anyone's once its user
+ * leaves, so it names no one. Each private event says who its parties are
+ * in its arg ("FROM TO", never rendered for a PRIVMSG). The journal (-D)
+ * keeps those with an account among their parties (a pending message to
+ * an offline account, too), the other party written as "*", no one: after
+ * a restart only the account reads it. Talk between two unregistered
+ * users stays in memory, until its connections are gone from the ring. */
 #include "server.h"
 
 #include <stdio.h>
@@ -24,12 +32,76 @@
 
 static struct history privates; /* every private message, oldest first */
 
-void private_keep(struct event *e)
+static void private_add(struct event *e)
 {
 	if (!privates.max)
 		history_init(&privates, srv.history ? PRIV_MAX : 0);
 	if (history_add(&privates, e) == 0)
 		budget_settle(&srv.budget); /* older history makes way (-m) */
+}
+
+void private_keep(struct event *e)
+{
+	store_private(e); /* on disk (-D) before anyone can have it */
+	private_add(e);
+}
+
+void private_load(struct event *e)
+{
+	private_add(e);
+}
+
+/* C as a party to private talk: its account, or this connection. */
+static void party_of(struct client *c, char out[NICKLEN + 2])
+{
+	static uint32_t conns;
+	if (c->account[0]) {
+		strlcpy_ok(out, c->account, NICKLEN + 2);
+		return;
+	}
+	if (!c->hist_id)
+		c->hist_id = ++conns;
+	snprintf(out, NICKLEN + 2, "~%u", (unsigned)c->hist_id);
+}
+
+void private_parties(struct client *from, struct client *to, const char *account,
+		     char out[PRIV_PARTIES_MAX])
+{
+	char f[NICKLEN + 2], t[NICKLEN + 2];
+	party_of(from, f);
+	if (to)
+		party_of(to, t);
+	else
+		strlcpy_ok(t, account, sizeof(t));
+	snprintf(out, PRIV_PARTIES_MAX, "%s %s", f, t);
+}
+
+/* E's parties into F and T; false if it has none (not a private message). */
+static bool parties(const struct event *e, char f[NICKLEN + 2], char t[NICKLEN + 2])
+{
+	const char *sp = strchr(e->arg, ' ');
+	size_t n = sp ? (size_t)(sp - e->arg) : 0;
+	if (!sp || n > NICKLEN + 1 || strlen(sp + 1) > NICKLEN + 1)
+		return false;
+	memcpy(f, e->arg, n);
+	f[n] = 0;
+	strcpy(t, sp + 1);
+	return true;
+}
+
+/* The other party of E, as C names it (an account, else a nick); NULL if
+ * C is not a party of E. */
+static const char *partner(struct client *c, const struct event *e, char buf[NICKLEN + 2])
+{
+	char me[NICKLEN + 2], f[NICKLEN + 2], t[NICKLEN + 2];
+	if (!parties(e, f, t))
+		return NULL;
+	party_of(c, me);
+	if (!irc_casecmp(me, f))
+		return t[0] == '~' || t[0] == '*' ? e->target : strcpy(buf, t);
+	if (!irc_casecmp(me, t))
+		return f[0] == '~' || f[0] == '*' ? e->nick : strcpy(buf, f);
+	return NULL;
 }
 
 struct ref {
@@ -155,16 +227,9 @@ static void select_range(const char *sub, const struct view *h, const struct ref
 	}
 }
 
-/* C's private message E with PEER, either way. */
-static bool between_us(const struct client *c, const struct event *e, const char *peer)
-{
-	return (!irc_casecmp(e->nick, c->nick) && !irc_casecmp(e->target, peer)) ||
-	       (!irc_casecmp(e->nick, peer) && !irc_casecmp(e->target, c->nick));
-}
-
 /* Room R's history, or (R NULL) C's private messages with PEER, into V
  * (malloc'd, bounded by -H or PRIV_MAX); false if out of memory. */
-static bool collect(const struct client *c, const struct room *r, const char *peer,
+static bool collect(struct client *c, const struct room *r, const char *peer,
 		    struct view *v)
 {
 	const struct history *h = r ? &r->hist : &privates;
@@ -174,7 +239,9 @@ static bool collect(const struct client *c, const struct room *r, const char *pe
 		return false;
 	for (unsigned i = 0; i < h->n; i++) {
 		struct event *e = history_get(h, i);
-		if (r || between_us(c, e, peer))
+		char buf[NICKLEN + 2];
+		const char *p = r ? NULL : partner(c, e, buf);
+		if (r || (p && !irc_casecmp(p, peer)))
 			v->v[v->n++] = e;
 	}
 	return true;
@@ -189,40 +256,89 @@ static unsigned parse_limit(const char *s)
 	return n > CHATHISTORY_MAX ? CHATHISTORY_MAX : (unsigned)n;
 }
 
-/* TARGETS: the rooms C is in with messages between two times, with the
- * time of each one's latest, in a draft/chathistory-targets batch. */
+struct target {
+	char name[ROOMLEN + 1];
+	int64_t last;
+};
+
+/* LAST, the time of T's newest message, if later and in (LO, HI). */
+static void newest_in(struct target *t, int64_t when, int64_t lo, int64_t hi)
+{
+	if (when > lo && when < hi && when > t->last)
+		t->last = when;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct target *x = a, *y = b;
+	return (x->last > y->last) - (x->last < y->last);
+}
+
+/* The rooms C is in and the nicks or accounts C talked with in private,
+ * each with its newest message in (LO, HI), into T (malloc'd, *N of them). */
+static struct target *gather(struct client *c, int64_t lo, int64_t hi, unsigned *n)
+{
+	struct target *t = malloc((c->nrooms + privates.n + 1) * sizeof(*t));
+	*n = 0;
+	if (!t)
+		return NULL;
+	for (unsigned i = 0; i < c->nrooms; i++) {
+		const struct history *h = &c->rooms[i]->hist;
+		strlcpy_ok(t[*n].name, c->rooms[i]->name, sizeof(t->name));
+		t[*n].last = -1;
+		for (unsigned k = 0; k < h->n; k++)
+			newest_in(&t[*n], history_get(h, k)->when_ms, lo, hi);
+		*n += t[*n].last >= 0;
+	}
+	for (unsigned k = 0; k < privates.n; k++) {
+		const struct event *e = history_get(&privates, k);
+		char buf[NICKLEN + 2];
+		const char *p = partner(c, e, buf);
+		unsigned i = 0;
+		if (!p || e->when_ms <= lo || e->when_ms >= hi)
+			continue;
+		while (i < *n && irc_casecmp(t[i].name, p))
+			i++;
+		if (i == *n) {
+			strlcpy_ok(t[i].name, p, sizeof(t->name));
+			t[i].last = -1;
+			++*n;
+		}
+		newest_in(&t[i], e->when_ms, lo, hi);
+	}
+	qsort(t, *n, sizeof(*t), by_time);
+	return t;
+}
+
+/* TARGETS: the rooms C is in and the people it talked with in private,
+ * that had messages between two times, with the time of each one's
+ * latest, oldest first, in a draft/chathistory-targets batch. */
 static void targets(struct client *c, struct irc_msg *m)
 {
 	struct ref a, b;
 	unsigned limit = m->nparams > 3 ? parse_limit(m->params[3]) : 0, n = 0;
-	int64_t lo, hi;
+	struct target *t;
 
 	if (!parse_ref(m->params[1], &a) || !parse_ref(m->params[2], &b) || a.msgid || b.msgid ||
 	    !limit) {
 		fail(c, "INVALID_PARAMS", "TARGETS", "Invalid parameters");
 		return;
 	}
-	lo = MIN(a.ms, b.ms), hi = MAX(a.ms, b.ms);
+	if (!(t = gather(c, MIN(a.ms, b.ms), MAX(a.ms, b.ms), &n))) {
+		fail(c, "MESSAGE_ERROR", "TARGETS", "Server is out of memory");
+		return;
+	}
 	send_line(c, ":%s BATCH +tg draft/chathistory-targets", srv.host);
-	for (unsigned i = 0; i < c->nrooms && n < limit; i++) {
-		const struct history *h = &c->rooms[i]->hist;
-		int64_t last = -1;
-		char day[32];
-		for (unsigned k = 0; k < h->n; k++) {
-			const struct event *e = history_get(h, k);
-			if (e->when_ms > lo && e->when_ms < hi)
-				last = e->when_ms;
-		}
-		time_t t = (time_t)(last / 1000);
+	for (unsigned i = 0; i < n && i < limit; i++) {
+		time_t s = (time_t)(t[i].last / 1000);
 		struct tm tm;
-		if (last < 0 || !gmtime_r(&t, &tm) ||
-		    !strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
-			continue;
-		send_line(c, "@batch=tg :%s CHATHISTORY TARGETS %s %s.%03uZ", srv.host,
-			  c->rooms[i]->name, day, (unsigned)(last % 1000));
-		n++;
+		char day[32];
+		if (gmtime_r(&s, &tm) && strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
+			send_line(c, "@batch=tg :%s CHATHISTORY TARGETS %s %s.%03uZ", srv.host,
+				  t[i].name, day, (unsigned)(t[i].last % 1000));
 	}
 	send_line(c, ":%s BATCH -tg", srv.host);
+	free(t);
 }
 
 void cmd_chathistory(struct client *c, struct irc_msg *m)

@@ -18,10 +18,10 @@ static struct {
 	size_t bytes, n, strs;
 } all;
 
-/* The strings a journal record of E holds. */
+/* The strings a journal record of E holds (a private one: its arg too). */
 static size_t strs_of(const struct event *e)
 {
-	return strlen(e->nick) + strlen(e->userhost) + strlen(e->target) +
+	return strlen(e->nick) + strlen(e->userhost) + strlen(e->target) + strlen(e->arg) +
 	       (e->text ? strlen(e->text) : 0);
 }
 

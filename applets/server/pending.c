@@ -112,7 +112,10 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 		return false;
 	if (kind != EV_PRIVMSG)
 		return true; /* a NOTICE is never answered, nor kept */
-	e = client_event(c, kind, a->name, "", text);
+	char parties[PRIV_PARTIES_MAX] = "";
+	if (ENABLE_SERVER_HISTORY)
+		private_parties(c, NULL, a->name, parties);
+	e = client_event(c, kind, a->name, parties, text);
 	if (e)
 		e->seq = store_next_seq(); /* its msgid, the same when delivered */
 	if (!e || !keep(e)) {
@@ -133,13 +136,14 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 }
 
 /* One kept message read back from disk (acctfile.c), checked there. */
-bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, const char *nick,
-		  const char *uh, const char *text)
+bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, uint64_t seq,
+		  const char *nick, const char *uh, const char *text)
 {
 	struct event *e = event_new(kind, nick, uh, to, "", text);
 	if (!e)
 		return false;
 	e->when_ms = when_ms;
+	e->seq = seq;
 	if (!keep(e)) {
 		event_unref(e);
 		return false;
@@ -276,8 +280,8 @@ void pending_save(acct_write_fn *w, void *ctx)
 {
 	for (unsigned i = 0; i < npend; i++) {
 		const struct event *e = pend[i];
-		w(ctx, "M %s %c %lld %s %s :%s\n", e->target, e->kind == EV_NOTICE ? 'N' : 'P',
-		  (long long)e->when_ms, e->nick, e->userhost, e->text ? e->text : "");
+		w(ctx, "M %s %c %lld.%llu %s %s :%s\n", e->target, e->kind == EV_NOTICE ? 'N' : 'P',
+		  (long long)e->when_ms, (unsigned long long)e->seq, e->nick, e->userhost, e->text ? e->text : "");
 	}
 	for (unsigned i = 0; i < nmarkers; i++)
 		w(ctx, "R %s %s %s\n", markers[i].account, markers[i].target, markers[i].ts);

@@ -111,7 +111,8 @@ static struct msgbuf *render_irc_with(const struct event *e, const char *tags, b
 	n = snprintf(buf, sizeof(buf) - 2, "%s:%s!%s %s", tags, e->nick, e->userhost, cmds[e->kind]);
 	if (e->target[0] && (size_t)n < sizeof(buf) - 2)
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " %s", e->target);
-	if (e->arg[0] && (size_t)n < sizeof(buf) - 2)
+	/* (a message's arg is its parties, chathistory.c's: never shown) */
+	if (e->arg[0] && e->kind != EV_PRIVMSG && e->kind != EV_NOTICE && (size_t)n < sizeof(buf) - 2)
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " %s", e->arg);
 	if (text && (size_t)n < sizeof(buf) - 2)
 		n += snprintf(buf + n, sizeof(buf) - 2 - (size_t)n, " :%s%s%s", action, stamp, text);

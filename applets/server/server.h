@@ -147,6 +147,7 @@ struct client {
 	uint32_t caps;                  /* CAP_*, one bit per cap_names[] entry */
 	uint8_t nrooms, ninvites;
 	uint8_t sasl_state;             /* account.c: AUTHENTICATE PLAIN under way */
+	uint32_t hist_id;               /* chathistory.c: it as a party to private talk, 0: none yet */
 	char *sasl;                     /* its base64 so far */
 	char account[NICKLEN + 1];      /* logged in as; "" if not */
 	char claimed[NICKLEN + 1];      /* the claimed nick it was refused (a guest) */
@@ -316,9 +317,16 @@ void deliver_buf(struct client *c, struct msgbuf *m);
 /* chathistory.c: draft/chathistory */
 #define CHATHISTORY_MAX 100  /* ISUPPORT CHATHISTORY: messages per request */
 void cmd_chathistory(struct client *c, struct irc_msg *m);
-/* A private message E (PRIVMSG/NOTICE between two nicks), kept for
- * CHATHISTORY of a nick; the oldest go first, and for -m. */
+/* A private message E (PRIVMSG/NOTICE between two nicks, its arg from
+ * private_parties()), journaled (-D) and kept for CHATHISTORY of a nick;
+ * the oldest go first, and for -m. private_load(): one read back (store.c). */
 void private_keep(struct event *e);
+void private_load(struct event *e);
+/* The parties of a private message from FROM to TO (a client), or to
+ * ACCOUNT (TO NULL: its owner is offline), as the event's arg. */
+#define PRIV_PARTIES_MAX (2 * (NICKLEN + 2))
+void private_parties(struct client *from, struct client *to, const char *account,
+		     char out[PRIV_PARTIES_MAX]);
 
 /* labeled.c: labeled-response around one command of C (TAGS: its raw
  * tags); labeled_take() is io.c's: true if it took C's line of LEN bytes. */
@@ -432,8 +440,8 @@ void account_joined(struct client *c, struct room *r, bool created);
 
 /* pending.c */
 bool pending_keep(struct client *c, enum event_kind kind, const char *to, const char *text);
-bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, const char *nick,
-		  const char *uh, const char *text);
+bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, uint64_t seq,
+		  const char *nick, const char *uh, const char *text);
 void pending_deliver(struct client *c);
 void pending_init(void);
 void markread(struct client *c, const char *target, const char *ts);

@@ -16,11 +16,24 @@
  *   'M' kind:u8 ('P' PRIVMSG, 'N' NOTICE) seq:u64 when_ms:u64
  *       room_len:u8 nick_len:u8 userhost_len:u8 text_len:u16
  *       room nick userhost text            (23 bytes + the strings)
+ *   'Q' as 'M', room being the nick (or account) it went to,
+ *       then parties_len:u8 parties        (a private message, chathistory.c)
  *   'G' room_len:u8 room                   (the room and its history went)
+ *   'S' ceiling:u64                        (msgids up to it may be in use)
  * seq numbers messages in the order they were relayed: a message id.
+ * Not every message is journaled (protected rooms, TAGMSG, private talk
+ * of unregistered users), and compaction forgets old ones, so the last
+ * record's seq is not the last msgid given out. Numbers are handed out
+ * in blocks of SEQ_BLOCK instead: the block's ceiling is written and
+ * fsync'd before its first number is used, and a restart starts above
+ * the highest ceiling (and every seq) it reads, so no msgid repeats,
+ * even after a power cut. A compaction writes the ceiling first.
  * A protected room (a key, +i, +s or +p: store_protected()) is not on
  * disk at all: its history is kept in memory only, as its modes are not
  * saved and a restart would open it to whoever joins first.
+ * A private message is written only if one of its two parties ("FROM TO")
+ * is an account; a party without one (a connection, "~N") is written as
+ * "*": after a restart no one is that party.
  * What is read back is checked like a line from the network: a name the
  * server would refuse, or a text holding CR, LF or NUL, is dropped. */
 #include "server.h"
@@ -46,6 +59,7 @@ _Static_assert((uint64_t)STORE_KIB_MAX * 1024 <= (uint64_t)JOURNAL_MAX_SEGS / 2 
 #define RETRY_MS    5000            /* after an I/O error, try again this often */
 #define SLACK_BYTES (64 * 1024)     /* garbage below this is not worth a compaction */
 #define UH_MAX      (USERLEN + 1 + NET_ADDRSTR_MAX)
+#define SEQ_BLOCK   4096            /* msgids reserved per fsync'd 'S' record */
 
 static struct {
 	struct journal j;
@@ -53,7 +67,7 @@ static struct {
 	int dirfd;
 	bool on, failed, loading;
 	unsigned long sync_ms;
-	uint64_t max_bytes, seq;
+	uint64_t max_bytes, seq, ceiling; /* ceiling: msgids reserved on disk */
 	int64_t compacted_ms;           /* loop clock of the last compaction */
 	struct timer sync_timer, retry_timer, compact_timer;
 	unsigned long refused; /* at start: records dropped as bad, or for want of memory */
@@ -75,17 +89,55 @@ static uint64_t get64(const uint8_t *p)
 
 /* --- records ----------------------------------------------------------------- */
 
+static bool private(const struct event *e)
+{
+	return e->target[0] != '#';
+}
+
+/* A party as the disk has it: an account, or "*" (a connection: no one
+ * after a restart). */
+static size_t disk_party(char *out, const char *p, size_t n)
+{
+	if (p[0] == '~' || !n) {
+		out[0] = '*';
+		return 1;
+	}
+	memcpy(out, p, n);
+	return n;
+}
+
+/* A private message's parties (its arg) as written, into OUT; false if
+ * neither is an account: then it stays off the disk. */
+static bool disk_parties(const char *arg, char out[PRIV_PARTIES_MAX])
+{
+	const char *sp = strchr(arg, ' ');
+	size_t n;
+	if (!sp || strlen(arg) >= PRIV_PARTIES_MAX)
+		return false;
+	n = disk_party(out, arg, (size_t)(sp - arg));
+	out[n++] = ' ';
+	n += disk_party(out + n, sp + 1, strlen(sp + 1));
+	out[n] = 0;
+	return strcmp(out, "* *") != 0;
+}
+
 /* Message E as a record in BUF (JOURNAL_REC_MAX bytes); its length, 0 if
- * it cannot be one (never for what talk() builds). */
+ * it cannot be one (never for what talk() builds) or is not to be kept. */
 static size_t encode(const struct event *e, uint8_t *buf)
 {
 	size_t rl = strlen(e->target), nl = strlen(e->nick), ul = strlen(e->userhost);
-	size_t tl = e->text ? strlen(e->text) : 0;
+	size_t tl = e->text ? strlen(e->text) : 0, kl = 0;
 	uint8_t *p = buf + REC_FIXED;
+	char parties[PRIV_PARTIES_MAX];
 
-	if (rl > 255 || nl > 255 || ul > 255 || REC_FIXED + rl + nl + ul + tl > JOURNAL_REC_MAX)
+	if (private(e)) {
+		if (!disk_parties(e->arg, parties))
+			return 0;
+		kl = 1 + strlen(parties);
+	}
+	if (rl > 255 || nl > 255 || ul > 255 || REC_FIXED + rl + nl + ul + tl + kl > JOURNAL_REC_MAX)
 		return 0;
-	buf[0] = 'M';
+	buf[0] = kl ? 'Q' : 'M';
 	buf[1] = e->kind == EV_NOTICE ? 'N' : 'P';
 	put64(buf + 2, e->seq);
 	put64(buf + 10, (uint64_t)e->when_ms);
@@ -98,13 +150,19 @@ static size_t encode(const struct event *e, uint8_t *buf)
 	memcpy(p + rl, e->nick, nl);
 	memcpy(p + rl + nl, e->userhost, ul);
 	memcpy(p + rl + nl + ul, e->text ? e->text : "", tl);
-	return REC_FIXED + rl + nl + ul + tl;
+	p += rl + nl + ul + tl;
+	if (kl) {
+		p[0] = (uint8_t)(kl - 1);
+		memcpy(p + 1, parties, kl - 1);
+	}
+	return REC_FIXED + rl + nl + ul + tl + kl;
 }
 
 static size_t record_size(const struct event *e)
 {
 	return JOURNAL_REC_HDR + REC_FIXED + strlen(e->target) + strlen(e->nick) +
-	       strlen(e->userhost) + (e->text ? strlen(e->text) : 0);
+	       strlen(e->userhost) + (e->text ? strlen(e->text) : 0) +
+	       (private(e) ? 1 + strlen(e->arg) : 0);
 }
 
 /* Copy LEN bytes at P into a C string OUT of SIZE; false if it does not fit. */
@@ -135,35 +193,58 @@ static bool protected_room(const struct room *r)
 	return r->key || (r->modes & (RM_I | RM_S | RM_P));
 }
 
-/* E is in a protected room's history: compaction leaves it out. */
+/* E is in a protected room's history, or private talk without an
+ * account: compaction leaves it out. */
 static bool event_protected(const struct event *e)
 {
+	char parties[PRIV_PARTIES_MAX];
+	if (private(e))
+		return !disk_parties(e->arg, parties);
 	const struct room *r = room_find(e->target);
 	return r && protected_room(r);
 }
 
 struct message {
 	char room[ROOMLEN + 1], nick[NICKLEN + 1], uh[UH_MAX + 1], text[LINE_MAX_IRC + 1];
+	char parties[PRIV_PARTIES_MAX]; /* 'Q': "FROM TO"; else "" */
 	enum event_kind kind;
 	uint64_t seq;
 	int64_t when_ms;
 };
 
+/* "FROM TO": each an account or "*", not both "*". */
+static bool parties_ok(const char *s)
+{
+	char a[NICKLEN + 2], b[NICKLEN + 2];
+	const char *sp = strchr(s, ' ');
+	if (!sp || !field(a, sizeof(a), (const uint8_t *)s, (size_t)(sp - s)) ||
+	    !field(b, sizeof(b), (const uint8_t *)sp + 1, strlen(sp + 1)))
+		return false;
+	return (!strcmp(a, "*") || nick_valid(a)) && (!strcmp(b, "*") || nick_valid(b)) &&
+	       strcmp(s, "* *") != 0;
+}
+
 /* A message record, checked as hostile: false if it is not a good one. */
 static bool decode(const uint8_t *r, size_t len, struct message *m)
 {
-	size_t rl, nl, ul, tl;
+	size_t rl, nl, ul, tl, base;
 	const uint8_t *p = r + REC_FIXED;
+	bool priv = len && r[0] == 'Q';
 
-	if (len < REC_FIXED || r[0] != 'M' || (r[1] != 'P' && r[1] != 'N'))
+	if (len < REC_FIXED || (r[0] != 'M' && !priv) || (r[1] != 'P' && r[1] != 'N'))
 		return false;
 	rl = r[18], nl = r[19], ul = r[20], tl = r[21] | (size_t)r[22] << 8;
-	if (REC_FIXED + rl + nl + ul + tl != len)
+	base = REC_FIXED + rl + nl + ul + tl;
+	m->parties[0] = 0;
+	if (priv ? base >= len || base + 1 + r[base] != len ||
+		   !field(m->parties, sizeof(m->parties), r + base + 1, r[base]) ||
+		   !parties_ok(m->parties) : base != len)
 		return false;
 	m->kind = r[1] == 'N' ? EV_NOTICE : EV_PRIVMSG;
 	m->seq = get64(r + 2);
 	m->when_ms = (int64_t)(get64(r + 10) & INT64_MAX);
-	return field(m->room, sizeof(m->room), p, rl) && room_name_ok(m->room) &&
+	return field(m->room, sizeof(m->room), p, rl) &&
+	       (priv ? nick_valid(m->room) : room_name_ok(m->room)) &&
 	       field(m->nick, sizeof(m->nick), p + rl, nl) && nick_valid(m->nick) &&
 	       field(m->uh, sizeof(m->uh), p + rl + nl, ul) && userhost_ok(m->uh) &&
 	       field(m->text, sizeof(m->text), p + rl + nl + ul, tl) && text_ok(m->text);
@@ -171,11 +252,31 @@ static bool decode(const uint8_t *r, size_t len, struct message *m)
 
 /* --- loading ------------------------------------------------------------------ */
 
+/* A private message read back: chathistory.c's again. */
+static void load_private(const struct message *m)
+{
+	struct event *e = event_new(m->kind, m->nick, m->uh, m->room, m->parties, m->text);
+	if (!e) {
+		st.refused++;
+		return;
+	}
+	e->when_ms = m->when_ms;
+	e->seq = m->seq;
+	private_load(e);
+	event_unref(e);
+}
+
 static void load_message(const struct message *m)
 {
 	struct room *r = room_find(m->room);
 	struct event *e;
 
+	if (m->seq > st.seq)
+		st.seq = m->seq;
+	if (m->parties[0]) {
+		load_private(m);
+		return;
+	}
 	if (!r && !(r = room_new(m->room))) { /* out of the budget (-m) */
 		st.refused++;
 		return;
@@ -187,8 +288,6 @@ static void load_message(const struct message *m)
 	}
 	e->when_ms = m->when_ms;
 	e->seq = m->seq;
-	if (m->seq > st.seq)
-		st.seq = m->seq;
 	if (history_add(&r->hist, e) == 0) {
 		r->hist.on_disk = true;
 		budget_settle(&srv.budget); /* the oldest make way, as they do live */
@@ -215,7 +314,13 @@ static void load_record(void *ctx, const uint8_t *rec, size_t len)
 {
 	struct message m;
 	(void)ctx;
-	if (rec[0] == 'G')
+	if (rec[0] == 'S' && len == 9)
+		st.ceiling = MAX(st.ceiling, get64(rec + 1));
+	else if (!srv.history) { /* no history kept (-H 0): only msgids matter */
+		if ((rec[0] == 'M' || rec[0] == 'Q') && len >= REC_FIXED)
+			st.seq = MAX(st.seq, get64(rec + 2));
+	}
+	else if (rec[0] == 'G')
 		load_gone(rec, len);
 	else if (decode(rec, len, &m))
 		load_message(&m);
@@ -283,6 +388,15 @@ static int compact(void)
 
 	if (journal_rewrite_begin(&st.j, &w) != 0)
 		return -1;
+	/* The new base segment is all that stays: it says first where msgids are. */
+	rec[0] = 'S';
+	put64(rec + 1, st.ceiling);
+	if (st.ceiling && journal_rewrite_add(&w, rec, 9) != 0) {
+		int err = errno;
+		journal_rewrite_abort(&st.j, &w);
+		errno = err;
+		return -1;
+	}
 	for (struct event *e = snapshot_start(); e; e = e->newer) {
 		size_t n = event_protected(e) ? 0 : encode(e, rec);
 		if (n && journal_rewrite_add(&w, rec, n) != 0) {
@@ -367,28 +481,66 @@ static void written(void)
 		arm(&st.compact_timer, 0);
 }
 
-void store_message(struct room *r, struct event *e)
+/* Reserve the next SEQ_BLOCK msgids on disk, before any is used: written
+ * and fsync'd at once (once per SEQ_BLOCK messages). While writing fails
+ * they are used anyway (chat goes on); the retry's compaction writes the
+ * ceiling then. */
+static void reserve(void)
+{
+	uint8_t rec[9];
+
+	st.ceiling = st.seq + SEQ_BLOCK;
+	if (!ENABLE_SERVER_JOURNAL || !st.on || st.failed)
+		return;
+	rec[0] = 'S';
+	put64(rec + 1, st.ceiling);
+	if (journal_append(&st.j, rec, sizeof(rec)) != 0)
+		failing("writing:");
+	else if (journal_sync(&st.j) != 0)
+		failing("fsync:");
+}
+
+static uint64_t next_seq(void)
+{
+	if (++st.seq > st.ceiling)
+		reserve();
+	return st.seq;
+}
+
+/* E written (write(), fsync'd later); false if not. */
+static bool append(const struct event *e)
 {
 	uint8_t rec[JOURNAL_REC_MAX];
-	size_t n;
+	size_t n = encode(e, rec);
 
-	e->seq = ++st.seq;
-	if (!ENABLE_SERVER_JOURNAL || !st.on || st.failed || !r->hist.max || protected_room(r))
-		return;
-	n = encode(e, rec);
 	if (!n)
-		return;
+		return false;
 	if (journal_append(&st.j, rec, n) != 0) {
 		failing("writing:");
-		return;
+		return false;
 	}
-	r->hist.on_disk = true;
 	written();
+	return true;
+}
+
+void store_message(struct room *r, struct event *e)
+{
+	e->seq = next_seq();
+	if (!ENABLE_SERVER_JOURNAL || !st.on || st.failed || !r->hist.max || protected_room(r))
+		return;
+	if (append(e))
+		r->hist.on_disk = true;
+}
+
+void store_private(struct event *e)
+{
+	if (ENABLE_SERVER_JOURNAL && st.on && !st.failed && srv.history)
+		(void)append(e);
 }
 
 uint64_t store_next_seq(void)
 {
-	return ++st.seq;
+	return next_seq();
 }
 
 const char *store_msgid_prefix(void)
@@ -476,6 +628,10 @@ static void report(const struct journal_report *rep)
 		msg("history on disk (%s): dropped %llu damaged bytes (%u runs, %u bad segment headers, %llu cut off the end); every intact record was kept",
 		    st.dir, (unsigned long long)rep->dropped, rep->bad_spans, rep->bad_segments,
 		    (unsigned long long)rep->cut);
+	if (rep->unreadable)
+		msg("history on disk (%s): %u segment(s) could not be read (%016llx.jnl: %s): skipped, and kept: the next compaction sets them aside as .unreadable, never deletes them",
+		    st.dir, rep->unreadable, (unsigned long long)rep->unreadable_seq,
+		    strerror(rep->unreadable_errno));
 	if (st.refused)
 		msg("history on disk (%s): dropped %lu records the server would not accept (bad names or text, or out of memory -m)",
 		    st.dir, st.refused);
@@ -494,11 +650,14 @@ void store_open(unsigned long sync_ms, unsigned long max_kib)
 	timer_init(&st.retry_timer, on_retry);
 	timer_init(&st.compact_timer, on_compact);
 	st.loading = true;
-	rc = journal_open(&st.j, st.dirfd, 0, srv.history ? load_record : NULL, NULL, &rep);
+	rc = journal_open(&st.j, st.dirfd, 0, load_record, NULL, &rep);
 	if (rc == -1)
 		die("-D %s: %s", st.dir, strerror(errno));
 	st.loading = false;
 	st.on = true;
+	/* Above every msgid given out before (kept or not): a fresh block. */
+	st.seq = MAX(st.seq, st.ceiling);
+	st.ceiling = st.seq;
 	report(&rep);
 	if (rc != 0) { /* loaded, but nothing can be written yet (disk full?) */
 		failing("opening:");
@@ -510,6 +669,7 @@ void store_open(unsigned long sync_ms, unsigned long max_kib)
 		if (compact() != 0)
 			failing("compacting:");
 	}
+	reserve();
 }
 
 void store_close(void)

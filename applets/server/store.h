@@ -26,6 +26,9 @@ void store_prepare(const char *dir, const char *user);
 void store_open(unsigned long sync_ms, unsigned long max_kib);
 /* A message E to room R, about to be sent: numbered, and written (-D). */
 void store_message(struct room *r, struct event *e);
+/* A private message E (chathistory.c), numbered: written (-D) if one of
+ * its parties is an account. */
+void store_private(struct event *e);
 /* The next message number, for a message the journal does not keep. */
 uint64_t store_next_seq(void);
 /* What goes before a message number in its msgid: "" with -D (the journal

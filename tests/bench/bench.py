@@ -343,7 +343,17 @@ def run_all(sz, servers, ircload_bin, tmpbase):
         except Exception as e:
             for row, key in rows_lat:
                 put((row, "down"), name, "failed: %s" % e)
+    journal_rows(sz, servers, ircload_bin, put)
     return rows, results
+
+
+def journal_rows(sz, servers, ircload_bin, put):
+    """History on disk (-D): tests/bench/journal.py's rows, chat-server's only."""
+    import journal  # (it imports this module)
+    binary = dict(servers).get("chat-server")
+    if binary:
+        print("bench: chat-server, history on disk ...", file=sys.stderr, flush=True)
+        journal.rows(sz, binary, ircload_bin, lambda row, v: put(row, "chat-server", v))
 
 
 def collect(every):

@@ -28,6 +28,15 @@ def message(room, nick, userhost, text, seq, when_ms, kind=b"P"):
                                       len(userhost), len(text)) + room + nick + userhost + text)
 
 
+def ceiling(seq):
+    """msgids up to SEQ may be in use: a restart numbers above it."""
+    return b"S" + struct.pack("<Q", seq)
+
+
+def ceiling_of(payload):
+    return struct.unpack("<Q", payload[1:9])[0]
+
+
 def gone(room):
     room = room.encode()
     return b"G" + bytes([len(room)]) + room
@@ -63,3 +72,28 @@ def parse(path):
 
 def segments(d):
     return sorted(f for f in os.listdir(d) if f.endswith(".jnl"))
+
+
+def make_journal(state, n, rooms):
+    """N messages over ROOMS rooms, as the server would have written them;
+    the raw IRC bytes of those messages."""
+    os.mkdir(state)
+    raw, payloads = 0, []
+    for i in range(n):
+        room = "#room%d" % (i % rooms)
+        nick, uh = "user%d" % (i % 37), "u%d@192.168.1.%d" % (i % 37, i % 250)
+        text = "message %d: the quick brown fox jumps over the lazy dog" % i
+        payloads.append(message(room, nick, uh, text, i + 1, 1700000000000 + i))
+        raw += len(":%s!%s PRIVMSG %s :%s\r\n" % (nick, uh, room, text))
+    # in segments of about 256 KiB, as the server rolls them over
+    seq, seg, size = 1, [], 0
+    for p in payloads:
+        seg.append(p)
+        size += len(p) + REC_HDR
+        if size > 250000:
+            write_segment(os.path.join(state, segment_name(seq)), seq, seg,
+                          flags=BASE if seq == 1 else 0)
+            seq, seg, size = seq + 1, [], 0
+    write_segment(os.path.join(state, segment_name(seq)), seq, seg,
+                  flags=BASE if seq == 1 else 0)
+    return raw
