@@ -223,7 +223,7 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 	e->seq = store_next_seq(); /* a msgid too */
 	push_event(to, e);
 	echo_private(c, to, e);
-	if (ENABLE_SERVER_HISTORY && !tagmsg)
+	if (ENABLE_SERVER_CHATHISTORY && !tagmsg)
 		private_keep(e);
 	event_unref(e);
 	if (!notice && to->away)
