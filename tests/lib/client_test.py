@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import threading
 
-from chatbox_test import SLOW, Line, Server, free_port, stop_process, wait_for
+from chatbox_test import BIN, SLOW, Line, Server, free_port, stop_process, wait_for
 
 
 def _accepting(port, proc=None, host="127.0.0.1"):
@@ -76,6 +76,29 @@ class Tmux:
 
     def kill_server(self):
         subprocess.run(["tmux", "-S", self.sock, "kill-server"], capture_output=True)
+
+
+def variant(name, *off):
+    """The host binary built without the Kconfig symbols OFF (make
+    O=build/NAME CONFIG=...: the host build's configuration with them
+    off); its path. Host-only tests: it is an x86_64 build."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    base = os.path.join(os.path.dirname(BIN), ".config")
+    if not os.path.exists(base):
+        base = os.path.join(top, "build/x86_64/.config")
+    out = os.path.join(top, "build", name)
+    os.makedirs(out, exist_ok=True)
+    conf = out + ".config"
+    with open(base) as f, open(conf, "w") as g:
+        for line in f:
+            sym = line.split("=")[0][len("CONFIG_"):]
+            g.write("# CONFIG_%s is not set\n" % sym if sym in off else line)
+    env = dict(os.environ)
+    env.pop("MAKEFLAGS", None)
+    subprocess.run(["make", "-s", "--no-print-directory", "-C", top, "BOARD=x86_64",
+                    "O=" + out, "CONFIG=" + conf, "all"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(out, "chatbox")
 
 
 def watcher(port, nick, room="#lobby", host="127.0.0.1"):
