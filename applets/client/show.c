@@ -73,11 +73,12 @@ void cl_clean(char *dst, size_t size, const char *src)
 	text_safe_str(dst, size, src, CL_TEXT_FLAGS);
 }
 
-enum shown { SCREEN_ONLY, ALSO_STDERR, REPLY };
+enum shown { SCREEN_ONLY, ALSO_STDERR, REPLY, MARK };
 
 /* An informational line on screen. In script mode an alert goes to
- * stderr, and a server's reply to stdout once the script asked for one
- * (/quote, /whois...: "HH:MM -!- text"); the rest stays quiet there. */
+ * stderr, a server's reply to stdout once the script asked for one
+ * (/quote, /whois...: "HH:MM -!- text"), and a mark in a room's stream
+ * to stdout in its place ("HH:MM #room --- ..."); the rest stays quiet. */
 static void vshow(const char *where, enum shown how, const char *fmt, va_list ap)
 {
 	char raw[1024], clean[1024], line[1100], hm[8];
@@ -89,8 +90,9 @@ static void vshow(const char *where, enum shown how, const char *fmt, va_list ap
 	if (!ui_on()) {
 		if (how == ALSO_STDERR) {
 			msg("%s", clean);
-		} else if (how == REPLY && client.script.replies) {
-			printf("%s -!- %s\n", hm, clean);
+		} else if ((how == REPLY && client.script.replies) || how == MARK) {
+			cl_clean(raw, sizeof(raw), where ? where : "");
+			printf("%s %s %s\n", hm, how == MARK ? raw : "-!-", clean);
 			cl_out_flush();
 		}
 		return;
@@ -129,6 +131,15 @@ void cl_show_in(const char *where, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	vshow(where, SCREEN_ONLY, fmt, ap);
+	va_end(ap);
+}
+
+/* A mark in room WHERE's stream (where its replayed history ended). */
+void cl_mark_in(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(where, MARK, fmt, ap);
 	va_end(ap);
 }
 
