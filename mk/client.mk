@@ -7,3 +7,15 @@ TEST_PKGS += ngircd tmux
 chat: all
 	@ln -sf chatbox $(O)/chat-client
 	$(O)/chat-client $(TO)
+
+# The binary is linked -static and not as a PIE, so its code need not be
+# position-independent, which Debian's gcc makes by default: without it
+# (absolute addresses in instructions) the client is 1.1 KB smaller on
+# x86_64. The client does no floating point: on x86_64 without SSE a
+# varargs function saves no vector registers and small structs are
+# cleared and copied with plain moves, 0.6 KB less (BusyBox's way of
+# sizing flags per arch). (Not for SANITIZE=1: clang links that as a PIE.)
+ifneq ($(SANITIZE),1)
+CLIENT_CFLAGS := -fno-pie $(if $(filter x86_64,$(BOARD)),-mno-sse)
+$(O)/obj/applets/client/%.o: CFLAGS += $(CLIENT_CFLAGS)
+endif

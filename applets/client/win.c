@@ -116,7 +116,7 @@ void cl_win_activity(char *out, size_t size)
 		at += (size_t)n;
 	}
 	if (at && at + 1 < size)
-		strcat(out, "]");
+		memcpy(out + at, "]", 2);
 }
 
 /* The name of the window shown ("" for the status window). */
