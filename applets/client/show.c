@@ -9,39 +9,18 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool digits(const char **p, int n, int *out)
-{
-	*out = 0;
-	for (int i = 0; i < n; i++, (*p)++) {
-		if (**p < '0' || **p > '9')
-			return false;
-		*out = *out * 10 + (**p - '0');
-	}
-	return true;
-}
-
-/* The UTC time of an IRCv3 "time" tag, "2021-03-04T05:06:07.000Z". */
-static bool tag_time(const char *v, time_t *t)
-{
-	struct tm tm = { 0 };
-	if (!digits(&v, 4, &tm.tm_year) || *v++ != '-' || !digits(&v, 2, &tm.tm_mon) ||
-	    *v++ != '-' || !digits(&v, 2, &tm.tm_mday) || *v++ != 'T' ||
-	    !digits(&v, 2, &tm.tm_hour) || *v++ != ':' || !digits(&v, 2, &tm.tm_min))
-		return false;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*t = timegm(&tm);
-	return *t != (time_t)-1;
-}
-
 /* "HH:MM" (local time) of the message: its server-time tag, else now. */
 void cl_msg_time(const char *tags, char out[8])
 {
 	char v[40];
 	struct tm tm;
+	long long ms;
 	time_t t;
 
-	if (!irc_tag_get(tags, "time", v, sizeof(v)) || !tag_time(v, &t))
+	/* (core/irc's parser, the server's too: no second copy here) */
+	if (irc_tag_get(tags, "time", v, sizeof(v)) && irc_time_parse(v, &ms))
+		t = (time_t)(ms / 1000);
+	else
 		t = time(NULL);
 	if (localtime_r(&t, &tm))
 		snprintf(out, 8, "%02d:%02d", tm.tm_hour % 24, tm.tm_min % 60);
