@@ -1,6 +1,7 @@
 # client.mk - chat-client: its test peers (Debian's ngircd; tmux for the
 # interactive tests), and a target to try it.
 #   make chat [TO=HOST[:PORT]]   chat with chat-client (default: localhost, as make run serves)
+#   make client-size [BOARD=x]   what chat-client adds to the binary (text+data), per option too
 TEST_PKGS += ngircd tmux
 
 .PHONY: chat
@@ -19,3 +20,15 @@ ifneq ($(SANITIZE),1)
 CLIENT_CFLAGS := -fno-pie $(if $(filter x86_64,$(BOARD)),-mno-sse)
 $(O)/obj/applets/client/%.o: CFLAGS += $(CLIENT_CFLAGS)
 endif
+
+# make client-size [BOARD=x]: what chat-client adds to BOARD's binary (size
+# text+data, built with and without CHAT_CLIENT), and each CLIENT_* option.
+.PHONY: client-size
+client-size:
+	@scripts/client-size.sh $(BOARD)
+
+# make client-screenshot: README's text capture of two windows with activity
+# (tests/screenshots/client-windows.txt), from a real run in tmux.
+.PHONY: client-screenshot
+client-screenshot: all
+	@CLIENT_SCREENSHOT=$(CURDIR)/tests/screenshots/client-windows.txt ONLY=t-client-tty-win tests/run.sh x86_64
