@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2046,SC2013 # td prints two numbers; symbols are single words
 # client-size.sh - what chat-client costs in the binary: BOARD's build with
 # its configuration, against the same configuration with CHAT_CLIENT off
 # (and with each CLIENT_* option off): the difference in size(1) text+data,
@@ -7,8 +8,11 @@
 # said apart. Both are linked as always (-Os, gc-sections), so the C
 # library and core/ code only the client uses count; code it shares with
 # chat-server or chat-discover does not.
-# Usage: scripts/client-size.sh [BOARD]   (make client-size [BOARD=...])
+# Usage: scripts/client-size.sh [-q] [BOARD]   (make client-size [BOARD=...])
+#   -q  the whole client only, not each option
 set -eu
+each=y
+[ "${1:-}" = -q ] && { each=; shift; }
 b=${1:-x86_64}
 top=$(pwd)
 make -s --no-print-directory BOARD="$b" all >/dev/null
@@ -27,8 +31,10 @@ without() {
 	td "$d"
 }
 set -- $(without CHAT_CLIENT)
+d=$((full - $1)) tenths=$(((full - $1) * 10 / 1024 + ((full - $1) * 10 % 1024 >= 512)))
 printf '%s: chat-client adds %d bytes (%d.%d KiB) of code and data (size text+data), %d of bss\n' \
-	"$b" $((full - $1)) $(((full - $1) / 1024)) $(((full - $1) % 1024 * 10 / 1024)) $((fullbss - $2))
+	"$b" "$d" $((tenths / 10)) $((tenths % 10)) $((fullbss - $2))
+[ -n "$each" ] || exit 0
 for sym in $(sed -n 's/^CONFIG_\(CLIENT_[A-Z0-9_]*\)=y$/\1/p' "build/$b/.config"); do
 	set -- $(without "$sym")
 	printf '  %-18s %6d bytes\n' "$sym" $((full - $1))

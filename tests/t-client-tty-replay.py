@@ -15,21 +15,13 @@ import re
 import shutil
 import socket
 import sys
-import tempfile
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, EMU, Line, Server, T, case, free_port, wait_for  # noqa: E402
-from client_test import HistIrc, Ngircd, Tmux, variant, watcher  # noqa: E402
+from chatbox_test import EMU, Line, Server, T, case, free_port, wait_for  # noqa: E402
+from client_test import HistIrc, Ngircd, tty_setup, variant, watcher  # noqa: E402
 
-if not shutil.which("tmux"):
-    print("SKIP: t-client-tty-replay needs tmux")
-    sys.exit(0)
-
-TMP = tempfile.mkdtemp(prefix="chatbox-ttyreplay-")
-tmux = Tmux(TMP)
-LINK = os.path.join(TMP, "chat-client")
-os.symlink(BIN, LINK)
+TMP, tmux, LINK = tty_setup("t-client-tty-replay")
 
 
 class Proxy:

@@ -18,7 +18,7 @@
 //config:	  $CHATBOX_PASSWORD or asked on the terminal). Against a
 //config:	  server offering draft/chathistory, each join fetches what
 //config:	  was missed since the last line seen; draft/read-marker
-//config:	  shows and sets how far a room was read. Costs about 2.9 KB
+//config:	  shows and sets how far a room was read. Costs about 2.8 KB
 //config:	  on x86_64.
  */
 #include "base64.h"
