@@ -4,7 +4,9 @@ chathistory, in script mode against a scripted server: after its link is
 cut it reconnects, asks only for what came after the last line it printed
 (CHATHISTORY AFTER msgid=...), and prints exactly what it missed, nothing
 twice, even when the server also replays its last lines on join. Read
-markers: it tells the server how far it printed (MARKREAD). Wrong password,
+markers: it tells the server how far it printed (MARKREAD). Where each
+join's history ends is printed as a line of its own ("HH:MM #lobby ---
+end of replayed history: ..."). Wrong password,
 no sasl offered, no password and no terminal: clear errors. Runs on every
 board."""
 import base64
@@ -44,6 +46,17 @@ class Client:
         return self.p.returncode, err.decode(errors="replace")
 
 
+MARK = r"^\d\d:\d\d #lobby --- end of replayed history: \d+ lines?, \d+ already shown and left out$"
+
+
+def marks_ok(out, last_missed, live):
+    """Two joins, two mark lines; the second between the last line
+    missed and the first live one after the rejoin."""
+    marks = [i for i, l in enumerate(out) if re.search(MARK, l)]
+    at = {t: next((i for i, l in enumerate(out) if l.endswith("<bo> " + t)), -1) for t in (last_missed, live)}
+    return len(marks) == 2 and at[last_missed] < marks[1] < at[live]
+
+
 def sent(srv, conn, rx):
     return [l for l in srv.conns[conn] if re.search(rx, l)] if len(srv.conns) > conn else []
 
@@ -74,6 +87,8 @@ def reconnect_case(replay, limit=50, nmissed=2):
         wait_for(lambda: c.count("after"), 10, what="after")
         texts = ["old 1", "live 0", "live 1", "live 2", "after"] + ["missed %d" % i for i in range(nmissed)]
         T.check(title, all(c.count(t) == 1 for t in texts), "\n".join(c.out))
+        T.check(title + ": a mark line where each join's history ends, the rejoin's after the missed",
+                marks_ok(c.out, "missed %d" % (nmissed - 1), "after"), "\n".join(c.out))
         T.check(title + ": MARKREAD up to the last line printed",
                 lambda: wait_for(lambda: sent(srv, 1, r"^MARKREAD #lobby timestamp=%s$" %
                                               re.escape(missed[-1][1])), 10, what="MARKREAD"))

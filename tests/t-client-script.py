@@ -112,8 +112,10 @@ def history_case(port):
         after = time.strftime("%H:%M", time.gmtime())
         rc, out, err = client("-n", "late", "-r", "hist", "127.0.0.1:%d" % port,
                               stdin_text="", env={"TZ": "UTC"})
-        m = re.fullmatch(r"(\d\d:\d\d) #hist <poster> for later\n", out)
-        T.check("chat-server: history is shown with its original times",
+        # (and where it ends is a line of its own)
+        m = re.fullmatch(r"(\d\d:\d\d) #hist <poster> for later\n"
+                         r"\d\d:\d\d #hist --- end of replayed history: 1 line, 0 already shown and left out\n", out)
+        T.check("chat-server: history is shown with its original times, and where it ends",
                 rc == 0 and m and m.group(1) in (before, after), (rc, out, err))
         w.close()
 
@@ -155,8 +157,10 @@ def _():
     rc, out, err = client("-n", "late", "127.0.0.1:%d" % srv.port, stdin_text="",
                           env={"TZ": "UTC"})
     srv.close()
-    T.check("server-time history is shown with its original times",
-            rc == 0 and out == "05:06 #lobby <old> from the past\n23:59 #lobby * old yawns\n",
+    T.check("server-time history is shown with its original times, then where it ends",
+            rc == 0 and re.fullmatch(r"05:06 #lobby <old> from the past\n23:59 #lobby \* old yawns\n"
+                                     r"\d\d:\d\d #lobby --- end of replayed history: 2 lines, 0 already "
+                                     r"shown and left out\n", out),
             (rc, out, err))
     T.check("server-time and echo-message are requested",
             "CAP REQ :server-time" in srv.got and "CAP REQ :echo-message" in srv.got, srv.got)

@@ -8,20 +8,12 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, EMU, Server, T, case, wait_for  # noqa: E402
-from client_test import Tmux, watcher  # noqa: E402
+from chatbox_test import EMU, Server, T, case, wait_for  # noqa: E402
+from client_test import tty_setup, watcher  # noqa: E402
 
-if not shutil.which("tmux"):
-    print("SKIP: t-client-tty-paste needs tmux")
-    sys.exit(0)
-
-TMP = tempfile.mkdtemp(prefix="chatbox-ttypaste-")
-tmux = Tmux(TMP)
-LINK = os.path.join(TMP, "chat-client")
-os.symlink(BIN, LINK)
+TMP, tmux, LINK = tty_setup("t-client-tty-paste")
 
 
 def screen():

@@ -4,7 +4,9 @@ chat-server replays a room's history (-H) to whoever joins, so after a
 reconnect the client gets lines it has shown already; they are left out,
 and where the replayed history ends is marked. The connection is cut by a
 loopback proxy between the client and chat-server (the server, and its
-history, stay up). Against ngIRCd (no history: nothing replayed, nothing
+history, stay up). Against chat-server with draft/chathistory and
+without it (a build with SERVER_CHATHISTORY off, which replays on every
+join), against ngIRCd (no history: nothing replayed, nothing
 repeated) too, and against a scripted server offering draft/chathistory
 (and read markers): the reconnect fetches only what was missed, each
 fetch is marked, the read marker is shown. tmux at 120x35 and 50x20. host-only: tmux drives the host binary."""
@@ -13,21 +15,13 @@ import re
 import shutil
 import socket
 import sys
-import tempfile
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, EMU, Line, Server, T, case, free_port, wait_for  # noqa: E402
-from client_test import HistIrc, Ngircd, Tmux, watcher  # noqa: E402
+from chatbox_test import EMU, Line, Server, T, case, free_port, wait_for  # noqa: E402
+from client_test import HistIrc, Ngircd, tty_setup, variant, watcher  # noqa: E402
 
-if not shutil.which("tmux"):
-    print("SKIP: t-client-tty-replay needs tmux")
-    sys.exit(0)
-
-TMP = tempfile.mkdtemp(prefix="chatbox-ttyreplay-")
-tmux = Tmux(TMP)
-LINK = os.path.join(TMP, "chat-client")
-os.symlink(BIN, LINK)
+TMP, tmux, LINK = tty_setup("t-client-tty-replay")
 
 
 class Proxy:
@@ -101,7 +95,7 @@ def offers(port, cap):
     return re.search(r"[ :]%s(=\S*)?( |$)" % re.escape(cap), caps) is not None
 
 
-def reconnect_case(name, port, history, x, y):
+def reconnect_case(name, port, history, x, y, chathistory=False):
     title = "%dx%d: %s: a reconnect shows nothing twice%s" % (
         x, y, name, ", loses nothing, and marks where the replayed history ends" if history else "")
 
@@ -109,7 +103,10 @@ def reconnect_case(name, port, history, x, y):
     def _():
         # chat-server -H replays its last lines on join: the 3 shown are left
         # out; with chathistory it sends only what came after the last seen.
-        mark = r"1 line, 0\b" if offers(port, "draft/chathistory") else r"4 lines, 3\b"
+        offered = offers(port, "draft/chathistory")
+        T.check("%dx%d: %s %s draft/chathistory" % (x, y, name, "offers" if chathistory else "does not offer"),
+                offered == chathistory)
+        mark = r"1 line, 0\b" if offered else r"4 lines, 3\b"
         proxy = Proxy(port)
         tmux.new_session("%s -n ana 127.0.0.1:%d; sleep 600" % (" ".join(EMU + [LINK]), proxy.port),
                          x, y)
@@ -180,11 +177,14 @@ def prompt_case():
 
 
 try:
+    plain = variant("nochathistory", "SERVER_CHATHISTORY")  # a host build: host-only
     prompt_case()
     for x, y in ((120, 35), (50, 20)):
         chathistory_case(x, y)
         with Server("-H", "20") as srv:
-            reconnect_case("chat-server", srv.port, True, x, y)
+            reconnect_case("chat-server", srv.port, True, x, y, chathistory=True)
+        with Server("-H", "20", bin=plain) as srv:  # replays on every join
+            reconnect_case("chat-server without chathistory", srv.port, True, x, y)
         with Ngircd() as ng:
             reconnect_case("ngircd", ng.port, False, x, y)
 finally:

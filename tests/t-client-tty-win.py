@@ -3,26 +3,19 @@
 (tmux, under script(1) to count the bells): a window per room and private
 chat, Alt-N, Ctrl-X, /win N, /close, the activity list in the status line
 (a mention and a private message in bold), one bell per mentioned window,
-at 120x35 and at 50x20 and after resizing; -1 keeps one stream. Against
+at 120x35 and at 50x20 and after resizing; -1 keeps one stream; and the
+README's picture (make client-screenshot writes it). Against
 chat-server. host-only: tmux drives the host binary."""
 import os
 import re
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, EMU, Server, T, case, wait_for  # noqa: E402
-from client_test import Tmux, watcher  # noqa: E402
+from chatbox_test import EMU, Server, T, case, wait_for  # noqa: E402
+from client_test import tty_setup, watcher  # noqa: E402
 
-if not shutil.which("tmux") or not shutil.which("script"):
-    print("SKIP: t-client-tty-win needs tmux and script(1)")
-    sys.exit(0)
-
-TMP = tempfile.mkdtemp(prefix="chatbox-ttywin-")
-tmux = Tmux(TMP)
-LINK = os.path.join(TMP, "chat-client")
-os.symlink(BIN, LINK)
+TMP, tmux, LINK = tty_setup("t-client-tty-win", need=("tmux", "script"))
 RAW = os.path.join(TMP, "raw")
 
 
@@ -212,6 +205,48 @@ def windows_cases(port, x, y):
     keys("C-c")
 
 
+def screenshot_case(port):
+    """README's picture: window 2 shown, activity in 3 (chatter) and 4 (a
+    private message, bold), at 80x14; then window 3. CLIENT_SCREENSHOT=FILE (make
+    client-screenshot) writes the capture there."""
+    title = "80x14: two windows with activity, as in the README"
+
+    @case(title)
+    def _():
+        start(port, 80, 14, "-r home")  # a room of its own: no other case's history
+        bo = watcher(port, "bo", room="#home")
+        bo.send("JOIN #kitchen")
+        bo.expect(r" 366 ")
+        cy = watcher(port, "cy", room="#kitchen")
+        typed("/join #kitchen")
+        wait("window 3", lambda: prompt() == "[#kitchen]")
+        keys("M-2")
+        wait("window 2", lambda: prompt() == "[#home]")
+        bo.send("PRIVMSG #home :anyone up for lunch?")
+        wait("lunch", lambda: any("<bo> anyone up for lunch?" in l for l in screen()))
+        typed("sure, 12:30? the cafe")
+        cy.send("PRIVMSG #kitchen :the soup is ready")
+        cy.send("PRIVMSG ana :bring a spoon")
+        wait("[Act: 3,4]", lambda: status().startswith(" [Act: 3,4] ") and
+             re.search(r"\x1b\[1m4", status(escapes=True)))
+        bo.send("PRIVMSG #home :great, see you there")
+        wait("see you", lambda: any("<bo> great, see you there" in l for l in screen()))
+        shot = "\n".join(l.rstrip() for l in screen())
+        ok = "the soup" not in shot and "bring a spoon" not in shot and prompt() == "[#home]"
+        keys("M-3")  # the other window: its line, and 4 still waiting
+        wait("window 3", lambda: prompt() == "[#kitchen]" and status().startswith(" [Act: 4] "))
+        shot3 = "\n".join(l.rstrip() for l in screen())
+        if os.environ.get("CLIENT_SCREENSHOT"):
+            with open(os.environ["CLIENT_SCREENSHOT"], "w") as f:
+                f.write(("$ chat-client -n ana -r home router\n%s\n(Alt-3)\n%s\n" % (shot, shot3)).replace(
+                    "127.0.0.1:%d" % port, "router:6667"))
+        T.check(title, ok and "<cy> the soup is ready" in shot3 and "bring a spoon" not in shot3,
+                shot + "\n" + shot3)
+        bo.close()
+        cy.close()
+        keys("C-c")
+
+
 with Server("-R", "0") as srv:  # no flood control: the flood case floods
     try:
         windows_cases(srv.port, 120, 35)
@@ -235,6 +270,7 @@ with Server("-R", "0") as srv:  # no flood control: the flood case floods
             T.check("-1: one stream, other rooms' lines labelled there", "[Act" not in status(), status())
             bo.close()
             keys("C-c")
+        screenshot_case(srv.port)
     finally:
         tmux.kill_server()
         shutil.rmtree(TMP, ignore_errors=True)

@@ -7,21 +7,13 @@ drives the host binary."""
 import os
 import shutil
 import sys
-import tempfile
 import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, EMU, Server, T, case, wait_for  # noqa: E402
-from client_test import Tmux, watcher  # noqa: E402
+from chatbox_test import EMU, Server, T, case, wait_for  # noqa: E402
+from client_test import tty_setup, watcher  # noqa: E402
 
-if not shutil.which("tmux"):
-    print("SKIP: t-client-tty-wrap needs tmux")
-    sys.exit(0)
-
-TMP = tempfile.mkdtemp(prefix="chatbox-ttywrap-")
-tmux = Tmux(TMP)
-LINK = os.path.join(TMP, "chat-client")
-os.symlink(BIN, LINK)
+TMP, tmux, LINK = tty_setup("t-client-tty-wrap")
 WORDS = ("ok alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike "
          "november oscar papa quebec romeo sierra tango uniform victor whiskey xray")
 WIDE = " ".join(["世界和平", "café", "naïve", "日本語です", "e\u0301te\u0301"] * 4)

@@ -284,6 +284,8 @@ void cl_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ... in the window of WHERE (a room or nick; NULL: the one shown) */
 void cl_show_in(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cl_reply_in(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ... and in script mode on stdout too, as "HH:MM WHERE text" */
+void cl_mark_in(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cl_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cl_show_message(const char *tags, const char *room, const char *from, const char *text,

@@ -8,49 +8,67 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Every command and its usage: /help, /help COMMAND, and Tab after "/". */
-static const char *const usage[][2] = {
-	{ "join", "/join #room [key]   join a room, or go to its window" },
-	{ "part", "/part [#room]   leave a room" },
-	{ "msg", "/msg NICK text   a private message" },
-	{ "me", "/me text   an action" },
-	{ "nick", "/nick NEW   change your nick" },
-	{ "who", "/who   who is in the room" },
-	{ "names", "/names [#room]   who is in the room" },
-	{ "list", "/list, /rooms   the rooms" },
-	{ "topic", "/topic [text]   show or set the topic" },
-	{ "away", "/away [text]   away, shown to others" },
-	{ "back", "/back   no longer away" },
-	{ "whois", "/whois NICK   who NICK is" },
-	{ "invite", "/invite NICK [#room]   invite NICK" },
-	{ "kick", "/kick [#room] NICK [reason]   put NICK out of the room" },
-	{ "ban", "/ban [NICK|MASK]   ban (NICK: NICK!*@*); alone: the bans" },
-	{ "unban", "/unban NICK|MASK   lift a ban" },
-	{ "op", "/op NICK...   make operators" },
-	{ "deop", "/deop NICK...   no longer operators" },
-	{ "voice", "/voice NICK...   may speak in a moderated room" },
-	{ "devoice", "/devoice NICK...   no longer voiced" },
-	{ "mode", "/mode [#room|me] [+-modes args]   modes" },
-	{ "win", "/win N|#room   window N (also Alt-1..9, Ctrl-X/Ctrl-P)" },
-	{ "close", "/close [N]   close a window (and part its room)" },
-	{ "query", "/query NICK   a window for a private chat" },
-	{ "quote", "/quote RAW   send a raw IRC line" },
-	{ "help", "/help [COMMAND]   all commands, or one" },
-	{ "quit", "/quit [bye]   leave (also Ctrl-C, Ctrl-D, 'exit')" },
-};
+/* Every command's usage, one a line, its name first: /help, /help
+ * COMMAND, and Tab after "/". (One string: no table of pointers.) */
+static const char usage[] =
+	"/join #room [key]   join a room, or go to its window\n"
+	"/part [#room]   leave a room\n"
+	"/msg NICK text   a private message\n"
+	"/me text   an action\n"
+	"/nick NEW   change your nick\n"
+	"/who   who is in the room\n"
+	"/names [#room]   who is in the room\n"
+	"/list, /rooms   the rooms\n"
+	"/topic [text]   show or set the topic\n"
+	"/away [text]   away, shown to others\n"
+	"/back   no longer away\n"
+	"/whois NICK   who NICK is\n"
+	"/invite NICK [#room]   invite NICK\n"
+	"/kick [#room] NICK [reason]   put NICK out of the room\n"
+	"/ban [NICK|MASK]   ban (NICK: NICK!*@*); alone: the bans\n"
+	"/unban NICK|MASK   lift a ban\n"
+	"/op NICK...   make operators\n"
+	"/deop NICK...   no longer operators\n"
+	"/voice NICK...   may speak in a moderated room\n"
+	"/devoice NICK...   no longer voiced\n"
+	"/mode [#room|me] [+-modes args]   modes\n"
+	"/win N|#room   window N (also Alt-1..9, Ctrl-X/Ctrl-P)\n"
+	"/close [N]   close a window (and part its room)\n"
+	"/query NICK   a window for a private chat\n"
+	"/quote RAW   send a raw IRC line\n"
+	"/help [COMMAND]   all commands, or one\n"
+	"/quit [bye]   leave (also Ctrl-C, Ctrl-D, 'exit')\n";
+
+/* The usage line of command I (its length in *LEN); NULL past the last. */
+static const char *usage_line(int i, int *len)
+{
+	const char *p = usage;
+	while (i-- > 0 && *p)
+		p += strcspn(p, "\n") + 1;
+	*len = (int)strcspn(p, "\n");
+	return *p ? p : NULL;
+}
 
 /* The name of command I, for completion; NULL past the last. */
 const char *cl_command_name(int i)
 {
-	return i >= 0 && i < (int)ARRAY_LEN(usage) ? usage[i][0] : NULL;
+	static char name[16];
+	int len;
+	const char *p = usage_line(i, &len);
+	if (!p)
+		return NULL;
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(p + 1, " ,"), p + 1);
+	return name;
 }
 
 static void show_help(const char *cmd)
 {
+	const char *p;
+	int len;
 	cmd += *cmd == '/';
-	for (size_t i = 0; i < ARRAY_LEN(usage); i++)
-		if (!*cmd || !strcmp(cmd, usage[i][0])) {
-			cl_show("%s", usage[i][1]);
+	for (int i = 0; (p = usage_line(i, &len)); i++)
+		if (!*cmd || !strcmp(cmd, cl_command_name(i))) {
+			cl_show("%.*s", len, p);
 			if (*cmd)
 				return;
 		}
@@ -111,8 +129,8 @@ static const char *room_arg(char **arg, const char *cur)
  * take (chat-server's MODES=4). */
 static void nick_modes(const char *room, const char *cmd, const char *change, char *arg)
 {
-	char letters[8] = "", nicks[4 * (NICK_MAX + 1) + 1] = "";
-	int n = 0;
+	char letters[8] = "", nicks[4 * (NICK_MAX + 1) + 1];
+	int n = 0, at = 0;
 	for (; n < 4 && arg[0]; n++) {
 		const char *nick = word(&arg);
 		if (!irc_nick_valid(nick, NICK_MAX)) {
@@ -120,9 +138,9 @@ static void nick_modes(const char *room, const char *cmd, const char *change, ch
 			return;
 		}
 		letters[n] = change[1];
-		strcat(nicks, " ");
-		strcat(nicks, nick);
+		at += snprintf(nicks + at, sizeof(nicks) - (size_t)at, " %s", nick);
 	}
+	nicks[at] = '\0';
 	if (!n || arg[0]) {
 		cl_show("usage: /%s NICK... (1 to 4 nicks)", cmd);
 		return;

@@ -80,12 +80,12 @@ void cl_conn_close(void)
 	client.net.write_err = 0;
 	client.net.cap_echo = client.net.cap_hist = client.net.cap_read = false;
 	client.auth.offered = false;
-	for (int i = 0; i < client.rooms.n; i++)
-		client.rooms.list[i].hist_wait = false;
 	client.net.skipping = client.net.ready = client.script.draining = false;
 	client.net.state = OFFLINE;
-	for (int i = 0; i < client.rooms.n; i++)
+	for (int i = 0; i < client.rooms.n; i++) {
+		client.rooms.list[i].hist_wait = false;
 		cl_names_clear(&client.rooms.list[i]);
+	}
 	cl_queue_unsend();
 	loop_timer_cancel(&client.loop, &client.net.watchdog);
 	loop_timer_cancel(&client.loop, &client.q.ack_timer);
@@ -104,6 +104,17 @@ void cl_conn_lost(const char *why)
 }
 
 static void conn_event(struct loop *l, struct watch *w, uint32_t ev);
+static void connect_next(void);
+
+/* The connect in progress failed (ERR): the next address. */
+static void connect_failed(int err)
+{
+	loop_del(&client.loop, &client.net.watch);
+	close(client.net.fd);
+	client.net.fd = -1;
+	client.net.last_err = err;
+	connect_next();
+}
 
 static void connect_next(void)
 {
@@ -157,11 +168,7 @@ void cl_ui_start(void);
 void cl_watchdog_fire(struct loop *l, struct timer *t)
 {
 	if (client.net.state == CONNECTING) {
-		loop_del(l, &client.net.watch);
-		close(client.net.fd);
-		client.net.fd = -1;
-		client.net.last_err = ETIMEDOUT;
-		connect_next();
+		connect_failed(ETIMEDOUT);
 		return;
 	}
 	if (client.net.state < REGISTERING)
@@ -238,15 +245,10 @@ static void conn_event(struct loop *l, struct watch *w, uint32_t ev)
 	(void)w;
 	if (client.net.state == CONNECTING) {
 		int err = net_connect_result(client.net.fd);
-		if (err) {
-			loop_del(&client.loop, &client.net.watch);
-			close(client.net.fd);
-			client.net.fd = -1;
-			client.net.last_err = err;
-			connect_next();
-		} else {
+		if (err)
+			connect_failed(err);
+		else
 			connected();
-		}
 		cl_out_flush();
 		return;
 	}

@@ -18,7 +18,7 @@
 //config:	  $CHATBOX_PASSWORD or asked on the terminal). Against a
 //config:	  server offering draft/chathistory, each join fetches what
 //config:	  was missed since the last line seen; draft/read-marker
-//config:	  shows and sets how far a room was read. Costs about 2.9 KB
+//config:	  shows and sets how far a room was read. Costs about 2.8 KB
 //config:	  on x86_64.
  */
 #include "base64.h"
@@ -189,10 +189,12 @@ void cl_hist_seen(struct room *r, const char *tags)
 		strlcpy_ok(r->last_time, v, sizeof(r->last_time));
 }
 
-/* The user has seen R up to its last line: tell the server. */
+/* The user has seen R up to its last line: tell the server. Signed in
+ * only: a server keeps read markers per account (chat-server refuses
+ * them otherwise, FAIL ACCOUNT_REQUIRED), though it may send its own. */
 void cl_mark_read(struct room *r)
 {
-	if (!r || !client.net.cap_read || !r->last_time[0] || strcmp(r->last_time, r->read_time) <= 0)
+	if (!r || !client.net.cap_read || !client.auth.account[0] || !r->last_time[0] || strcmp(r->last_time, r->read_time) <= 0)
 		return;
 	strlcpy_ok(r->read_time, r->last_time, sizeof(r->read_time));
 	cl_send_raw("MARKREAD %s timestamp=%s", r->name, r->read_time);

@@ -166,22 +166,19 @@ static void on_join(struct irc_msg *m, const char *from)
 static void on_part(struct irc_msg *m, const char *who, const char *by, const char *why)
 {
 	struct room *r = cl_find_room(m->params[0]);
-	char reason[IRC_MAX_LINE + 4] = "";
+	bool me = cl_is_me(who), said = why && why[0];
+	char text[IRC_MAX_LINE * 2];
 	if (!r)
 		return;
-	if (why && why[0])
-		snprintf(reason, sizeof(reason), " (%s)", why);
-	if (cl_is_me(who) && by && !ui_on())
-		cl_alert("you were kicked from %s by %s%s", r->name, by, reason);
-	else if (cl_is_me(who) && by)
-		cl_show_in(r->name, "you were kicked from %s by %s%s", r->name, by, reason);
-	else if (cl_is_me(who))
-		cl_show_in(r->name, "you left %s%s", r->name, reason);
-	else if (by)
-		cl_show_in(r->name, "%s was kicked from %s by %s%s", who, r->name, by, reason);
+	/* "bo left #lobby (bye)", "you were kicked from #lobby by ana (spam)" */
+	snprintf(text, sizeof(text), "%s %s %s%s%s%s%s%s", me ? "you" : who,
+		 by ? (me ? "were kicked from" : "was kicked from") : "left", r->name, by ? " by " : "",
+		 by ? by : "", said ? " (" : "", said ? why : "", said ? ")" : "");
+	if (me && by && !ui_on())
+		cl_alert("%s", text); /* a script learns of its own kick on stderr */
 	else
-		cl_show_in(r->name, "%s left %s%s", who, r->name, reason);
-	if (cl_is_me(who))
+		cl_show_in(r->name, "%s", text);
+	if (me)
 		cl_room_del(r);
 	else
 		cl_name_del(r, who);

@@ -63,7 +63,7 @@ void cl_replay_end(const char *room)
 			continue;
 		r->hist_rounds = 0;
 		if (r->joining && r->replayed)
-			cl_show_in(r->name, "--- end of replayed history: %d line%s, %d already shown and left out",
+			cl_mark_in(r->name, "--- end of replayed history: %d line%s, %d already shown and left out",
 				   r->replayed, r->replayed == 1 ? "" : "s", r->dups);
 		r->joining = false;
 		r->replayed = r->dups = 0;

@@ -9,39 +9,18 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool digits(const char **p, int n, int *out)
-{
-	*out = 0;
-	for (int i = 0; i < n; i++, (*p)++) {
-		if (**p < '0' || **p > '9')
-			return false;
-		*out = *out * 10 + (**p - '0');
-	}
-	return true;
-}
-
-/* The UTC time of an IRCv3 "time" tag, "2021-03-04T05:06:07.000Z". */
-static bool tag_time(const char *v, time_t *t)
-{
-	struct tm tm = { 0 };
-	if (!digits(&v, 4, &tm.tm_year) || *v++ != '-' || !digits(&v, 2, &tm.tm_mon) ||
-	    *v++ != '-' || !digits(&v, 2, &tm.tm_mday) || *v++ != 'T' ||
-	    !digits(&v, 2, &tm.tm_hour) || *v++ != ':' || !digits(&v, 2, &tm.tm_min))
-		return false;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*t = timegm(&tm);
-	return *t != (time_t)-1;
-}
-
 /* "HH:MM" (local time) of the message: its server-time tag, else now. */
 void cl_msg_time(const char *tags, char out[8])
 {
 	char v[40];
 	struct tm tm;
+	long long ms;
 	time_t t;
 
-	if (!irc_tag_get(tags, "time", v, sizeof(v)) || !tag_time(v, &t))
+	/* (core/irc's parser, the server's too: no second copy here) */
+	if (irc_tag_get(tags, "time", v, sizeof(v)) && irc_time_parse(v, &ms))
+		t = (time_t)(ms / 1000);
+	else
 		t = time(NULL);
 	if (localtime_r(&t, &tm))
 		snprintf(out, 8, "%02d:%02d", tm.tm_hour % 24, tm.tm_min % 60);
@@ -73,11 +52,12 @@ void cl_clean(char *dst, size_t size, const char *src)
 	text_safe_str(dst, size, src, CL_TEXT_FLAGS);
 }
 
-enum shown { SCREEN_ONLY, ALSO_STDERR, REPLY };
+enum shown { SCREEN_ONLY, ALSO_STDERR, REPLY, MARK };
 
 /* An informational line on screen. In script mode an alert goes to
- * stderr, and a server's reply to stdout once the script asked for one
- * (/quote, /whois...: "HH:MM -!- text"); the rest stays quiet there. */
+ * stderr, a server's reply to stdout once the script asked for one
+ * (/quote, /whois...: "HH:MM -!- text"), and a mark in a room's stream
+ * to stdout in its place ("HH:MM #room --- ..."); the rest stays quiet. */
 static void vshow(const char *where, enum shown how, const char *fmt, va_list ap)
 {
 	char raw[1024], clean[1024], line[1100], hm[8];
@@ -89,8 +69,9 @@ static void vshow(const char *where, enum shown how, const char *fmt, va_list ap
 	if (!ui_on()) {
 		if (how == ALSO_STDERR) {
 			msg("%s", clean);
-		} else if (how == REPLY && client.script.replies) {
-			printf("%s -!- %s\n", hm, clean);
+		} else if ((how == REPLY && client.script.replies) || how == MARK) {
+			cl_clean(raw, sizeof(raw), where ? where : "");
+			printf("%s %s %s\n", hm, how == MARK ? raw : "-!-", clean);
 			cl_out_flush();
 		}
 		return;
@@ -129,6 +110,15 @@ void cl_show_in(const char *where, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	vshow(where, SCREEN_ONLY, fmt, ap);
+	va_end(ap);
+}
+
+/* A mark in room WHERE's stream (where its replayed history ended). */
+void cl_mark_in(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vshow(where, MARK, fmt, ap);
 	va_end(ap);
 }
 

@@ -250,7 +250,7 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 	if (!e || !with_ctags(e, ctags))
 		return;
 	e->seq = store_next_seq(); /* a msgid too */
-	if (ENABLE_SERVER_HISTORY && !tagmsg)
+	if (ENABLE_SERVER_CHATHISTORY && !tagmsg)
 		private_keep(e); /* on disk (-D) before anyone can have it */
 	push_event(to, e);
 	echo_private(c, to, e);

@@ -31,6 +31,8 @@ static const char *cap_value(unsigned i)
 {
 	if ((1u << i) == CAP_SASL)
 		return "=PLAIN";
+	if ((1u << i) == CAP_CHATHISTORY && !ENABLE_SERVER_CHATHISTORY)
+		return NULL;
 	if ((1u << i) == CAP_ACCOUNT_REG)
 		return srv.registration == REG_OFF ? NULL : "=before-connect";
 	return "";
@@ -53,8 +55,9 @@ static void welcome(struct client *c)
 	/* the modes' own line (mode.c, ban.c) */
 	numeric(c, "005", ISUPPORT_MODES " MODES=%d MAXLIST=beI:%d :are supported by this server",
 		MAXMODES, MAXLIST);
-	numeric(c, "005", "CHATHISTORY=%d MSGREFTYPES=msgid,timestamp :are supported by this server",
-		CHATHISTORY_MAX);
+	if (ENABLE_SERVER_CHATHISTORY)
+		numeric(c, "005", "CHATHISTORY=%d MSGREFTYPES=msgid,timestamp :are supported by this server",
+			CHATHISTORY_MAX);
 	send_isupport_queries(c);
 }
 
@@ -476,7 +479,9 @@ static const struct irc_cmd irc_cmds[] = {
 	{ "WHOWAS", cmd_whowas, 1, false },  { "TIME", cmd_time, 0, false },
 	{ "ADMIN", cmd_admin, 0, false },    { "INFO", cmd_info, 0, false },
 	{ "KNOCK", cmd_knock, 1, false },    { "HELP", cmd_help, 0, false },
+#if ENABLE_SERVER_CHATHISTORY
 	{ "CHATHISTORY", cmd_chathistory, 1, false },
+#endif
 	{ "TAGMSG", cmd_tagmsg, 1, false },
 	/* moderation */
 	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },

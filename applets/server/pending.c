@@ -126,7 +126,7 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 		return true;
 	}
 	acctfile_dirty();
-	if (ENABLE_SERVER_HISTORY)
+	if (ENABLE_SERVER_CHATHISTORY)
 		private_keep(e); /* CHATHISTORY TARGETS and the private history have it too */
 	if (c->caps & CAP_ECHO) /* as if delivered: it will be, with this time */
 		push_event(c, e);

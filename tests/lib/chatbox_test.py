@@ -142,11 +142,12 @@ def stop_process(proc, sig=signal.SIGTERM, timeout=10):
     return proc.returncode
 
 
-def applet(name, *args, **kw):
-    """subprocess.Popen of APPLET ARGS through a symlink named like the applet."""
+def applet(name, *args, bin=None, **kw):
+    """subprocess.Popen of APPLET ARGS through a symlink named like the
+    applet (to BIN, or to another build of the binary)."""
     d = tempfile.mkdtemp(prefix="chatbox-")
     link = os.path.join(d, name)
-    os.symlink(BIN, link)
+    os.symlink(bin or BIN, link)
     return subprocess.Popen(EMU + [link] + list(args), **kw)
 
 
@@ -155,8 +156,9 @@ class Server:
     Not announced over mDNS (-M): tests talk only to loopback and their own
     namespaces, and this one runs in the host's."""
 
-    def __init__(self, *args, port=None, expect_exit=False, preexec_fn=None):
+    def __init__(self, *args, port=None, expect_exit=False, preexec_fn=None, bin=None):
         self.args = ["-M"] + list(args)
+        self.bin = bin  # another build (client_test.variant), else BIN
         self.preexec_fn = preexec_fn  # e.g. to set resource limits in the child
         # No port: the server takes any free one (-p 0) and logs it, so two
         # tests (or a client's ephemeral port) can never race for it.
@@ -165,7 +167,7 @@ class Server:
         self.log = tempfile.TemporaryFile()
 
     def __enter__(self):
-        self.proc = applet("chat-server", "-f", "-p", str(self.port), *self.args,
+        self.proc = applet("chat-server", "-f", "-p", str(self.port), *self.args, bin=self.bin,
                            stdout=self.log, stderr=subprocess.STDOUT,
                            preexec_fn=self.preexec_fn)
         if not self.port:

@@ -4,10 +4,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 
-from chatbox_test import SLOW, Line, Server, free_port, stop_process, wait_for
+from chatbox_test import BIN, SLOW, Line, Server, free_port, stop_process, wait_for
 
 
 def _accepting(port, proc=None, host="127.0.0.1"):
@@ -78,6 +79,57 @@ class Tmux:
         subprocess.run(["tmux", "-S", self.sock, "kill-server"], capture_output=True)
 
 
+def tty_setup(name, need=("tmux",)):
+    """The start of a host-only tmux test: SKIP (and exit) without the tools
+    NEED, else a temporary folder, a tmux of the test's own in it and
+    chat-client there, a link to BIN: (folder, Tmux, link)."""
+    missing = [t for t in need if not shutil.which(t)]
+    if missing:
+        print("SKIP: %s needs %s" % (name, " and ".join(missing)))
+        sys.exit(0)
+    tmp = tempfile.mkdtemp(prefix="chatbox-%s-" % name)
+    link = os.path.join(tmp, "chat-client")
+    os.symlink(BIN, link)
+    return tmp, Tmux(tmp), link
+
+
+def lines_of(conn):
+    """The lines CONN receives, decoded, without CR LF, until it closes
+    (OSError from recv goes to the caller): both fake servers read so."""
+    buf = b""
+    while True:
+        data = conn.recv(4096)
+        if not data:
+            return
+        buf += data
+        while b"\n" in buf:
+            raw, buf = buf.split(b"\n", 1)
+            yield raw.decode(errors="replace").rstrip("\r")
+
+
+def variant(name, *off):
+    """The host binary built without the Kconfig symbols OFF (make
+    O=build/NAME CONFIG=...: the host build's configuration with them
+    off); its path. Host-only tests: it is an x86_64 build."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    base = os.path.join(os.path.dirname(BIN), ".config")
+    if not os.path.exists(base):
+        base = os.path.join(top, "build/x86_64/.config")
+    out = os.path.join(top, "build", name)
+    os.makedirs(out, exist_ok=True)
+    conf = out + ".config"
+    with open(base) as f, open(conf, "w") as g:
+        for line in f:
+            sym = line.split("=")[0][len("CONFIG_"):]
+            g.write("# CONFIG_%s is not set\n" % sym if sym in off else line)
+    env = dict(os.environ)
+    env.pop("MAKEFLAGS", None)
+    subprocess.run(["make", "-s", "--no-print-directory", "-C", top, "BOARD=x86_64",
+                    "O=" + out, "CONFIG=" + conf, "all"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(out, "chatbox")
+
+
 def watcher(port, nick, room="#lobby", host="127.0.0.1"):
     """A raw IRC peer in ROOM that sees what the client sends."""
     w = Line(port, host=host)
@@ -138,7 +190,6 @@ class FakeIrc:
 
     def _serve(self, conn, hangup_on):
         conn.settimeout(10 * SLOW)
-        buf = b""
         nick = "?"
         joined = False
         user_seen = False
@@ -154,46 +205,39 @@ class FakeIrc:
             if self.isupport:
                 send(":irc.test 005 %s %s :are supported by this server" % (nick, self.isupport))
         try:
-            while True:
-                data = conn.recv(4096)
-                if not data:
-                    break
-                buf += data
-                while b"\n" in buf:
-                    raw, buf = buf.split(b"\n", 1)
-                    line = raw.decode(errors="replace").rstrip("\r")
-                    self.got.append(line)
-                    self.conns[-1].append(line)
-                    if hangup_on and line.startswith(hangup_on):
+            for line in lines_of(conn):
+                self.got.append(line)
+                self.conns[-1].append(line)
+                if hangup_on and line.startswith(hangup_on):
+                    return
+                word = line.split(" ")
+                if word[0] == "CAP" and word[1] == "LS":
+                    send(":irc.test CAP * LS :" + self.caps)
+                elif word[0] == "CAP" and word[1] == "REQ":
+                    send(":irc.test CAP * ACK " + " ".join(word[2:]))
+                elif word[0] == "NICK":
+                    if self.nicklen and len(word[1]) > self.nicklen:
+                        send(":irc.test 432 %s %s :Erroneous nickname" % (nick, word[1]))
+                        continue
+                    first = nick == "?"
+                    nick = word[1]
+                    if user_seen and first and welcome():
                         return
-                    word = line.split(" ")
-                    if word[0] == "CAP" and word[1] == "LS":
-                        send(":irc.test CAP * LS :" + self.caps)
-                    elif word[0] == "CAP" and word[1] == "REQ":
-                        send(":irc.test CAP * ACK " + " ".join(word[2:]))
-                    elif word[0] == "NICK":
-                        if self.nicklen and len(word[1]) > self.nicklen:
-                            send(":irc.test 432 %s %s :Erroneous nickname" % (nick, word[1]))
-                            continue
-                        first = nick == "?"
-                        nick = word[1]
-                        if user_seen and first and welcome():
-                            return
-                    elif word[0] == "USER":
-                        user_seen = True
-                        if nick != "?" and welcome():
-                            return  # hang up, as after an ERROR
-                    elif word[0] == "JOIN":
-                        send(":%s!u@h JOIN %s" % (nick, word[1]))
-                        if self.on_join and not joined:
-                            joined = True  # once: a rejoin must not loop
-                            self.on_join(send, nick, word[1])
-                    elif word[0] == "PING":
-                        if self.no_pong and word[-1].lstrip(":").startswith(self.no_pong):
-                            continue
-                        send(":irc.test PONG irc.test " + word[-1])
-                    elif word[0] == "QUIT":
-                        return
+                elif word[0] == "USER":
+                    user_seen = True
+                    if nick != "?" and welcome():
+                        return  # hang up, as after an ERROR
+                elif word[0] == "JOIN":
+                    send(":%s!u@h JOIN %s" % (nick, word[1]))
+                    if self.on_join and not joined:
+                        joined = True  # once: a rejoin must not loop
+                        self.on_join(send, nick, word[1])
+                elif word[0] == "PING":
+                    if self.no_pong and word[-1].lstrip(":").startswith(self.no_pong):
+                        continue
+                    send(":irc.test PONG irc.test " + word[-1])
+                elif word[0] == "QUIT":
+                    return
         except OSError:
             pass
         finally:
@@ -299,58 +343,51 @@ class HistIrc:
         self._send("BATCH -h1")
 
     def _serve(self, conn, got):
-        buf, nick, user, capend = b"", None, False, False
+        nick, user, capend = None, False, False
         try:
-            while True:
-                data = conn.recv(4096)
-                if not data:
-                    break
-                buf += data
-                while b"\n" in buf:
-                    raw, buf = buf.split(b"\n", 1)
-                    line = raw.decode(errors="replace").rstrip("\r")
-                    got.append(line)
-                    w = line.split(" ")
-                    if w[0] == "CAP" and w[1] == "LS":
-                        self._send(":irc.test CAP * LS :" + self.caps)
-                    elif w[0] == "CAP" and w[1] == "REQ":
-                        self._send(":irc.test CAP * ACK " + " ".join(w[2:]))
-                    elif w[0] == "CAP" and w[1] == "END":
-                        capend = True
-                    elif w[0] == "AUTHENTICATE" and w[1] == "PLAIN":
-                        self._send("AUTHENTICATE +")
-                    elif w[0] == "AUTHENTICATE":
-                        p = self.b64.b64decode(w[1]).split(b"\0")
-                        ok = len(p) == 3 and self.accounts.get(p[1].decode()) == p[2].decode()
-                        if ok:
-                            self._send(":irc.test 900 * * %s :You are now logged in" % p[1].decode())
-                        self._send(":irc.test %s * :SASL %s" % (
-                            ("903", "authentication successful") if ok else
-                            ("904", "authentication failed")))
-                    elif w[0] == "NICK":
-                        nick = w[1]
-                    elif w[0] == "USER":
-                        user = True
-                    elif w[0] == "JOIN":
-                        self._send(":%s!u@h JOIN %s" % (nick, w[1]))
-                        self._send("MARKREAD %s %s" % (w[1], "timestamp=" + self.read if self.read else "*"))
-                        for m in self.msgs[len(self.msgs) - self.replay:] if self.replay else []:
-                            self._send(self._line(m))
-                        self._send(":irc.test 366 %s %s :End of NAMES list" % (nick, w[1]))
-                        self.joined = True
-                    elif w[0] == "CHATHISTORY":
-                        self._history(w)
-                    elif w[0] == "MARKREAD" and len(w) > 2:
-                        self.read = w[2][len("timestamp="):]
-                        self._send("MARKREAD %s %s" % (w[1], w[2]))
-                    elif w[0] == "PING":
-                        self._send(":irc.test PONG irc.test " + w[-1])
-                    elif w[0] == "QUIT":
-                        return
-                    if nick and user and (capend or "CAP LS" not in got[0]) and "welcomed" not in got:
-                        got.append("welcomed")
-                        self._send(":irc.test 001 %s :Welcome" % nick)
-                        self._send(":irc.test 005 %s %s :are supported" % (nick, self.isupport))
+            for line in lines_of(conn):
+                got.append(line)
+                w = line.split(" ")
+                if w[0] == "CAP" and w[1] == "LS":
+                    self._send(":irc.test CAP * LS :" + self.caps)
+                elif w[0] == "CAP" and w[1] == "REQ":
+                    self._send(":irc.test CAP * ACK " + " ".join(w[2:]))
+                elif w[0] == "CAP" and w[1] == "END":
+                    capend = True
+                elif w[0] == "AUTHENTICATE" and w[1] == "PLAIN":
+                    self._send("AUTHENTICATE +")
+                elif w[0] == "AUTHENTICATE":
+                    p = self.b64.b64decode(w[1]).split(b"\0")
+                    ok = len(p) == 3 and self.accounts.get(p[1].decode()) == p[2].decode()
+                    if ok:
+                        self._send(":irc.test 900 * * %s :You are now logged in" % p[1].decode())
+                    self._send(":irc.test %s * :SASL %s" % (
+                        ("903", "authentication successful") if ok else
+                        ("904", "authentication failed")))
+                elif w[0] == "NICK":
+                    nick = w[1]
+                elif w[0] == "USER":
+                    user = True
+                elif w[0] == "JOIN":
+                    self._send(":%s!u@h JOIN %s" % (nick, w[1]))
+                    self._send("MARKREAD %s %s" % (w[1], "timestamp=" + self.read if self.read else "*"))
+                    for m in self.msgs[len(self.msgs) - self.replay:] if self.replay else []:
+                        self._send(self._line(m))
+                    self._send(":irc.test 366 %s %s :End of NAMES list" % (nick, w[1]))
+                    self.joined = True
+                elif w[0] == "CHATHISTORY":
+                    self._history(w)
+                elif w[0] == "MARKREAD" and len(w) > 2:
+                    self.read = w[2][len("timestamp="):]
+                    self._send("MARKREAD %s %s" % (w[1], w[2]))
+                elif w[0] == "PING":
+                    self._send(":irc.test PONG irc.test " + w[-1])
+                elif w[0] == "QUIT":
+                    return
+                if nick and user and (capend or "CAP LS" not in got[0]) and "welcomed" not in got:
+                    got.append("welcomed")
+                    self._send(":irc.test 001 %s :Welcome" % nick)
+                    self._send(":irc.test 005 %s %s :are supported" % (nick, self.isupport))
         except OSError:
             pass
         finally:
