@@ -389,7 +389,8 @@ void plain_greet(struct client *c);
 /* secret.c */
 bool secret_same(const char *a, const char *b);
 bool password_matches(const char *password, const char *hash);
-bool crypt_budget_take(void); /* false: the server verified enough passwords this second */
+bool crypt_budget_ok(void);    /* false: enough passwords failed this second, server-wide */
+void crypt_budget_fail(void); /* a verification failed: charge the budget */
 int password_hash(const char *password, char out[128]);
 #define FAIL_ADDRS 16 /* addresses (IPv6: /64s) failures are counted for */
 /* TRIES failures lock an address for LOCK_S seconds. Given to each call,
