@@ -63,6 +63,7 @@
 #define MAXWEB       3    /* -w ports (each on every -b address) */
 #define LINE_MAX_IRC 510  /* RFC 1459: 512 with CRLF */
 #define GREET_MS     400  /* silence after which a newcomer is greeted as plain text */
+#define WEB_HOLD_MS  3000 /* ... or this, beside a browser (web_browser_near) */
 #define LINGER_MS    5000 /* a closing client's last lines may take this long */
 #define ACCEPT_PAUSE_MS 100
 #define SOCKET_SNDBUF 65536 /* the kernel doubles it */
