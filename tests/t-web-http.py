@@ -197,6 +197,9 @@ with Server("-R", "0") as srv:
         T.check("Enter: the greeting", lambda: nc.expect(r"nickname"))
         nc.send("besideweb")
         T.check("and on as a plain user", lambda: nc.expect(r"^-- Hello besideweb!"))
+        quiet = Line(srv.port)
+        T.check("an nc user beside a browser who types nothing is greeted too (after 3 s)",
+                lambda: quiet.expect(r"nickname", timeout=10))
 
 with Server("-R", "0", "-Q", "1") as srv:
     @case("-Q 1: files larger than the send queue are still served whole")

@@ -156,11 +156,12 @@ static bool login_ok(struct client *c, const char *name, const char *password, c
 		*why = "Too many failed logins from your address: try again in a minute";
 		return false;
 	}
-	if (!crypt_budget_take()) {
+	if (!crypt_budget_ok()) {
 		*why = "The server is busy checking passwords: try again in a second";
 		return false;
 	}
 	if (!password_matches(password, a ? a->hash : NULL)) {
+		crypt_budget_fail();
 		fail_note(&login_fails, c->host, LOGIN_TRIES);
 		msg("%s (%s): login as %s failed", nick_or_star(c), c->host, name);
 		*why = "Wrong account name or password";

@@ -511,11 +511,12 @@ static bool tick_client(struct client *c)
 		if (ENABLE_SERVER_PLAIN && c->front == &front_new && !(c->flags & F_GREETED)) {
 			if (srv.now - c->since < GREET_MS)
 				return true;
-			if (ENABLE_SERVER_WEB && web_browser_near(c->host)) {
+			if (ENABLE_SERVER_WEB && srv.now - c->since < WEB_HOLD_MS &&
+			    web_browser_near(c->host)) {
 				/* a browser's preconnect? Its first line decides;
-				 * an nc user's Enter asks for the greeting */
+				 * an nc user's Enter asks for the greeting sooner */
 				conn_set_blank_lines(&c->conn, true);
-				return false;
+				return true;
 			}
 			plain_greet(c);
 		}

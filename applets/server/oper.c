@@ -158,7 +158,7 @@ void oper_login(struct client *c, const char *name, const char *password)
 						: "No operators on this server (chat-server -O)");
 		return;
 	}
-	if (!crypt_budget_take()) {
+	if (!crypt_budget_ok()) {
 		numeric(c, "491", ":The server is busy checking passwords: try again in a second");
 		return;
 	}
@@ -166,6 +166,7 @@ void oper_login(struct client *c, const char *name, const char *password)
 		if (strcmp(opers[i].name, name) == 0)
 			stored = opers[i].hash;
 	if (!password_matches(password, stored)) {
+		crypt_budget_fail();
 		fail_note(&fails, c->host, OPER_TRIES);
 		msg("%s (%s): OPER as %s failed", c->nick, c->host, name);
 		numeric(c, "464", ":Password incorrect");

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#define CRYPT_PER_S  4 /* password verifications per second, server-wide ... */
+#define CRYPT_PER_S  4 /* failed password verifications a second, server-wide ... */
 #define CRYPT_BURST  8 /* ... and at most this many at once */
 
 /* Every byte compared, whatever differs first. */
@@ -53,20 +53,24 @@ int password_hash(const char *password, char out[SHA512_CRYPT_MAX])
 	return sha512_crypt(password, salt, out);
 }
 
-/* A password may be verified now: the server-wide budget (a token bucket
- * of CRYPT_BURST, refilled CRYPT_PER_S a second) has one left, taken. A
+/* A password may be verified now: the server-wide budget of failed
+ * verifications (a token bucket of CRYPT_BURST, refilled CRYPT_PER_S a
+ * second) is not spent. Only failures are charged (crypt_budget_fail):
+ * whoever guesses fails, so guessers from any number of addresses get at
+ * most that many crypt()s a second, and right passwords cost no budget. A
  * refusal is not a failure of anyone's: the caller says "try again". */
-bool crypt_budget_take(void)
-{
-	static int64_t due_ms; /* when the bucket is full again */
-	const int64_t step = 1000 / CRYPT_PER_S;
+static int64_t crypt_due_ms; /* when the bucket is full again */
 
-	if (due_ms < srv.now)
-		due_ms = srv.now;
-	if (due_ms - srv.now > (CRYPT_BURST - 1) * step)
-		return false;
-	due_ms += step;
-	return true;
+bool crypt_budget_ok(void)
+{
+	return crypt_due_ms - srv.now <= (CRYPT_BURST - 1) * (1000 / CRYPT_PER_S);
+}
+
+void crypt_budget_fail(void)
+{
+	if (crypt_due_ms < srv.now)
+		crypt_due_ms = srv.now;
+	crypt_due_ms += 1000 / CRYPT_PER_S;
 }
 
 /* --- failures per address ------------------------------------------------------ */

@@ -63,6 +63,7 @@
 #define MAXWEB       3    /* -w ports (each on every -b address) */
 #define LINE_MAX_IRC 510  /* RFC 1459: 512 with CRLF */
 #define GREET_MS     400  /* silence after which a newcomer is greeted as plain text */
+#define WEB_HOLD_MS  3000 /* ... or this, beside a browser (web_browser_near) */
 #define LINGER_MS    5000 /* a closing client's last lines may take this long */
 #define ACCEPT_PAUSE_MS 100
 #define SOCKET_SNDBUF 65536 /* the kernel doubles it */
@@ -397,7 +398,8 @@ void plain_greet(struct client *c);
 /* secret.c */
 bool secret_same(const char *a, const char *b);
 bool password_matches(const char *password, const char *hash);
-bool crypt_budget_take(void); /* false: the server verified enough passwords this second */
+bool crypt_budget_ok(void);    /* false: enough passwords failed this second, server-wide */
+void crypt_budget_fail(void); /* a verification failed: charge the budget */
 int password_hash(const char *password, char out[128]);
 #define FAIL_ADDRS 16 /* addresses (IPv6: /64s) failures are counted for */
 /* TRIES failures lock an address for LOCK_S seconds. Given to each call,

@@ -326,11 +326,11 @@ static void upgrade(struct client *c)
 }
 
 /* Addresses that sent an HTTP request lately: a browser there may hold a
- * speculative (preconnect) connection open, silent, for a later request
- * (Chromium keeps an unused one 10 s). io.c greets no silent newcomer from
- * such an address as plain text, which would break the HTTP answer on it:
- * it waits for its first line, which decides (an nc user there presses
- * Enter for the prompt), or for WEB_NEAR_MS after the last request. */
+ * speculative (preconnect) connection open, silent, for a later request.
+ * io.c greets a silent newcomer from such an address as plain text (which
+ * would break an HTTP answer on it) only after WEB_HOLD_MS, not GREET_MS:
+ * a page's preconnects are used within that as it loads, and an nc user
+ * beside a browser waits 3 s for the prompt, or presses Enter. */
 #define WEB_NEAR_ADDRS 8
 #define WEB_NEAR_MS    (15 * 1000)
 static struct {
