@@ -11,4 +11,4 @@ TEST_PKGS += clang libclang-rt-14-dev valgrind
 .PHONY: valgrind-build
 valgrind-build:
 	@$(MAKE) --no-print-directory BOARD=x86_64 O=build/valgrind CC=gcc \
-		LDFLAGS=-Wl,--gc-sections EXTRA_CFLAGS="-g -O1" all
+		LDFLAGS="-Wl,--gc-sections -no-pie" EXTRA_CFLAGS="-g -O1" all

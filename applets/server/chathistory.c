@@ -72,7 +72,7 @@ void private_parties(struct client *from, struct client *to, const char *account
 	if (to)
 		party_of(to, t);
 	else
-		strlcpy_ok(t, account, sizeof(t));
+		strlcpy_ok(t, account ? account : "*", sizeof(t)); /* (never NULL here) */
 	snprintf(out, PRIV_PARTIES_MAX, "%s %s", f, t);
 }
 
