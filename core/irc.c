@@ -228,6 +228,22 @@ static int digits(const char *s, int n)
 	return v;
 }
 
+bool irc_time_format(long long ms, char out[IRC_TIME_MAX])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	size_t n;
+
+	out[0] = '\0';
+	if (ms < 0 || !gmtime_r(&t, &tm) ||
+	    !(n = strftime(out, IRC_TIME_MAX - 5, "%Y-%m-%dT%H:%M:%S", &tm))) {
+		out[0] = '\0';
+		return false;
+	}
+	snprintf(out + n, IRC_TIME_MAX - n, ".%03uZ", (unsigned)(ms % 1000));
+	return true;
+}
+
 /* YYYY-MM-DDThh:mm:ss[.sss]Z, as server-time and chathistory write it */
 bool irc_time_parse(const char *s, long long *ms)
 {

@@ -37,6 +37,11 @@ size_t irc_client_tags(const char *tags, char *out, size_t outsz);
  * epoch; false if S is not one. */
 bool irc_time_parse(const char *s, long long *ms);
 
+/* MS since the epoch as server-time writes it, "YYYY-MM-DDThh:mm:ss.sssZ",
+ * into OUT; false (OUT empty) if the time has no such form. */
+#define IRC_TIME_MAX 32
+bool irc_time_format(long long ms, char out[IRC_TIME_MAX]);
+
 /* rfc1459 casemapping: A-Z [ ] \ ~ fold to a-z { } | ^ */
 int irc_tolower(int c);
 int irc_casecmp(const char *a, const char *b);

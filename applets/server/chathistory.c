@@ -330,12 +330,10 @@ static void targets(struct client *c, struct irc_msg *m)
 	}
 	send_line(c, ":%s BATCH +tg draft/chathistory-targets", srv.host);
 	for (unsigned i = 0; i < n && i < limit; i++) {
-		time_t s = (time_t)(t[i].last / 1000);
-		struct tm tm;
-		char day[32];
-		if (gmtime_r(&s, &tm) && strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
-			send_line(c, "@batch=tg :%s CHATHISTORY TARGETS %s %s.%03uZ", srv.host,
-				  t[i].name, day, (unsigned)(t[i].last % 1000));
+		char when[IRC_TIME_MAX];
+		if (irc_time_format(t[i].last, when))
+			send_line(c, "@batch=tg :%s CHATHISTORY TARGETS %s %s", srv.host, t[i].name,
+				  when);
 	}
 	send_line(c, ":%s BATCH -tg", srv.host);
 	free(t);

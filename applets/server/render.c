@@ -140,16 +140,13 @@ void msgid_of(const struct event *e, char out[MSGID_MAX])
 /* "@batch=B;time=T;msgid=M " (each part only if there is one) into TAGS. */
 static void tags_of(const struct event *e, const char *batch, bool msgid, char tags[128])
 {
-	time_t t = (time_t)(e->when_ms / 1000);
-	struct tm tm;
-	char day[32], id[MSGID_MAX] = "";
+	char when[IRC_TIME_MAX], id[MSGID_MAX] = "";
 	int n = 0;
 
 	if (batch)
 		n = snprintf(tags, 128, "@batch=%s;", batch);
-	if (gmtime_r(&t, &tm) && strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm))
-		n += snprintf(tags + n, 128 - (size_t)n, "%stime=%s.%03uZ;", n ? "" : "@", day,
-			      (unsigned)(e->when_ms % 1000));
+	if (irc_time_format(e->when_ms, when))
+		n += snprintf(tags + n, 128 - (size_t)n, "%stime=%s;", n ? "" : "@", when);
 	if (msgid)
 		msgid_of(e, id);
 	if (id[0])

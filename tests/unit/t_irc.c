@@ -55,3 +55,16 @@ UNIT(irc_glob_masks)
 	CHECK(irc_glob("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
 	CHECK(!irc_glob("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
 }
+
+UNIT(irc_time_format_parse)
+{
+	char s[IRC_TIME_MAX];
+	long long ms = 0;
+
+	CHECK(irc_time_format(1767225600007LL, s));
+	CHECK_STR(s, "2026-01-01T00:00:00.007Z");
+	CHECK(irc_time_parse(s, &ms) && ms == 1767225600007LL);
+	CHECK(irc_time_format(0, s));
+	CHECK_STR(s, "1970-01-01T00:00:00.000Z");
+	CHECK(!irc_time_format(-1, s) && !s[0]);
+}
