@@ -63,28 +63,45 @@ bool room_name_ok(const char *name)
 	return irc_room_valid(name, ROOMLEN) && text_is_safe(name, strlen(name));
 }
 
-/* Why C may not join R (NULL: a new room called NAME) with KEY: the
- * numeric that says so, or NULL if it may. An invitation lets C past the
- * key, +i, the limit and a ban (InspIRCd's default); +I past +i, +e past a
- * ban. Nothing is sent: plain.c asks before it greets. */
-static const char *join_refusal(struct client *c, struct room *r, const char *name, const char *key)
+/* A refusal to join: its numeric and text; ROOM_NAME: the room's own
+ * spelling of its name rather than the one asked for. */
+struct refusal {
+	char num[4];
+	bool room_name;
+	const char *why;
+};
+static const struct refusal
+	bad_name = { "479", false, "Illegal channel name" },
+	no_such = { "403", false, "No such channel" },
+	too_many = { "405", false, "You have joined too many channels" },
+	needs_key = { "475", true, NULL }, /* reply_needs_key() says it */
+	invite_only = { "473", true, "Cannot join channel (+i)" },
+	full = { "471", false, "Cannot join channel (+l)" },
+	banned_here = { "474", true, "Cannot join channel (+b)" };
+
+/* Why C may not join R (NULL: a new room called NAME) with KEY, or NULL
+ * if it may. An invitation lets C past the key, +i, the limit and a ban
+ * (InspIRCd's default); +I past +i, +e past a ban. Nothing is sent:
+ * plain.c asks before it greets. */
+static const struct refusal *join_refusal(struct client *c, struct room *r, const char *name,
+					  const char *key)
 {
 	if (name[0] == '#' && !text_is_safe(name, strlen(name)))
-		return "479";
+		return &bad_name;
 	if (!irc_room_valid(name, ROOMLEN))
-		return "403";
+		return &no_such;
 	if (c->nrooms >= MAXROOMS)
-		return "405";
+		return &too_many;
 	if (r && invite_take(c, r, false))
 		return NULL;
 	if (r && r->key && (!key || strcmp(key, r->key) != 0))
-		return "475";
+		return &needs_key;
 	if (r && (r->modes & RM_I) && !ban_matches(r, BAN_I, c, NULL))
-		return "473";
+		return &invite_only;
 	if (r && r->limit && r->n >= r->limit)
-		return "471";
+		return &full;
 	if (r && banned(r, c, NULL))
-		return "474";
+		return &banned_here;
 	return NULL;
 }
 
@@ -97,24 +114,14 @@ bool join_allowed(struct client *c, const char *name)
 /* join_refusal's answer, said to C; false if C may join. */
 static bool join_refused(struct client *c, struct room *r, const char *name, const char *key)
 {
-	const char *num = join_refusal(c, r, name, key);
+	const struct refusal *no = join_refusal(c, r, name, key);
 
-	if (!num)
+	if (!no)
 		return false;
-	if (!strcmp(num, "479"))
-		numeric(c, num, "%s :Illegal channel name", name);
-	else if (!strcmp(num, "403"))
-		numeric(c, num, "%s :No such channel", name);
-	else if (!strcmp(num, "405"))
-		numeric(c, num, "%s :You have joined too many channels", name);
-	else if (!strcmp(num, "475"))
+	if (no == &needs_key)
 		reply_needs_key(c, r);
-	else if (!strcmp(num, "473"))
-		numeric(c, num, "%s :Cannot join channel (+i)", r->name);
-	else if (!strcmp(num, "471"))
-		numeric(c, num, "%s :Cannot join channel (+l)", name);
 	else
-		numeric(c, num, "%s :Cannot join channel (+b)", r->name);
+		numeric(c, no->num, "%s :%s", no->room_name ? r->name : name, no->why);
 	return true;
 }
 
