@@ -4,7 +4,8 @@ PLAIN (success, failure, an unknown mechanism, 400-byte chunks), plain
 /register and /login, a claimed nick giving way to a Guest nick with a
 notice, -A off and -A oper, the per-address limit on failed logins, a
 message kept for an offline account delivered at login with its original
-time (IRC with server-time, plain text), its expiry (-E), MARKREAD shared
+time (IRC with server-time, plain text), its expiry (-E), account-tag on
+a logged-in sender's messages for who asked, MARKREAD shared
 by two connections of one account, and a restart (-D) keeping accounts,
 founders, kept messages and read markers. The founder of a room gets ops
 back when joining it after a restart."""
@@ -187,6 +188,36 @@ with Server("-R", "0") as srv:
         T.check("WHOX %a: the account", " 354 watcher ana ana" in "\n".join(w.lines))
         T.check("WHOX %a: 0 when not logged in", " 354 watcher watcher 0" in "\n".join(w.lines))
         for x in (w, c, p):
+            x.close()
+
+    @case("account-tag: a logged-in sender's account on its messages, only to who asked")
+    def _():
+        both = irc(srv.port, "tagged", caps=("message-tags", "account-tag"), join=("#acct",))
+        tags = irc(srv.port, "tagsonly", caps=("message-tags",), join=("#acct",))
+        c = login(srv.port, "ana")
+        c.send("JOIN #acct")
+        both.expect(r":ana!\S+ JOIN #acct")
+        tags.expect(r":ana!\S+ JOIN #acct")
+        c.send("PRIVMSG #acct :hi from ana")
+        m = both.expect(r":ana!\S+ PRIVMSG #acct :hi from ana$")
+        T.check("message-tags + account-tag: account=ana",
+                re.match(r"@(\S+;)?account=ana[; ]", m.string), m.string)
+        T.check("and still its msgid and time", "msgid=" in m.string and "time=" in m.string, m.string)
+        m = tags.expect(r":ana!\S+ PRIVMSG #acct :hi from ana$")
+        T.check("message-tags alone: no account tag", "account=" not in m.string, m.string)
+        guest = irc(srv.port, "guest1", join=("#acct",))
+        both.expect(r":guest1!\S+ JOIN #acct")
+        guest.send("PRIVMSG #acct :hi from a guest")
+        m = both.expect(r":guest1!\S+ PRIVMSG #acct :hi from a guest$")
+        T.check("not logged in: no account tag", "account=" not in m.string, m.string)
+        t = connect(srv.port, "ana_t", caps=("sasl", "message-tags"))
+        T.check("ana's second connection logs in", " 900 " in sasl(t, "ana", PW).string)
+        t.send("CAP END")
+        t.expect(r" 001 ")
+        t.send("@+typing=active TAGMSG tagged")
+        T.check("a private TAGMSG: the account, then the client tag",
+                lambda: both.expect(r"^@\S*;account=ana;\+typing=active :ana_t!\S+ TAGMSG tagged$"))
+        for x in (both, tags, c, guest, t):
             x.close()
 
     @case("failed logins are limited per address")

@@ -45,6 +45,7 @@ void event_unref(struct event *e)
 	if (!e || --e->refs)
 		return;
 	free(e->ctags);
+	free(e->account);
 	for (unsigned i = 0; i < EVENT_WIRES; i++)
 		msgbuf_unref(e->wire[i]);
 	free(e);

@@ -15,7 +15,7 @@ enum event_kind {
 	EV_KICK, EV_MODE, EV_AWAY, EV_TAGMSG,
 };
 
-#define EVENT_WIRES 5 /* wire formats an event can be rendered in */
+#define EVENT_WIRES 6 /* wire formats an event can be rendered in */
 
 struct history;
 
@@ -30,6 +30,7 @@ struct event {
 	const char *arg;      /* kick victim, mode string, new nick; "" if none */
 	const char *text;     /* message, reason, topic; NULL if none */
 	char *ctags;          /* client-only tags ("+a=b;+c") to relay, malloc'd; NULL if none */
+	char *account;        /* account-tag: who did it is logged in as, malloc'd; NULL if not */
 	struct msgbuf *wire[EVENT_WIRES];
 	/* While a room's history keeps it (history.c; one history at most):
 	 * that history, and its neighbours among all kept events, oldest first. */

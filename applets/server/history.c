@@ -30,8 +30,11 @@ static size_t cost(const struct event *e)
 	size_t strs = strlen(e->nick) + strlen(e->userhost) + strlen(e->target) + strlen(e->arg) +
 		      (e->text ? strlen(e->text) + 1 : 0) + 4;
 	size_t line = MIN(strs + LINE_EXTRA, (size_t)LINE_MOST);
-	return BLOCK_OVERHEAD + sizeof(*e) + strs +
-	       EVENT_WIRES * (BLOCK_OVERHEAD + sizeof(struct msgbuf) + line);
+	/* (the account-tag rendering exists only for an event with an account) */
+	unsigned wires = e->account ? EVENT_WIRES : EVENT_WIRES - 1;
+	if (e->account)
+		strs += BLOCK_OVERHEAD + strlen(e->account) + 1;
+	return BLOCK_OVERHEAD + sizeof(*e) + strs + wires * (BLOCK_OVERHEAD + sizeof(struct msgbuf) + line);
 }
 
 static size_t ring_cost(const struct history *h)

@@ -24,6 +24,7 @@ static const char *const cap_names[] = {
 	"account-notify",
 	"draft/read-marker",
 	"extended-join",
+	"account-tag",
 };
 
 /* A capability's value for CAP LS 302 ("" if none); NULL: not offered. */

@@ -164,19 +164,39 @@ static struct msgbuf *render_irc_time(const struct event *e)
 	return render_irc_with(e, tags, false);
 }
 
-/* message-tags: time and msgid, rendered once per event as the others are,
- * so the msgid costs nothing per recipient. */
-static struct msgbuf *render_irc_tags(const struct event *e)
+/* TAGS (tags_of's, "" or "@...; ") with ";NAME=VALUE" added before its
+ * closing space; left as it was if it would not fit in SIZE. */
+static void tags_add(char *tags, size_t size, const char *name, const char *value)
 {
-	char tags[128 + IRC_MAX_TAGS];
-	size_t n;
+	size_t n = strlen(tags);
+	if (n + strlen(name) + strlen(value) + 3 < size) /* "@a=b " or "@time=..;a=b " */
+		snprintf(tags + (n ? n - 1 : 0), size - (n ? n - 1 : 0), "%s%s%s ", n ? ";" : "@",
+			 name, value);
+}
+
+/* message-tags: time and msgid, rendered once per event as the others are,
+ * so the msgid costs nothing per recipient; with account-tag, who sent it
+ * is logged in as (the sixth format: only for events that have one). */
+static struct msgbuf *render_irc_tags_with(const struct event *e, bool account)
+{
+	char tags[128 + IRC_MAX_TAGS + NICKLEN + 16];
 
 	tags_of(e, NULL, true, tags);
-	n = strlen(tags);
-	if (e->ctags && n + strlen(e->ctags) + 2 < sizeof(tags)) /* "@+a=b " or "@time=..;+a=b " */
-		snprintf(tags + (n ? n - 1 : 0), sizeof(tags) - (n ? n - 1 : 0), "%s%s ",
-			 n ? ";" : "@", e->ctags);
+	if (account && e->account)
+		tags_add(tags, sizeof(tags), "account=", e->account);
+	if (e->ctags)
+		tags_add(tags, sizeof(tags), "", e->ctags);
 	return render_irc_with(e, tags, false);
+}
+
+static struct msgbuf *render_irc_tags(const struct event *e)
+{
+	return render_irc_tags_with(e, false);
+}
+
+static struct msgbuf *render_irc_tags_account(const struct event *e)
+{
+	return render_irc_tags_with(e, true);
 }
 
 struct msgbuf *render_batched(const struct event *e, const char *batch)
@@ -249,7 +269,7 @@ static struct msgbuf *render_plain(const struct event *e)
 event_render_fn *const wire_renderers[] = {
 	[W_IRC] = render_irc, [W_IRC_TIME] = render_irc_time,
 	[W_IRC_OLD] = render_irc_old, [W_PLAIN] = ENABLE_SERVER_PLAIN ? render_plain : NULL,
-	[W_IRC_TAGS] = render_irc_tags,
+	[W_IRC_TAGS] = render_irc_tags, [W_IRC_TAGS_ACCOUNT] = render_irc_tags_account,
 };
 
 /* C's own private message E to TO, shown back to C: echo-message, or a

@@ -70,7 +70,7 @@
 
 /* Wire formats an event is rendered in (struct event's wire[]); only
  * render.c looks at them. */
-enum wire { W_IRC, W_IRC_TIME, W_IRC_OLD, W_PLAIN, W_IRC_TAGS };
+enum wire { W_IRC, W_IRC_TIME, W_IRC_OLD, W_PLAIN, W_IRC_TAGS, W_IRC_TAGS_ACCOUNT };
 
 enum {
 	CAP_MULTI_PREFIX = 1 << 0,
@@ -87,6 +87,7 @@ enum {
 	CAP_ACCOUNT_NOTIFY = 1 << 11,
 	CAP_READ_MARKER  = 1 << 12,
 	CAP_EXTENDED_JOIN = 1 << 13,
+	CAP_ACCOUNT_TAG  = 1 << 14,  /* account-tag, on top of message-tags */
 };
 
 enum {
@@ -282,7 +283,9 @@ static inline struct msgbuf *event_for(const struct client *c, struct event *e, 
 {
 	enum wire w = W_PLAIN;
 	if (!ENABLE_SERVER_PLAIN || c->front->wire != W_PLAIN)
-		w = c->caps & CAP_MSGTAGS ? W_IRC_TAGS : c->caps & CAP_SERVER_TIME ? W_IRC_TIME :
+		w = c->caps & CAP_MSGTAGS ? (c->caps & CAP_ACCOUNT_TAG && e->account ?
+					     W_IRC_TAGS_ACCOUNT : W_IRC_TAGS) :
+		    c->caps & CAP_SERVER_TIME ? W_IRC_TIME :
 		    replay ? W_IRC_OLD : W_IRC;
 	if (e->kind == EV_AWAY && !(c->caps & CAP_AWAY_NOTIFY))
 		return NULL;
