@@ -76,5 +76,9 @@ for col in 3 4; do
 	[ $col -eq 3 ] && lo=64 hi=512 || lo=1024 hi=32768
 	sane "$who RSS with 0 clients, KiB" "RSS with 0 clients" $col "$lo" "$hi"
 done
-grep -q 'failed' "$out/smoke.md" && echo "FAIL: a workload failed: $(grep failed "$out/smoke.md")"
+# chat-server failing a workload fails the test; ngIRCd, the reference,
+# failing one (it sometimes times out a storm on a loaded machine) is said,
+# and leaves that row without a comparison.
+awk -F'|' '$3 ~ /failed/ { print "FAIL: chat-server failed a workload: " $0 }
+	$4 ~ /failed/ { print "SKIP: ngIRCd failed a workload, so it has no comparison:" $2 "-" $4 }' "$out/smoke.md"
 exit 0
