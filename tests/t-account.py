@@ -305,11 +305,17 @@ def _():
             c.expect(r" 366 ivy #ivy ")
             c.send("MARKREAD #ivy timestamp=2026-03-04T05:06:07.089Z")
             c.expect(r"MARKREAD #ivy timestamp=2026")
+            c.send("JOIN #lobby")
+            c.expect(r" 366 ivy #lobby ")
+            c.send("PRIVMSG #lobby :said while logged in")
+            c.barrier()
             c.send("QUIT")
             c.closed()
-            s = irc(srv.port, "sender")
+            s = irc(srv.port, "sender", join=("#lobby",))
             s.send("PRIVMSG ivy :kept across a restart")
             s.expect(r"ivy is offline")
+            s.send("PRIVMSG #lobby :said by a guest")
+            s.barrier()
             s.close()
         with Server("-R", "0", "-D", d) as srv:
             T.check("the log says what came back",
@@ -318,6 +324,12 @@ def _():
             g.send("NICK ivy")
             g.send("USER g 0 * :g")
             T.check("ivy is still claimed", lambda: g.expect(r"nick ivy is claimed"))
+            t = irc(srv.port, "tagged", caps=("message-tags", "account-tag"), join=("#lobby",))
+            hist = [l for l in t.barrier() if " PRIVMSG #lobby :said " in l]
+            T.check("history from disk keeps the sender's account-tag",
+                    len(hist) == 2 and re.match(r"@(\S+;)?account=ivy[; ]", hist[0])
+                    and "account=" not in hist[1], hist)
+            t.close()
             g.send("JOIN #ivy")
             g.expect(r" 366 \S+ #ivy ")
             c = login(srv.port, "ivy", caps)

@@ -52,8 +52,12 @@ def replay(port, nick, rooms):
     return got
 
 
-def send_load(port, nick, stop):
-    s = irc(port, nick, join=ROOMS)
+def send_load(port, nick, stop, errors):
+    try:
+        s = irc(port, nick, join=ROOMS)
+    except Exception as e:  # said by the wait below, not lost in a thread
+        errors.append("%s could not join: %r" % (nick, e))
+        return
     try:
         for i in range(PER_SENDER):
             if stop.is_set():
@@ -86,13 +90,17 @@ def _():
         srv = Server("-D", state, *ARGS).__enter__()
         listener = irc(srv.port, "listener", caps=CAPS, join=ROOMS)
         stop = threading.Event()
-        senders = [threading.Thread(target=send_load, args=(srv.port, "s%d" % i, stop))
+        errors = []
+        senders = [threading.Thread(target=send_load, args=(srv.port, "s%d" % i, stop, errors))
                    for i in range(SENDERS)]
         for t in senders:
             t.start()
         def enough():
             listener._read_more(time.monotonic() + 0.2)
-            return len(messages(listener.lines)) >= KILL_AFTER
+            n = len(messages(listener.lines))
+            if n < KILL_AFTER and errors and not any(t.is_alive() for t in senders):
+                raise RuntimeError("the load stopped at %d messages: %s" % (n, "; ".join(errors)))
+            return n >= KILL_AFTER
         wait_for(enough, 30, interval=0, what="%d messages relayed" % KILL_AFTER)
         srv.proc.send_signal(signal.SIGKILL)
         srv.proc.wait()

@@ -16,14 +16,9 @@ struct event *client_event(struct client *c, enum event_kind kind, const char *t
 			   const char *arg, const char *text)
 {
 	char uh[USERLEN + NET_ADDRSTR_MAX + 2];
-	struct event *e;
 
 	snprintf(uh, sizeof(uh), "%s@%s", c->user[0] ? c->user : "~u", c->host);
-	e = event_new(kind, c->nick, uh, target, arg, text);
-	/* account-tag; without memory for it the event goes without the tag */
-	if (e && c->account[0])
-		e->account = strdup(c->account);
-	return e;
+	return event_new(kind, c->nick, uh, target, arg, text, c->account[0] ? c->account : NULL);
 }
 
 /* Leave every room and the nick table, tell the neighbours (REASON), send

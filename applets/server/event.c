@@ -16,10 +16,11 @@ static char *put(char **p, const char *s)
 }
 
 struct event *event_new(enum event_kind kind, const char *nick, const char *userhost,
-			const char *target, const char *arg, const char *text)
+			const char *target, const char *arg, const char *text,
+			const char *account)
 {
 	size_t n = strlen(nick) + strlen(userhost) + strlen(target) + strlen(arg) + 4 +
-		   (text ? strlen(text) + 1 : 0);
+		   (text ? strlen(text) + 1 : 0) + (account ? strlen(account) + 1 : 0);
 	struct event *e = malloc(sizeof(*e) + n);
 	struct timespec ts;
 	char *p;
@@ -37,6 +38,7 @@ struct event *event_new(enum event_kind kind, const char *nick, const char *user
 	e->target = put(&p, target);
 	e->arg = put(&p, arg);
 	e->text = text ? put(&p, text) : NULL;
+	e->account = account ? put(&p, account) : NULL;
 	return e;
 }
 
@@ -45,7 +47,6 @@ void event_unref(struct event *e)
 	if (!e || --e->refs)
 		return;
 	free(e->ctags);
-	free(e->account);
 	for (unsigned i = 0; i < EVENT_WIRES; i++)
 		msgbuf_unref(e->wire[i]);
 	free(e);

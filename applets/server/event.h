@@ -30,7 +30,7 @@ struct event {
 	const char *arg;      /* kick victim, mode string, new nick; "" if none */
 	const char *text;     /* message, reason, topic; NULL if none */
 	char *ctags;          /* client-only tags ("+a=b;+c") to relay, malloc'd; NULL if none */
-	char *account;        /* account-tag: who did it is logged in as, malloc'd; NULL if not */
+	const char *account;  /* account-tag: who did it is logged in as; NULL if not */
 	struct msgbuf *wire[EVENT_WIRES];
 	/* While a room's history keeps it (history.c; one history at most):
 	 * that history, and its neighbours among all kept events, oldest first. */
@@ -38,9 +38,11 @@ struct event {
 	struct event *older, *newer;
 };
 
-/* A new event with one reference (strings copied); NULL if out of memory. */
+/* A new event with one reference (strings copied into its allocation);
+ * TEXT and ACCOUNT may be NULL (none); NULL if out of memory. */
 struct event *event_new(enum event_kind kind, const char *nick, const char *userhost,
-			const char *target, const char *arg, const char *text);
+			const char *target, const char *arg, const char *text,
+			const char *account);
 static inline struct event *event_ref(struct event *e) { e->refs++; return e; }
 void event_unref(struct event *e);
 

@@ -22,7 +22,7 @@ static struct {
 static size_t strs_of(const struct event *e)
 {
 	return strlen(e->nick) + strlen(e->userhost) + strlen(e->target) + strlen(e->arg) +
-	       (e->text ? strlen(e->text) : 0);
+	       (e->text ? strlen(e->text) : 0) + (e->account ? strlen(e->account) : 0);
 }
 
 static size_t cost(const struct event *e)
@@ -32,8 +32,8 @@ static size_t cost(const struct event *e)
 	size_t line = MIN(strs + LINE_EXTRA, (size_t)LINE_MOST);
 	/* (the account-tag rendering exists only for an event with an account) */
 	unsigned wires = e->account ? EVENT_WIRES : EVENT_WIRES - 1;
-	if (e->account)
-		strs += BLOCK_OVERHEAD + strlen(e->account) + 1;
+	if (e->account) /* (in the event's own block) */
+		strs += strlen(e->account) + 1;
 	return BLOCK_OVERHEAD + sizeof(*e) + strs + wires * (BLOCK_OVERHEAD + sizeof(struct msgbuf) + line);
 }
 

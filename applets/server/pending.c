@@ -139,7 +139,7 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, uint64_t seq,
 		  const char *nick, const char *uh, const char *text)
 {
-	struct event *e = event_new(kind, nick, uh, to, "", text);
+	struct event *e = event_new(kind, nick, uh, to, "", text, NULL);
 	if (!e)
 		return false;
 	e->when_ms = when_ms;
@@ -162,7 +162,8 @@ void pending_deliver(struct client *c)
 			i++;
 			continue;
 		}
-		e = event_new((enum event_kind)k->kind, k->nick, k->userhost, c->nick, "", k->text);
+		e = event_new((enum event_kind)k->kind, k->nick, k->userhost, c->nick, "", k->text,
+			      k->account);
 		if (!e)
 			break; /* kept for the next login */
 		e->when_ms = k->when_ms;

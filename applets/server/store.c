@@ -18,6 +18,8 @@
  *       room nick userhost text            (23 bytes + the strings)
  *   'Q' as 'M', room being the nick (or account) it went to,
  *       then parties_len:u8 parties        (a private message, chathistory.c)
+ *   either with kind 'p' or 'n': the sender was logged in, and
+ *       account_len:u8 account ends the record (account-tag in history)
  *   'G' room_len:u8 room                   (the room and its history went)
  *   'S' ceiling:u64                        (msgids up to it may be in use)
  * seq numbers messages in the order they were relayed: a message id.
@@ -127,6 +129,7 @@ static size_t encode(const struct event *e, uint8_t *buf)
 {
 	size_t rl = strlen(e->target), nl = strlen(e->nick), ul = strlen(e->userhost);
 	size_t tl = e->text ? strlen(e->text) : 0, kl = 0;
+	size_t al = e->account ? 1 + strlen(e->account) : 0;
 	uint8_t *p = buf + REC_FIXED;
 	char parties[PRIV_PARTIES_MAX];
 
@@ -135,10 +138,11 @@ static size_t encode(const struct event *e, uint8_t *buf)
 			return 0;
 		kl = 1 + strlen(parties);
 	}
-	if (rl > 255 || nl > 255 || ul > 255 || REC_FIXED + rl + nl + ul + tl + kl > JOURNAL_REC_MAX)
+	if (rl > 255 || nl > 255 || ul > 255 || al > 256 ||
+	    REC_FIXED + rl + nl + ul + tl + kl + al > JOURNAL_REC_MAX)
 		return 0;
 	buf[0] = kl ? 'Q' : 'M';
-	buf[1] = e->kind == EV_NOTICE ? 'N' : 'P';
+	buf[1] = (uint8_t)((e->kind == EV_NOTICE ? 'N' : 'P') | (al ? 0x20 : 0)); /* lower case */
 	put64(buf + 2, e->seq);
 	put64(buf + 10, (uint64_t)e->when_ms);
 	buf[18] = (uint8_t)rl;
@@ -155,14 +159,18 @@ static size_t encode(const struct event *e, uint8_t *buf)
 		p[0] = (uint8_t)(kl - 1);
 		memcpy(p + 1, parties, kl - 1);
 	}
-	return REC_FIXED + rl + nl + ul + tl + kl;
+	if (al) {
+		p[kl] = (uint8_t)(al - 1);
+		memcpy(p + kl + 1, e->account, al - 1);
+	}
+	return REC_FIXED + rl + nl + ul + tl + kl + al;
 }
 
 static size_t record_size(const struct event *e)
 {
 	return JOURNAL_REC_HDR + REC_FIXED + strlen(e->target) + strlen(e->nick) +
 	       strlen(e->userhost) + (e->text ? strlen(e->text) : 0) +
-	       (private(e) ? 1 + strlen(e->arg) : 0);
+	       (private(e) ? 1 + strlen(e->arg) : 0) + (e->account ? 1 + strlen(e->account) : 0);
 }
 
 /* Copy LEN bytes at P into a C string OUT of SIZE; false if it does not fit. */
@@ -207,6 +215,7 @@ static bool event_protected(const struct event *e)
 struct message {
 	char room[ROOMLEN + 1], nick[NICKLEN + 1], uh[UH_MAX + 1], text[LINE_MAX_IRC + 1];
 	char parties[PRIV_PARTIES_MAX]; /* 'Q': "FROM TO"; else "" */
+	char account[NICKLEN + 1];      /* the sender's; "" if none */
 	enum event_kind kind;
 	uint64_t seq;
 	int64_t when_ms;
@@ -224,23 +233,39 @@ static bool parties_ok(const char *s)
 	       strcmp(s, "* *") != 0;
 }
 
+/* The u8-length-prefixed field at *AT of a record of LEN bytes into OUT
+ * (SIZE), *AT moved past it; false if it does not fit there. */
+static bool counted(char *out, size_t size, const uint8_t *r, size_t *at, size_t len)
+{
+	size_t n;
+	if (*at >= len || *at + 1 + r[*at] > len)
+		return false;
+	n = r[*at];
+	*at += 1 + n;
+	return field(out, size, r + *at - n, n);
+}
+
 /* A message record, checked as hostile: false if it is not a good one. */
 static bool decode(const uint8_t *r, size_t len, struct message *m)
 {
-	size_t rl, nl, ul, tl, base;
+	size_t rl, nl, ul, tl, at;
 	const uint8_t *p = r + REC_FIXED;
-	bool priv = len && r[0] == 'Q';
+	bool priv = len && r[0] == 'Q', acct = len > 1 && (r[1] == 'p' || r[1] == 'n');
 
-	if (len < REC_FIXED || (r[0] != 'M' && !priv) || (r[1] != 'P' && r[1] != 'N'))
+	if (len < REC_FIXED || (r[0] != 'M' && !priv) || !strchr("PNpn", r[1]) || !r[1])
 		return false;
 	rl = r[18], nl = r[19], ul = r[20], tl = r[21] | (size_t)r[22] << 8;
-	base = REC_FIXED + rl + nl + ul + tl;
-	m->parties[0] = 0;
-	if (priv ? base >= len || base + 1 + r[base] != len ||
-		   !field(m->parties, sizeof(m->parties), r + base + 1, r[base]) ||
-		   !parties_ok(m->parties) : base != len)
+	at = REC_FIXED + rl + nl + ul + tl;
+	m->parties[0] = m->account[0] = 0;
+	if (priv && !(counted(m->parties, sizeof(m->parties), r, &at, len) &&
+		      parties_ok(m->parties)))
 		return false;
-	m->kind = r[1] == 'N' ? EV_NOTICE : EV_PRIVMSG;
+	if (acct && !(counted(m->account, sizeof(m->account), r, &at, len) &&
+		      nick_valid(m->account)))
+		return false;
+	if (at != len)
+		return false;
+	m->kind = r[1] == 'N' || r[1] == 'n' ? EV_NOTICE : EV_PRIVMSG;
 	m->seq = get64(r + 2);
 	m->when_ms = (int64_t)(get64(r + 10) & INT64_MAX);
 	return field(m->room, sizeof(m->room), p, rl) &&
@@ -255,7 +280,8 @@ static bool decode(const uint8_t *r, size_t len, struct message *m)
 /* A private message read back: chathistory.c's again. */
 static void load_private(const struct message *m)
 {
-	struct event *e = event_new(m->kind, m->nick, m->uh, m->room, m->parties, m->text);
+	struct event *e = event_new(m->kind, m->nick, m->uh, m->room, m->parties, m->text,
+				    m->account[0] ? m->account : NULL);
 	if (!e) {
 		st.refused++;
 		return;
@@ -281,7 +307,7 @@ static void load_message(const struct message *m)
 		st.refused++;
 		return;
 	}
-	e = event_new(m->kind, m->nick, m->uh, r->name, "", m->text);
+	e = event_new(m->kind, m->nick, m->uh, r->name, "", m->text, m->account[0] ? m->account : NULL);
 	if (!e) {
 		st.refused++;
 		return;

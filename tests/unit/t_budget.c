@@ -12,7 +12,7 @@ static struct event *msg_event(int i)
 {
 	char text[64];
 	snprintf(text, sizeof(text), "message %d", i);
-	return event_new(EV_PRIVMSG, "nick", "user@host", "#room", "", text);
+	return event_new(EV_PRIVMSG, "nick", "user@host", "#room", "", text, NULL);
 }
 
 UNIT(history_drops_the_oldest_of_all_rooms)

@@ -120,7 +120,7 @@ UNIT(history_keeps_the_last)
 	history_init(&h, 3);
 	for (int i = 0; i < 5; i++) {
 		char t[8] = { (char)('0' + i), 0 };
-		struct event *e = event_new(EV_PRIVMSG, "n", "u@h", "#r", "", t);
+		struct event *e = event_new(EV_PRIVMSG, "n", "u@h", "#r", "", t, NULL);
 		CHECK(e && history_add(&h, e) == 0);
 		event_unref(e);
 	}
