@@ -265,6 +265,7 @@ void conn_close(struct loop *l, struct conn *c)
 	c->left = NULL;
 	c->nleft = 0;
 	if (c->ws) {
+		sendq_total_drop(c->ws->nout);
 		free(c->ws->out);
 		free(c->ws);
 		c->ws = NULL;

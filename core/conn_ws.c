@@ -49,6 +49,7 @@ static int ws_send(struct conn *c, const char *p, size_t n)
 	memcpy(k, p + w, n - (size_t)w);
 	c->ws->out = k;
 	c->ws->nout = (uint16_t)(n - (size_t)w);
+	sendq_total_hold(c->ws->nout);
 	return 1;
 }
 
@@ -62,6 +63,7 @@ static int ws_send_left(struct conn *c)
 	n = write(c->w.fd, w->out, w->nout);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 1 : -1;
+	sendq_total_drop((size_t)MIN((size_t)n, w->nout));
 	if ((size_t)n < w->nout) {
 		memmove(w->out, w->out + n, w->nout - (size_t)n);
 		w->nout = (uint16_t)(w->nout - n);

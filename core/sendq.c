@@ -32,6 +32,16 @@ bool sendq_total_fits(size_t n)
 	return n <= total_max && total <= total_max - n;
 }
 
+void sendq_total_hold(size_t n)
+{
+	total += n;
+}
+
+void sendq_total_drop(size_t n)
+{
+	total -= n < total ? n : total;
+}
+
 /* N more bytes fit in Q under LIMIT and under the global cap. */
 static bool fits(const struct sendq *q, size_t n, size_t limit)
 {

@@ -51,6 +51,11 @@ void sendq_set_total_max(size_t max);
 /* Whether N more bytes pass the global cap (a push failed for that, not
  * for its queue's LIMIT, when this is false). */
 bool sendq_total_fits(size_t n);
+/* N bytes held for sending outside any queue (a WebSocket frame the
+ * socket took in part: conn_ws.c) count in the total too, or (DROP) no
+ * longer do: the budget sees every byte waiting for a socket. */
+void sendq_total_hold(size_t n);
+void sendq_total_drop(size_t n);
 
 /* Queue a new reference to M. -1 if the queue would pass LIMIT bytes or
  * the global cap (nothing queued), or out of memory. LIMIT SIZE_MAX: no

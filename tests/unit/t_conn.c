@@ -1,11 +1,16 @@
 /* t_conn.c - the line reader: splitting, leftovers, overlong lines,
  * holding, and telnet subnegotiations that hold CR or LF. */
+#include <stdint.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "conn.h"
 #include "telnet.h"
+#include "ws.h"
 #include "unit.h"
 
 static char got[8][64];
@@ -156,6 +161,50 @@ UNIT(telnet_naws_with_cr_lf_does_not_split_a_line)
 	CHECK(ngot == 2);
 	strip = false;
 	conn_close(&l, &c);
+	close(sv[1]);
+	loop_free(&l);
+}
+
+/* A WebSocket frame the socket took in part is held outside the queue;
+ * it still counts in the queues' total the budget (-m) reads, until it
+ * is written or the connection closes. */
+UNIT(conn_ws_partial_frame_counts_in_total)
+{
+	struct loop l;
+	struct conn c;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	int sv[2], small = 4096, ls = socket(AF_INET, SOCK_STREAM, 0);
+	size_t base = sendq_total(), held = 0;
+	char buf[65536];
+
+	/* TCP on loopback (a socket pair takes a frame whole or not at all) */
+	CHECK(loop_init(&l) == 0);
+	CHECK(ls >= 0 && bind(ls, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(ls, 1) == 0);
+	CHECK(getsockname(ls, (struct sockaddr *)&a, &alen) == 0);
+	CHECK((sv[1] = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	CHECK(setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) == 0);
+	CHECK(connect(sv[1], (struct sockaddr *)&a, sizeof(a)) == 0);
+	CHECK((sv[0] = accept4(ls, NULL, NULL, SOCK_NONBLOCK)) >= 0);
+	close(ls);
+	CHECK(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)) == 0);
+	CHECK(fcntl(sv[1], F_SETFL, O_NONBLOCK) == 0);
+	CHECK(conn_init(&l, &c, sv[0], on_io) == 0);
+	CHECK(conn_set_ws(&c, false) == 0);
+	for (int i = 0; i < 50 && !held; i++) { /* 20 KB at a time: 8 KB writes */
+		for (int k = 0; k < 100; k++)
+			CHECK(sendq_printf(&c.sq, SIZE_MAX, "%0200d\r\n", k) == 0);
+		(void)conn_flush(&l, &c);
+		held = c.ws->nout;
+		CHECK(sendq_total() == base + c.sq.bytes + c.ws->nout);
+	}
+	CHECK(held > 0); /* the socket took a frame in part */
+	while (read(sv[1], buf, sizeof(buf)) > 0)
+		;
+	(void)conn_flush(&l, &c);
+	CHECK(sendq_total() == base + c.sq.bytes + c.ws->nout);
+	conn_close(&l, &c);
+	CHECK(sendq_total() == base);
 	close(sv[1]);
 	loop_free(&l);
 }
