@@ -252,7 +252,7 @@ void talk(struct client *c, enum event_kind kind, const char *target, const char
 		return;
 	}
 	char parties[PRIV_PARTIES_MAX] = "";
-	if (ENABLE_SERVER_HISTORY && !tagmsg)
+	if (ENABLE_SERVER_CHATHISTORY && !tagmsg) /* (only private history reads them) */
 		private_parties(c, to, NULL, parties);
 	e = client_event(c, kind, to->nick, parties, text);
 	if (!e || !with_ctags(e, ctags))

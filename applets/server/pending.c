@@ -113,7 +113,7 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 	if (kind != EV_PRIVMSG)
 		return true; /* a NOTICE is never answered, nor kept */
 	char parties[PRIV_PARTIES_MAX] = "";
-	if (ENABLE_SERVER_HISTORY)
+	if (ENABLE_SERVER_CHATHISTORY) /* (only private history reads them) */
 		private_parties(c, NULL, a->name, parties);
 	e = client_event(c, kind, a->name, parties, text);
 	if (e)
