@@ -234,7 +234,9 @@ void conn_mark_dirty(struct conn *c)
 	dirty_head = c;
 }
 
-int conn_flush(struct loop *l, struct conn *c)
+void (*conn_before_write)(void);
+
+static int flush_one(struct loop *l, struct conn *c)
 {
 	int rc = c->ws ? conn_ws->flush(c) : sendq_flush(&c->sq, conn_writev, c);
 	if (rc >= 0)
@@ -242,13 +244,22 @@ int conn_flush(struct loop *l, struct conn *c)
 	return rc;
 }
 
+int conn_flush(struct loop *l, struct conn *c)
+{
+	if (conn_before_write)
+		conn_before_write();
+	return flush_one(l, c);
+}
+
 void conn_flush_dirty(struct loop *l, void (*on_error)(struct conn *c))
 {
+	if (dirty_head && conn_before_write)
+		conn_before_write();
 	while (dirty_head) {
 		struct conn *c = dirty_head;
 		dirty_head = c->dirty_next;
 		c->flags &= (uint8_t)~CONN_DIRTY;
-		if (c->w.fd >= 0 && !(c->flags & CONN_WANTOUT) && conn_flush(l, c) < 0)
+		if (c->w.fd >= 0 && !(c->flags & CONN_WANTOUT) && flush_one(l, c) < 0)
 			on_error(c);
 	}
 }

@@ -90,6 +90,10 @@ void conn_flush_dirty(struct loop *l, void (*on_error)(struct conn *c));
 /* Write what C has queued: 0 all written, 1 more to write (EPOLLOUT is
  * armed), -1 on error. */
 int conn_flush(struct loop *l, struct conn *c);
+/* If set, called before conn_flush() and conn_flush_dirty() write
+ * anything: chat-server's journal (-D) writes what it was handed, so no
+ * one is sent a message that is not in the journal's file yet. */
+extern void (*conn_before_write)(void);
 /* Remove from the loop, close the socket (fd becomes -1), free queued data. */
 void conn_close(struct loop *l, struct conn *c);
 

@@ -463,9 +463,32 @@ static int roll_over(struct journal *j)
 	return close(old);
 }
 
+_Static_assert(JOURNAL_WBUF >= JOURNAL_REC_HDR + JOURNAL_REC_MAX, "a record fits the buffer");
+
+int journal_flush(struct journal *j)
+{
+	uint32_t n = j->wlen;
+	if (!n)
+		return 0;
+	j->wlen = 0;
+	if (write_full(j->fd, j->wbuf, n) != 0) {
+		int e = errno;
+		j->head_size -= n;
+		j->total -= n;
+		/* Cut partial records back off; if even that fails, the next
+		 * journal_open() finds them torn and cuts them. */
+		if (ftruncate(j->fd, (off_t)j->head_size) != 0)
+			j->dirty = true;
+		errno = e;
+		return -1;
+	}
+	j->dirty = true;
+	return 0;
+}
+
 int journal_append(struct journal *j, const void *rec, size_t len)
 {
-	uint8_t buf[JOURNAL_REC_HDR + JOURNAL_REC_MAX];
+	size_t n = JOURNAL_REC_HDR + len;
 
 	if (len == 0 || len > JOURNAL_REC_MAX) {
 		errno = EINVAL;
@@ -475,28 +498,23 @@ int journal_append(struct journal *j, const void *rec, size_t len)
 		errno = EBADF;
 		return -1;
 	}
-	if (j->head_size + JOURNAL_REC_HDR + len > j->seg_max && j->head_size > JOURNAL_SEG_HDR &&
-	    roll_over(j) != 0)
+	if (j->wlen + n > sizeof(j->wbuf) && journal_flush(j) != 0)
 		return -1;
-	journal_rec_header(buf, j->salt, rec, len);
-	memcpy(buf + JOURNAL_REC_HDR, rec, len);
-	if (write_full(j->fd, buf, JOURNAL_REC_HDR + len) != 0) {
-		int e = errno;
-		/* Cut a partial record back off; if even that fails, the next
-		 * journal_open() finds it torn and cuts it. */
-		if (ftruncate(j->fd, (off_t)j->head_size) != 0)
-			j->dirty = true;
-		errno = e;
+	if (j->head_size + n > j->seg_max && j->head_size > JOURNAL_SEG_HDR &&
+	    (journal_flush(j) != 0 || roll_over(j) != 0))
 		return -1;
-	}
-	j->head_size += JOURNAL_REC_HDR + len;
-	j->total += JOURNAL_REC_HDR + len;
-	j->dirty = true;
+	journal_rec_header(j->wbuf + j->wlen, j->salt, rec, len);
+	memcpy(j->wbuf + j->wlen + JOURNAL_REC_HDR, rec, len);
+	j->wlen += (uint32_t)n;
+	j->head_size += n;
+	j->total += n;
 	return 0;
 }
 
 int journal_sync(struct journal *j)
 {
+	if (j->fd >= 0 && journal_flush(j) != 0)
+		return -1;
 	if (j->dirty && j->fd >= 0) {
 		if (fsync(j->fd) != 0)
 			return -1;
@@ -590,7 +608,10 @@ int journal_rewrite_commit(struct journal *j, struct journal_rewrite *w)
 		errno = e;
 		return -1;
 	}
-	/* Committed: from here on the new base is the state, whatever else fails. */
+	/* Committed: from here on the new base is the state, whatever else fails.
+	 * What was appended and not yet written goes with the old head: the
+	 * base holds all that is still wanted (the caller's snapshot). */
+	j->wlen = 0;
 	if (j->fd >= 0)
 		close(j->fd);
 	j->fd = w->fd;

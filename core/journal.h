@@ -37,6 +37,7 @@
 #define JOURNAL_MAX_SEGS  256             /* segments looked at; more: the newest */
 #define JOURNAL_BASE      1u              /* segment flag: the state starts here */
 #define JOURNAL_UNREADABLE_MAX 8          /* unreadable segments remembered, to set aside */
+#define JOURNAL_WBUF      (16 * 1024)     /* records appended, not yet written */
 
 struct journal {
 	int dirfd, fd;          /* the directory; the head segment, -1 if none */
@@ -46,6 +47,11 @@ struct journal {
 	uint32_t salt;          /* the head segment's CRC seed */
 	uint32_t seg_max;       /* roll over to a new segment past this */
 	bool dirty, dir_dirty;  /* written since the last fsync (file, directory) */
+	/* Records appended since the last journal_flush(), the head's tail
+	 * (head_size and total count them): one write() for all a loop turn
+	 * appends, instead of one per message. */
+	uint32_t wlen;
+	uint8_t wbuf[JOURNAL_WBUF];
 	/* Segments journal_open() could not read (EIO, EACCES...): skipped,
 	 * never deleted; a compaction renames them NNNN.unreadable, beside
 	 * the journal, for whoever can recover them. */
@@ -76,13 +82,20 @@ typedef void journal_fn(void *ctx, const uint8_t *rec, size_t len);
  * full): appends fail until a journal_rewrite_commit() succeeds. */
 int journal_open(struct journal *j, int dirfd, uint32_t seg_max, journal_fn *fn, void *ctx,
 		 struct journal_report *rep);
-/* write() one record (1..JOURNAL_REC_MAX bytes) to the head segment,
- * rolling over to a new one when full. 0, or -1 with errno (ENOSPC,
- * EIO...): then nothing of it stays (the head is cut back), or whatever
- * does is a torn tail the next journal_open() cuts. */
+/* Append one record (1..JOURNAL_REC_MAX bytes) to the head segment,
+ * rolling over to a new one when full: kept in memory until the next
+ * journal_flush() (or until JOURNAL_WBUF is full). 0, or -1 with errno
+ * (ENOSPC, EIO... from writing what was kept before it). */
 int journal_append(struct journal *j, const void *rec, size_t len);
-/* fsync what was written since the last call (and the directory, after
- * a new or deleted segment). 0, or -1 with errno. */
+/* write() the records appended since the last flush: the caller's
+ * promise that a record is in the file (the page cache) before anyone
+ * is sent its message. 0, or -1 with errno: then none of them stays
+ * (the head is cut back), or whatever does is a torn tail the next
+ * journal_open() cuts. */
+int journal_flush(struct journal *j);
+static inline bool journal_unflushed(const struct journal *j) { return j->wlen != 0; }
+/* Flush, then fsync what was written since the last call (and the
+ * directory, after a new or deleted segment). 0, or -1 with errno. */
 int journal_sync(struct journal *j);
 /* journal_sync(), then close everything. */
 void journal_close(struct journal *j);
@@ -99,7 +112,9 @@ struct journal_rewrite {
 int journal_rewrite_begin(struct journal *j, struct journal_rewrite *w);
 int journal_rewrite_add(struct journal_rewrite *w, const void *rec, size_t len);
 /* fsync it, rename it into place (the commit point), delete the older
- * segments, and append to it from now on. On -1 the journal is as before. */
+ * segments, and append to it from now on; records appended and not yet
+ * flushed are dropped with the old head (the new base is to hold all
+ * that is still wanted). On -1 the journal is as before. */
 int journal_rewrite_commit(struct journal *j, struct journal_rewrite *w);
 void journal_rewrite_abort(struct journal *j, struct journal_rewrite *w);
 

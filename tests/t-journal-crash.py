@@ -136,6 +136,29 @@ def _():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@case("kill -9 the moment a message is read: it is on disk (no fsync yet)")
+def _():
+    tmp = tempfile.mkdtemp(prefix="t-journal-")
+    state = os.path.join(tmp, "state")
+    try:
+        # -F 60000: no fsync timer writes it; only the write() before
+        # sending does (records are appended per loop turn, written once)
+        srv = Server("-D", state, "-R", "0", "-F", "60000").__enter__()
+        a = irc(srv.port, "ana", join=("#lobby",))
+        ear = irc(srv.port, "ear", join=("#lobby",))
+        for i in range(3):
+            a.send("PRIVMSG #lobby :seen %d" % i)
+            ear.expect(r"PRIVMSG #lobby :seen %d$" % i)
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait()
+        with Server("-D", state, "-R", "0") as again:
+            got = [m[3] for m in replay(again.port, "late", ("#lobby",))["#lobby"]]
+            T.check("the 3 messages a client read are in the history", got ==
+                    ["seen 0", "seen 1", "seen 2"], got)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 @case("msgids never repeat after kill -9, even of messages no journal keeps")
 def _():
     tmp = tempfile.mkdtemp(prefix="t-journal-")
