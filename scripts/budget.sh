@@ -3,17 +3,20 @@
 # Kconfig help, its cost (text+data of the x86_64 binary built without it,
 # subtracted from the default one's) against that budget, and the lean
 # binary (all those features off) against LEAN_MAX (163,840 bytes, file size).
-# Builds into build/budget/, in parallel. Exit 1 when a feature costs more
+# Builds into build/budget/ (from scratch), in parallel. Exit 1 when a feature costs more
 # than its budget + 5 % or the lean binary is over LEAN_MAX.
 # Usage: scripts/budget.sh
 set -eu
 top=$(pwd)
 LEAN_MAX=${LEAN_MAX:-163840}
 d=build/budget
+# From scratch: objects do not depend on the Makefile's flags, so a build
+# folder left from before a flag change would be measured stale.
+rm -rf "$d"
 mkdir -p "$d"
-make -s --no-print-directory BOARD=x86_64 all >"$d/default.log" 2>&1 ||
+base=$d/default
+make -s --no-print-directory BOARD=x86_64 O="$base" all >"$d/default.log" 2>&1 ||
 	{ cat "$d/default.log"; exit 1; }
-base=build/x86_64
 # SYM BUDGET lines, from the //config: blocks
 feats=$(awk '/^\/\/config:config / { sym = $2 }
 	/^\/\/config:.*Budget: [0-9]+ bytes on x86_64\./ {
