@@ -37,6 +37,7 @@ CFLAGS  := -std=gnu11 -Os $(WARN) $(ARCH_CFLAGS) \
            -fno-unwind-tables -fno-stack-protector -D_GNU_SOURCE \
            -I$(O)/gen -I$(GEN) -Icore -Iapplets $(EXTRA_CFLAGS)
 LDFLAGS := -static -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,--build-id=none \
+           -Wl,-z,noseparate-code -Wl,-z,norelro \
            $(EXTRA_LDFLAGS)
 # (clang's own warnings stay warnings here: the gcc builds are the -Werror gate)
 ifeq ($(SANITIZE),1)
@@ -44,6 +45,10 @@ CC      := clang
 CFLAGS  += -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
            -fno-sanitize-recover=all -Wno-unknown-warning-option -Wno-error
 LDFLAGS := $(filter-out -static,$(LDFLAGS)) -fsanitize=address,undefined
+else
+# Link-time optimisation: about 6.5 KB smaller on x86_64 (inlining and
+# dropping across files what -Os alone cannot see).
+CFLAGS  += -flto -flto-partition=one
 endif
 
 CORE_SRCS   := $(sort $(wildcard core/*.c))

@@ -40,3 +40,7 @@ printf '%-28s %8d\n' "(whole binary)" "$full"
 n=$(find build/gen/web -name '*.gz' 2>/dev/null | wc -l)
 printf '%-28s %8d  (%d files, gzip -9n; budget 20480)\n' "chat page, gzipped" \
 	"$(cat build/gen/web/*.gz /dev/null 2>/dev/null | wc -c)" "$n"
+
+echo
+echo "Features with a budget in their Kconfig help (text+data bytes on x86_64):"
+scripts/budget.sh || echo "(over budget: make check's t-size fails)"

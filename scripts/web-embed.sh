@@ -36,7 +36,7 @@ type_of() {
 		gz=$gen/web/$(basename "$f").gz
 		gzip -9n <"$f" >"$gz.new"
 		if cmp -s "$gz.new" "$gz" 2>/dev/null; then rm -f "$gz.new"; else mv "$gz.new" "$gz"; fi
-		printf '\t"web_gz_%d:\\n.incbin \\"%s\\"\\n"\n' "$i" "$gz"
+		printf '\t".globl web_gz_%d\\nweb_gz_%d:\\n.incbin \\"%s\\"\\n"\n' "$i" "$i" "$gz"
 		i=$((i + 1))
 	done
 	printf '%s\n' '	".previous\n");'

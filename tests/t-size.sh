@@ -1,0 +1,22 @@
+#!/bin/sh
+# t-size.sh - host-only: each feature with a "Budget: N bytes on x86_64." line
+# in its Kconfig help costs at most its budget + 5 %, and the x86_64 binary
+# with all those features off is at most 160 KiB (163,840 bytes, file size).
+# Builds into build/budget/ with scripts/budget.sh (a few builds in parallel).
+. tests/lib/testing.sh
+top=$(pwd)
+if ! command -v x86_64-linux-musl-gcc >/dev/null 2>&1; then
+	skipping "size budgets" "no x86_64-linux-musl-gcc here"
+	exit 0
+fi
+(cd "$top" && scripts/budget.sh) >"$tmpd/budget.out" 2>&1
+rc=$?
+sed 's/^/    /' "$tmpd/budget.out"
+for f in $(awk 'NR > 1 && $1 ~ /^[A-Z_0-9]+$/ { print $1 }' "$tmpd/budget.out"); do
+	testing "$f costs at most its Kconfig budget + 5 %" \
+		"awk -v f=$f '\$1 == f { print \$4 }' '$tmpd/budget.out'" "ok\n" "" ""
+done
+testing "x86_64 binary with the budgeted features off is at most 163840 bytes" \
+	"awk '/^lean binary/ { print \$NF }' '$tmpd/budget.out'" "ok\n" "" ""
+[ -s "$tmpd/budget.out" ] || { echo "FAIL: budget.sh printed nothing (rc $rc)"; FAILCOUNT=$((FAILCOUNT + 1)); }
+exit $((FAILCOUNT > 0))
