@@ -88,6 +88,41 @@ def _():
         s.close()
 
 
+@case("joining and leaving many rooms: each is listed once, in join order")
+def _():
+    # The list of a client's rooms grows at 1, 4, 8...; leaving never
+    # shrinks it (room.c: room_enter).
+    c = irc(P, "roamer")
+    w = irc(P, "looker")
+    def rooms():
+        w.send("WHOIS roamer")
+        m = w.expect(r" (319|318) looker roamer :?(.*)$")
+        if m.group(1) == "318":
+            return []
+        w.expect(r" 318 looker roamer ")
+        return m.group(2).replace("@", "").split()
+    for n in range(1, 10):
+        c.send("JOIN #r%d" % n)
+        c.expect(r" 366 roamer #r%d " % n)
+    T.check("nine rooms, one by one", rooms() == ["#r%d" % n for n in range(1, 10)], rooms())
+    for n in (1, 4, 5, 8, 9, 2, 3, 6):
+        c.send("PART #r%d" % n)
+        c.expect(r"PART #r%d" % n)
+    T.check("one left after eight PARTs", rooms() == ["#r7"], rooms())
+    c.send("PART #r7")
+    c.expect(r"PART #r7")
+    T.check("none after the last", rooms() == [], rooms())
+    for n in range(10, 16):
+        c.send("JOIN #r%d" % n)
+        c.expect(r" 366 roamer #r%d " % n)
+    T.check("six again from none", rooms() == ["#r%d" % n for n in range(10, 16)], rooms())
+    c.send("PRIVMSG #r15 :still here")
+    c.send("JOIN 0")
+    T.check("JOIN 0 leaves all six", lambda: c.expect(r"PART #r10"))
+    for s in (c, w):
+        s.close()
+
+
 @case("a burst of JOINs: members see each before what the joiner says")
 def _():
     # Others' JOINs may wait a few ms for company (io.c: presence notices);
