@@ -497,7 +497,7 @@ def main():
     if a.baseline:
         servers.append(("chat-server " + a.baseline_name, os.path.abspath(a.baseline)))
     servers.append(("ngIRCd", None))
-    if wanted("fan-out"):
+    if not ONLY or any("fan-out" in o or o in "fan-out" for o in ONLY):
         servers.append(("relay", os.path.abspath(a.relay)))
     try:
         every = [run_all(SMOKE if a.smoke else FULL, servers, os.path.abspath(a.ircload),
