@@ -88,6 +88,74 @@ def _():
         s.close()
 
 
+@case("joining and leaving many rooms: each is listed once, in join order")
+def _():
+    # The list of a client's rooms grows at 1, 4, 8...; leaving never
+    # shrinks it (room.c: room_enter).
+    c = irc(P, "roamer")
+    w = irc(P, "looker")
+    def rooms():
+        w.send("WHOIS roamer")
+        m = w.expect(r" (319|318) looker roamer :?(.*)$")
+        if m.group(1) == "318":
+            return []
+        w.expect(r" 318 looker roamer ")
+        return m.group(2).replace("@", "").split()
+    for n in range(1, 10):
+        c.send("JOIN #r%d" % n)
+        c.expect(r" 366 roamer #r%d " % n)
+    T.check("nine rooms, one by one", rooms() == ["#r%d" % n for n in range(1, 10)], rooms())
+    for n in (1, 4, 5, 8, 9, 2, 3, 6):
+        c.send("PART #r%d" % n)
+        c.expect(r"PART #r%d" % n)
+    T.check("one left after eight PARTs", rooms() == ["#r7"], rooms())
+    c.send("PART #r7")
+    c.expect(r"PART #r7")
+    T.check("none after the last", rooms() == [], rooms())
+    for n in range(10, 16):
+        c.send("JOIN #r%d" % n)
+        c.expect(r" 366 roamer #r%d " % n)
+    T.check("six again from none", rooms() == ["#r%d" % n for n in range(10, 16)], rooms())
+    c.send("PRIVMSG #r15 :still here")
+    c.send("JOIN 0")
+    T.check("JOIN 0 leaves all six", lambda: c.expect(r"PART #r10"))
+    for s in (c, w):
+        s.close()
+
+
+@case("a burst of JOINs: members see each before what the joiner says")
+def _():
+    # Others' JOINs may wait a few ms for company (io.c: presence notices);
+    # the joiner's own JOIN and NAMES may not, and no member may see
+    # anything out of order.
+    a = irc(P, "watcher", join=("#burst",))
+    joiners = [irc(P, "burst%d" % i) for i in range(8)]
+    for j, c in enumerate(joiners):
+        c.send("JOIN #burst\r\nPRIVMSG #burst :hi from %d" % j)
+    for j, c in enumerate(joiners):
+        T.check("joiner %d gets its own JOIN and NAMES" % j,
+                lambda: c.expect(r" 366 burst%d #burst " % j))
+    for j in range(8):
+        a.expect(r"hi from %d$" % j)
+    seen = [l for l in a.lines if "!burst" in l and "#burst" in l]
+    for j in range(8):
+        who = ":burst%d!burst%d@127.0.0.1 " % (j, j)
+        join, msg = who + "JOIN #burst", who + "PRIVMSG #burst :hi from %d" % j
+        T.check("the member saw burst%d's JOIN once, then its message" % j,
+                seen.count(join) == 1 and seen.count(msg) == 1 and
+                seen.index(join) < seen.index(msg), seen)
+    T.check("an earlier joiner sees a later one join",
+            lambda: joiners[0].expect(r"^:burst7!\S+ JOIN #burst$"))
+    a.send("JOIN #quiet")
+    a.expect(r" 366 watcher #quiet ")
+    b = irc(P, "lone")
+    b.send("JOIN #quiet")
+    T.check("a lone JOIN still reaches the member, without any traffic after it",
+            lambda: a.expect(r"^:lone!\S+ JOIN #quiet$", timeout=2.0))
+    for c in joiners + [a, b]:
+        c.close()
+
+
 @case("TOPIC, LIST, WHO, WHOIS, MODE, KICK, AWAY, MOTD, LUSERS, VERSION")
 def _():
     op = irc(P, "oper", caps=("away-notify",), join=("#t",))

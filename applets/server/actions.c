@@ -148,7 +148,9 @@ void join_room(struct client *c, const char *name, const char *key)
 		/* extended-join: JOIN #room ACCOUNT :REALNAME ("*": not logged in) */
 		struct event *x = client_event(c, EV_JOIN, r->name, c->account[0] ? c->account : "*",
 					       c->realname ? c->realname : "");
+		presence_begin(c);
 		room_send_alt(r, e, x, CAP_EXTENDED_JOIN);
+		presence_end();
 		event_unref(e);
 		if (x)
 			event_unref(x);

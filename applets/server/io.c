@@ -40,11 +40,49 @@ static void overflow(struct client *c)
 	arm_flush();
 }
 
+/* Presence notices: while a JOIN goes to a room's members, what is queued
+ * for a member other than the one joining (presence_self) may wait up to
+ * PRESENCE_MS, so that a member sees the JOINs of a burst of newcomers in
+ * one write, not one write (and one wake-up) per JOIN: with N members
+ * joining one by one that was N*N/2 system calls, most of the time of a
+ * registration storm. Order is kept: a client has one queue, written
+ * oldest first, and whatever else is queued for it before the wait is
+ * over (a message, a reply) takes the waiting lines along at the end of
+ * its turn. The one joining gets its JOIN, topic and NAMES this turn. */
+static bool presence_on;
+static const struct client *presence_self;
+
+void presence_begin(const struct client *self)
+{
+	presence_on = true;
+	presence_self = self;
+}
+
+void presence_end(void)
+{
+	presence_on = false;
+	presence_self = NULL;
+}
+
+/* C's queue may wait for the presence timer instead of this turn's flush:
+ * a presence notice for someone with no other output due, and no backlog. */
+static inline bool may_wait(const struct client *c)
+{
+	return presence_on && c != presence_self && !(c->conn.flags & CONN_DIRTY) &&
+	       c->conn.sq.bytes < PRESENCE_MAX;
+}
+
 /* Inline in every caller: deliver()'s fan-out must not pay a call for it. */
 static inline __attribute__((always_inline)) void queued(struct client *c, int rc)
 {
 	if (rc != 0) {
 		overflow(c);
+		return;
+	}
+	if (__builtin_expect(may_wait(c), 0)) {
+		c->flags |= F_LAZY;
+		if (!timer_armed(&srv.presence_timer)) /* never pushed back: bounded */
+			loop_timer(&srv.loop, &srv.presence_timer, PRESENCE_MS);
 		return;
 	}
 	conn_mark_dirty(&c->conn);
@@ -479,6 +517,23 @@ void flush_all(struct loop *l, struct timer *t)
 		srv.grave = c->grave_next;
 		client_free(c);
 	}
+}
+
+/* PRESENCE_MS after the first waiting notice: everything waiting goes
+ * out, in this turn's flush. One walk of the clients per PRESENCE_MS at
+ * most, and only while JOINs come in. A client freed meanwhile is off the
+ * list (its queue went with it); one flushed meanwhile has nothing left. */
+void flush_presence(struct loop *l, struct timer *t)
+{
+	(void)l, (void)t;
+	for (struct client *c = srv.clients; c; c = c->next) {
+		if (!(c->flags & F_LAZY))
+			continue;
+		c->flags &= (uint16_t)~F_LAZY;
+		if (writable(c) && c->conn.sq.n)
+			conn_mark_dirty(&c->conn);
+	}
+	arm_flush();
 }
 
 /* Resume throttled input, greet silent newcomers, time out dead peers. */

@@ -312,6 +312,7 @@ int chat_server_main(int argc, char **argv)
 	timer_init(&srv.flush_timer, flush_all);
 	timer_init(&srv.tick_timer, tick);
 	timer_init(&srv.accept_timer, accept_resume);
+	timer_init(&srv.presence_timer, flush_presence);
 	loop_timer(&srv.loop, &srv.tick_timer, 1000);
 	lobby = room_new(srv.lobby);
 	if (!lobby)

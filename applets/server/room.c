@@ -85,8 +85,13 @@ int room_enter(struct room *r, struct client *c)
 		r->m = m;
 		r->cap = cap;
 	}
-	if (c->nrooms % 4 == 0) {
-		struct room **rs = realloc(c->rooms, (c->nrooms + 4u) * sizeof(*rs));
+	/* Room for 1, then 4, 8, 12...: the array's size follows from nrooms
+	 * (it grows at 0, at 1 and at every multiple of 4; leaving never
+	 * shrinks it). Most users sit in one room: one pointer is a 16-byte
+	 * block, where room for four was a 48-byte one, per client. */
+	if (c->nrooms <= 1 || c->nrooms % 4 == 0) {
+		size_t want = c->nrooms == 0 ? 1 : c->nrooms == 1 ? 4 : c->nrooms + 4u;
+		struct room **rs = realloc(c->rooms, want * sizeof(*rs));
 		if (!rs)
 			return -1;
 		c->rooms = rs;

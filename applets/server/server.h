@@ -65,6 +65,11 @@
 #define GREET_MS     400  /* silence after which a newcomer is greeted as plain text */
 #define WEB_HOLD_MS  3000 /* ... or this, beside a browser (web_browser_near) */
 #define LINGER_MS    5000 /* a closing client's last lines may take this long */
+/* Others' JOINs, as the members of a room see them, may wait this long to
+ * go out with whatever comes after them (io.c: presence_begin), */
+#define PRESENCE_MS  10
+/* unless the recipient has this many bytes queued already. */
+#define PRESENCE_MAX 4096
 #define ACCEPT_PAUSE_MS 100
 #define SOCKET_SNDBUF 65536 /* the kernel doubles it */
 
@@ -105,6 +110,7 @@ enum {
 	F_OPER      = 1 << 11, /* a server operator (OPER, -O FILE) */
 	F_WEB       = 1 << 12, /* came over WebSocket (its transport, not its front end) */
 	F_CAP302    = 1 << 13, /* CAP LS 302: capability values */
+	F_LAZY      = 1 << 14, /* holds output that may wait PRESENCE_MS (io.c) */
 	F_WALLOPS   = 1 << 15, /* user mode +w: gets WALLOPS */
 };
 
@@ -194,7 +200,7 @@ struct server {
 	struct watch listeners[MAXLISTEN * (1 + MAXWEB)], sigw;
 	int nlisten;
 	uint32_t web_listeners;         /* bit i: listeners[i] is a -w port, HTTP only */
-	struct timer flush_timer, tick_timer, accept_timer;
+	struct timer flush_timer, tick_timer, accept_timer, presence_timer;
 	const char *name, *lobby, *password;
 	char host[64], network[64], created[64];
 	unsigned port;
@@ -230,6 +236,11 @@ void client_bury(struct client *c);
 void on_accept(struct loop *l, struct watch *w, uint32_t events);
 void accept_resume(struct loop *l, struct timer *t);
 void flush_all(struct loop *l, struct timer *t);
+void flush_presence(struct loop *l, struct timer *t);
+/* Between these, what is queued for anyone but SELF is a presence notice
+ * that may wait PRESENCE_MS for company (io.c). */
+void presence_begin(const struct client *self);
+void presence_end(void);
 void tick(struct loop *l, struct timer *t);
 void server_signal(struct loop *l, struct watch *w, uint32_t events);
 

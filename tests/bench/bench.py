@@ -3,6 +3,7 @@
 
     tests/bench/bench.py [--smoke] [--runs N] [--out FILE] [--chatbox BIN]
                          [--baseline BIN [--baseline-name NAME]] [--ircload BIN]
+                         [--only SUBSTRING]...
 
 Each workload starts a fresh server on a free loopback port (ngIRCd with a
 generated config: penalties off, no DNS/ident, limits raised, foreground),
@@ -39,6 +40,14 @@ WINDOW = 4
 FULL = dict(fan_c=300, fan_s=30, fan_m=300, fan_b=100, reg_n=1000, reg_w=(WINDOW, 64, 1000),
             idle=(1000, 10000), lat_c=1000, lat_r=50, lat_m=250,
             sys_c=50, sys_s=5, sys_m=200, act_c=1000, act_s=10, act_m=100)
+# --only: run just the workloads whose row names hold one of these.
+ONLY = []
+
+
+def wanted(*rows):
+    return not ONLY or any(o in r for o in ONLY for r in rows)
+
+
 SMOKE = dict(fan_c=20, fan_s=4, fan_m=50, fan_b=100, reg_n=100, reg_w=(WINDOW, 64, 100),
              idle=(100, 500), lat_c=5, lat_r=200, lat_m=100,
              sys_c=10, sys_s=2, sys_m=50, act_c=50, act_s=2, act_m=20)
@@ -276,11 +285,15 @@ def run_all(sz, servers, ircload_bin, tmpbase):
                     (fan + ": deliveries per server CPU-second", "per_cpu_sec", "up"),
                     (fan + ": server CPU seconds", "server_cpu", "down")]
         try:
+            if not wanted(*(row for row, _, _ in rows_fan)):
+                raise LookupError
             with make() as srv:
                 r = ircload(ircload_bin, srv, "fanout", "-c", sz["fan_c"], "-s", sz["fan_s"],
                             "-m", sz["fan_m"], "-b", sz["fan_b"], "-w", WINDOW)
             for row, key, better in rows_fan:
                 put((row, better), name, float(r[key]) if key in r else "n/a")
+        except LookupError:
+            pass
         except Exception as e:
             for row, key, better in rows_fan:
                 put((row, better), name, "failed: %s" % e)
@@ -289,6 +302,8 @@ def run_all(sz, servers, ircload_bin, tmpbase):
         row = ("fan-out %d members, %d senders x %d: system calls per 1,000 deliveries "
                "(strace -c -f)" % (sz["sys_c"], sz["sys_s"], sz["sys_m"]), "down")
         try:
+            if not wanted(row[0]):
+                raise LookupError("-")
             if not shutil.which("strace"):
                 raise LookupError("n/a (no strace: apt-get install strace)")
             with make() as srv:
@@ -297,21 +312,28 @@ def run_all(sz, servers, ircload_bin, tmpbase):
                     "-w", WINDOW])
             put(row, name, calls * 1000.0 / got)
         except LookupError as e:
-            put(row, name, str(e))
+            if str(e) != "-":
+                put(row, name, str(e))
         except Exception as e:
             put(row, name, "failed: %s" % e)
         row = ("active: server peak RSS, %d members, %d senders x %d x %d B fan-out, KiB" % (
             sz["act_c"], sz["act_s"], sz["act_m"], sz["fan_b"]), "down")
         try:
+            if not wanted(row[0]):
+                raise LookupError
             with make() as srv:
                 ircload(ircload_bin, srv, "fanout", "-c", sz["act_c"], "-s", sz["act_s"],
                         "-m", sz["act_m"], "-b", sz["fan_b"], "-w", WINDOW)
                 put(row, name, float(rss_kib(srv.proc.pid, "VmHWM")))
+        except LookupError:
+            pass
         except Exception as e:
             put(row, name, "failed: %s" % e)
         for w in sz["reg_w"]:
             row = ("registration storm: %d clients connect+register+join one room, "
                    "%d in flight: seconds" % (sz["reg_n"], w), "down")
+            if not wanted(row[0]):
+                continue
             try:
                 with make() as srv:
                     # ngIRCd may take minutes with 1,000 in flight: 30 s is
@@ -322,10 +344,13 @@ def run_all(sz, servers, ircload_bin, tmpbase):
             except Exception as e:
                 put(row, name, "failed: %s" % e)
         row0 = ("idle: server RSS with 0 clients, KiB", "down")
-        put(row0, name, results.get(row0, {}).get(name, "-"))
+        if wanted(row0[0], "idle: RSS per idle"):
+            put(row0, name, results.get(row0, {}).get(name, "-"))
         for n in sz["idle"]:
             rowp = ("idle: RSS per idle joined client (%d clients, rooms of 100), bytes" % n,
                     "down")
+            if not wanted(row0[0], rowp[0]):
+                continue
             try:
                 rss0, rss = idle_rss(ircload_bin, make, n, 100)
                 put(row0, name, float(rss0))
@@ -334,6 +359,8 @@ def run_all(sz, servers, ircload_bin, tmpbase):
                 put(rowp, name, "failed: %s" % e)
         rows_lat = [(lat + ": p50 us", "p50_us"), (lat + ": p99 us", "p99_us"),
                     (lat + ": max us", "max_us")]
+        if not wanted(*(row for row, _ in rows_lat)):
+            continue
         try:
             with make() as srv:
                 r = ircload(ircload_bin, srv, "latency", "-c", sz["lat_c"], "-r", sz["lat_r"],
@@ -351,7 +378,7 @@ def journal_rows(sz, servers, ircload_bin, put):
     """History on disk (-D): tests/bench/journal.py's rows, chat-server's only."""
     import journal  # (it imports this module)
     binary = dict(servers).get("chat-server")
-    if binary:
+    if binary and wanted("history on disk", "journal"):
         print("bench: chat-server, history on disk ...", file=sys.stderr, flush=True)
         journal.rows(sz, binary, ircload_bin, lambda row, v: put(row, "chat-server", v))
 
@@ -456,7 +483,10 @@ def main():
     ap.add_argument("--baseline", help="an older chatbox binary to measure alongside")
     ap.add_argument("--baseline-name", default="baseline",
                     help="its column's name (e.g. the git revision it was built from)")
+    ap.add_argument("--only", action="append", default=[], metavar="SUBSTRING",
+                    help="run only the workloads whose row names hold SUBSTRING (repeatable)")
     a = ap.parse_args()
+    ONLY.extend(a.only)
     if not shutil.which("/usr/sbin/ngircd"):
         sys.exit("bench: /usr/sbin/ngircd is missing (apt-get install ngircd)")
     raise_nofile()
@@ -467,7 +497,8 @@ def main():
     if a.baseline:
         servers.append(("chat-server " + a.baseline_name, os.path.abspath(a.baseline)))
     servers.append(("ngIRCd", None))
-    servers.append(("relay", os.path.abspath(a.relay)))
+    if not ONLY or any("fan-out" in o or o in "fan-out" for o in ONLY):
+        servers.append(("relay", os.path.abspath(a.relay)))
     try:
         every = [run_all(SMOKE if a.smoke else FULL, servers, os.path.abspath(a.ircload),
                          tmpbase) for _ in range(runs)]

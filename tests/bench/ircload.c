@@ -245,7 +245,8 @@ static void on_line(struct conn *c, char *line, uint64_t t)
 static void readable(struct conn *c)
 {
 	for (;;) {
-		ssize_t n = read(c->fd, c->rbuf + c->rlen, RBUF - c->rlen);
+		size_t space = RBUF - c->rlen;
+		ssize_t n = read(c->fd, c->rbuf + c->rlen, space);
 		if (n == 0) {
 			die_conn(c, "server closed the connection");
 			return;
@@ -274,14 +275,19 @@ static void readable(struct conn *c)
 		if (c->rlen == RBUF)
 			c->rlen = 0; /* a line longer than the buffer: drop it */
 		memmove(c->rbuf, p, c->rlen);
+		/* A short read took all there was: epoll is level-triggered and
+		 * says so again if more came, so a read ending in EAGAIN, one
+		 * more system call per wake-up, is not needed to know it. */
+		if ((size_t)n < space)
+			return;
 	}
 }
 
 /* One round of the event loop, waiting at most MS. */
 static void poll_once(int ms)
 {
-	struct epoll_event ev[256];
-	int n = epoll_wait(epfd, ev, 256, ms);
+	struct epoll_event ev[1024];
+	int n = epoll_wait(epfd, ev, 1024, ms);
 	if (n < 0 && errno != EINTR)
 		fail("epoll_wait: %s", strerror(errno));
 	for (int i = 0; i < n; i++) {
