@@ -38,6 +38,7 @@
 //config:	  keeps the last 512 private messages for it. Without it a
 //config:	  room's history is replayed on every join, as to clients
 //config:	  that do not ask. Costs about 3.5 KB of code on x86_64.
+//config:	  Budget: 4100 bytes on x86_64 (text+data+bss, make size).
 //config:
 //config:config SERVER_PLAIN
 //config:	bool "Plain-text users (nc, telnet)"

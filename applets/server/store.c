@@ -10,6 +10,7 @@
 //config:	  brings back each room's history. fsync is batched (-F), the
 //config:	  journal's size bounded (-J). Costs about 10 KB of code on
 //config:	  x86_64, 20 KB on MIPS.
+//config:	  Budget: 11800 bytes on x86_64 (text+data+bss, make size).
  *
  * A record is one room message or one room gone, all integers
  * little-endian:
