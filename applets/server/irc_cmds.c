@@ -30,6 +30,10 @@ static const char *const cap_names[] = {
 /* A capability's value for CAP LS 302 ("" if none); NULL: not offered. */
 static const char *cap_value(unsigned i)
 {
+	if (!ENABLE_SERVER_ACCOUNTS && ((1u << i) & (CAP_SASL | CAP_ACCOUNT_REG | CAP_ACCOUNT_NOTIFY |
+						    CAP_READ_MARKER | CAP_EXTENDED_JOIN |
+						    CAP_ACCOUNT_TAG)))
+		return NULL;
 	if ((1u << i) == CAP_SASL)
 		return "=PLAIN";
 	if ((1u << i) == CAP_CHATHISTORY && !ENABLE_SERVER_CHATHISTORY)
