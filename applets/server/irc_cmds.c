@@ -58,8 +58,11 @@ static void welcome(struct client *c)
 		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, AWAYLEN, TOPICLEN,
 		srv.network);
 	/* the modes' own line (mode.c, ban.c) */
-	numeric(c, "005", ISUPPORT_MODES " MODES=%d MAXLIST=beI:%d :are supported by this server",
-		MAXMODES, MAXLIST);
+	if (ENABLE_SERVER_MODERATION)
+		numeric(c, "005", "%s MODES=%d MAXLIST=beI:%d :are supported by this server",
+			ISUPPORT_MODES, MAXMODES, MAXLIST);
+	else
+		numeric(c, "005", "%s MODES=%d :are supported by this server", ISUPPORT_MODES, MAXMODES);
 	if (ENABLE_SERVER_CHATHISTORY)
 		numeric(c, "005", "CHATHISTORY=%d MSGREFTYPES=msgid,timestamp :are supported by this server",
 			CHATHISTORY_MAX);

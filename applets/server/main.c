@@ -73,6 +73,18 @@
 //config:	  owner is away (-E), read markers (draft/read-marker), all
 //config:	  on disk with -D. Without it none of these is offered.
 //config:	  Budget: 17600 bytes on x86_64 (text+data+bss, make size).
+//config:
+//config:config SERVER_MODERATION
+//config:	bool "Ban lists (+b, +e, +I) and INVITE"
+//config:	depends on CHAT_SERVER
+//config:	default y
+//config:	help
+//config:	  Room ban masks (+b), their exceptions (+e) and invite
+//config:	  exceptions (+I), and INVITE with the invitations it leaves
+//config:	  (past +i, +k, +l and +b). Without it ISUPPORT's CHANMODES
+//config:	  has no list modes, and INVITE is an unknown command; KICK,
+//config:	  +i +k +l +m +n +t, ops and voice stay.
+//config:	  Budget: 3100 bytes on x86_64 (text+data+bss, make size).
 //usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-A on|off|oper] [-E SECS] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
 //usage:   or: chat-server --hash-password
 //usage:
