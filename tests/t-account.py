@@ -19,8 +19,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import BIN, EMU, T, Line, Server, case, irc, plain, wait_for  # noqa: E402
+from chatbox_test import BIN, EMU, T, Line, Server, case, configured, irc, plain, wait_for  # noqa: E402
 from account_test import PW, connect, login, register, sasl  # noqa: E402
+
+if not configured("SERVER_ACCOUNTS"):
+    T.skip("accounts", "built without SERVER_ACCOUNTS")
+    T.done()
 
 with Server("-R", "0") as srv:
     @case("REGISTER and SASL PLAIN")

@@ -16,8 +16,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import T, Server, case, irc, wait_for  # noqa: E402
+from chatbox_test import T, Server, case, configured, irc, wait_for  # noqa: E402
 from account_test import login, register  # noqa: E402
+
+if not configured("SERVER_ACCOUNTS"):
+    T.skip("private talk between accounts", "built without SERVER_ACCOUNTS")
+    T.done()
 from chathistory_test import CAPS, history, msgs  # noqa: E402
 
 ARGS = ("-R", "0", "-H", "100")

@@ -31,6 +31,11 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from conformance import Suite  # noqa: E402
+from chatbox_test import T, configured  # noqa: E402
+
+if not configured("SERVER_MODERATION"):
+    T.skip("moderation conformance", "built without SERVER_MODERATION")
+    T.done()
 
 suite = Suite("mod")
 

@@ -9,8 +9,12 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import BIN, EMU, T, Server, case, irc  # noqa: E402
+from chatbox_test import BIN, EMU, T, Server, case, configured, irc  # noqa: E402
 from irssi_test import Irssi  # noqa: E402
+
+if not configured("SERVER_MODERATION"):
+    T.skip("irssi moderates chat-server", "built without SERVER_MODERATION")
+    T.done()
 
 irssi = Irssi.or_skip("irssi moderates chat-server")
 PASSWORD = "irssi-oper-pass"

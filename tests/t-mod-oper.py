@@ -14,7 +14,11 @@ import tempfile
 import warnings
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import BIN, EMU, T, Line, Server, applet, case, irc, wait_for  # noqa: E402
+from chatbox_test import BIN, EMU, T, Line, Server, applet, case, configured, irc, wait_for  # noqa: E402
+
+if not configured("SERVER_MODERATION"):
+    T.skip("operators and moderation", "built without SERVER_MODERATION")
+    T.done()
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

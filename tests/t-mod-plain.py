@@ -9,7 +9,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from chatbox_test import BIN, EMU, T, Line, Server, case, irc, plain  # noqa: E402
+from chatbox_test import BIN, EMU, T, Line, Server, case, configured, irc, plain  # noqa: E402
+
+if not configured("SERVER_MODERATION"):
+    T.skip("moderation by plain users", "built without SERVER_MODERATION")
+    T.done()
 
 PASSWORD = "plain-pass"
 

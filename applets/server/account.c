@@ -59,6 +59,8 @@ static bool grow(void *arr, unsigned *cap, unsigned n, size_t size, unsigned max
 
 struct account *account_find(const char *name)
 {
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return NULL;
 	for (unsigned i = 0; i < naccounts; i++)
 		if (irc_casecmp(accounts[i].name, name) == 0)
 			return &accounts[i];
@@ -76,7 +78,7 @@ static bool hash_ok(const char *h)
 
 bool account_add(const char *name, const char *hash)
 {
-	if (!nick_valid(name) || !hash_ok(hash) || account_find(name) ||
+	if (!ENABLE_SERVER_ACCOUNTS || !nick_valid(name) || !hash_ok(hash) || account_find(name) ||
 	    !grow(&accounts, &cap_accounts, naccounts, sizeof(*accounts), ACCOUNTS_MAX))
 		return false;
 	strlcpy_ok(accounts[naccounts].name, name, sizeof(accounts[0].name));
@@ -95,7 +97,7 @@ static struct founder *founder_of(const char *room)
 
 bool founder_add(const char *room, const char *account)
 {
-	if (!room_name_ok(room) || !nick_valid(account) || founder_of(room) ||
+	if (!ENABLE_SERVER_ACCOUNTS || !room_name_ok(room) || !nick_valid(account) || founder_of(room) ||
 	    irc_casecmp(room, srv.lobby) == 0 || /* the default room has no founder */
 	    !grow(&founders, &cap_founders, nfounders, sizeof(*founders), FOUNDERS_MAX))
 		return false;
@@ -108,7 +110,7 @@ bool founder_add(const char *room, const char *account)
 /* NICK is an account C is not logged in to. */
 bool nick_claimed(const struct client *c, const char *nick)
 {
-	return account_find(nick) && irc_casecmp(c->account, nick) != 0;
+	return ENABLE_SERVER_ACCOUNTS && account_find(nick) && irc_casecmp(c->account, nick) != 0;
 }
 
 /* account-notify: who shares a room with C and asked for it learns C's
@@ -176,6 +178,10 @@ static bool login_ok(struct client *c, const char *name, const char *password, c
 void account_login(struct client *c, const char *name, const char *password)
 {
 	const char *why;
+	if (!ENABLE_SERVER_ACCOUNTS) {
+		numeric(c, "NOTICE", ":Login failed: this server has no accounts");
+		return;
+	}
 	if (c->account[0]) {
 		numeric(c, "NOTICE", ":You are already logged in as %s", c->account);
 		return;
@@ -199,6 +205,10 @@ void account_register(struct client *c, const char *name, const char *password)
 	if (!name || !strcmp(name, "*"))
 		name = c->nick;
 	own = irc_casecmp(name, c->nick) == 0;
+	if (!ENABLE_SERVER_ACCOUNTS) {
+		send_fail(c, "REGISTER", "TEMPORARILY_UNAVAILABLE", name, "This server has no accounts");
+		return;
+	}
 	if (srv.registration == REG_OFF)
 		code = "TEMPORARILY_UNAVAILABLE", why = "Registration is turned off on this server";
 	else if (srv.registration == REG_OPER && !oper)
@@ -283,6 +293,10 @@ void sasl_step(struct client *c, const char *arg)
 	size_t n = strlen(arg), have = c->sasl ? strlen(c->sasl) : 0;
 	char *p;
 
+	if (!ENABLE_SERVER_ACCOUNTS) {
+		numeric(c, "904", ":SASL authentication failed: this server has no accounts");
+		return;
+	}
 	if (c->account[0]) {
 		numeric(c, "907", ":You have already authenticated using SASL");
 		return;
@@ -341,7 +355,7 @@ static bool guest_nick(char out[NICKLEN + 1])
 void account_before_welcome(struct client *c)
 {
 	char guest[NICKLEN + 1];
-	if (!nick_claimed(c, c->nick))
+	if (!ENABLE_SERVER_ACCOUNTS || !nick_claimed(c, c->nick))
 		return;
 	strlcpy_ok(c->claimed, c->nick, sizeof(c->claimed));
 	if (!guest_nick(guest) || !set_nick(c, guest))
@@ -351,6 +365,8 @@ void account_before_welcome(struct client *c)
 void account_after_welcome(struct client *c)
 {
 	sasl_reset(c);
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return;
 	if (c->claimed[0])
 		numeric(c, "NOTICE", ":nick %s is claimed; /login PASSWORD (plain) or SASL / "
 			"NickServ-less IRC: use your client's SASL settings. You are %s for now.",
@@ -365,8 +381,13 @@ void account_after_welcome(struct client *c)
  * the founder gets ops back on every join. */
 void account_joined(struct client *c, struct room *r, bool created)
 {
-	struct founder *f = founder_of(r->name);
-	struct member *m = member_of(r, c);
+	struct founder *f;
+	struct member *m;
+
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return;
+	f = founder_of(r->name);
+	m = member_of(r, c);
 
 	if (c->account[0] && created && !f && !r->keep && founder_add(r->name, c->account)) {
 		acctfile_dirty();

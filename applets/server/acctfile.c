@@ -170,6 +170,8 @@ static void on_save(struct loop *l, struct timer *t)
 
 void acctfile_open(int dirfd)
 {
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return;
 	timer_init(&af.save_timer, on_save);
 	if (dirfd < 0)
 		return;
@@ -181,14 +183,14 @@ void acctfile_open(int dirfd)
 /* Something changed: written within SAVE_MS. */
 void acctfile_dirty(void)
 {
-	if (af.on && !timer_armed(&af.save_timer) &&
+	if (ENABLE_SERVER_ACCOUNTS && af.on && !timer_armed(&af.save_timer) &&
 	    loop_timer(&srv.loop, &af.save_timer, SAVE_MS) != 0)
 		on_save(&srv.loop, &af.save_timer); /* no timer to spare: now */
 }
 
 void acctfile_close(void)
 {
-	if (af.on && timer_armed(&af.save_timer) && save() != 0)
+	if (ENABLE_SERVER_ACCOUNTS && af.on && timer_armed(&af.save_timer) && save() != 0)
 		msg("accounts on disk: %s: %s", FILE_NAME, strerror(errno));
 	af.on = false;
 }

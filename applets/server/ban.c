@@ -30,7 +30,7 @@ static const char ban_letters[] = "beI";
 
 bool ban_list_mode(char ch, enum ban_list *out)
 {
-	const char *p = ch ? strchr(ban_letters, ch) : NULL;
+	const char *p = ch && ENABLE_SERVER_MODERATION ? strchr(ban_letters, ch) : NULL;
 	if (!p)
 		return false;
 	*out = (enum ban_list)(p - ban_letters);
@@ -48,7 +48,7 @@ bool ban_matches(struct room *r, enum ban_list l, const struct client *c, const 
 {
 	char me[MASKLEN + 1];
 
-	if (!r->nmasks)
+	if (!ENABLE_SERVER_MODERATION || !r->nmasks)
 		return false;
 	client_mask(c, nick, me);
 	for (unsigned i = 0; i < r->nmasks; i++)
@@ -141,7 +141,7 @@ bool ban_change(struct client *c, struct room *r, enum ban_list l, bool add, con
 {
 	int i;
 
-	if (!mask_normalize(arg, mask, size) || strlen(mask) > MASKLEN)
+	if (!ENABLE_SERVER_MODERATION || !mask_normalize(arg, mask, size) || strlen(mask) > MASKLEN)
 		return false;
 	i = ban_find(r, l, mask);
 	if (add)
@@ -161,6 +161,8 @@ void ban_list_send(struct client *c, struct room *r, enum ban_list l)
 		{ "348", "349", "End of channel exception list" },
 		{ "346", "347", "End of channel invite list" },
 	};
+	if (!ENABLE_SERVER_MODERATION)
+		return;
 	for (unsigned i = 0; i < r->nmasks; i++)
 		if (r->masks[i].list == l)
 			numeric(c, nums[l][0], "%s %s %s %lld", r->name, r->masks[i].mask,
@@ -170,6 +172,8 @@ void ban_list_send(struct client *c, struct room *r, enum ban_list l)
 
 void ban_free_all(struct room *r)
 {
+	if (!ENABLE_SERVER_MODERATION)
+		return;
 	if (r->nmasks)
 		budget_release(&srv.budget, BUDGET_ROOMS, r->nmasks * BAN_COST + BAN_BLOCK_COST);
 	free(r->masks);
@@ -182,6 +186,8 @@ void ban_free_all(struct room *r)
  * as InspIRCd says it (447); ngIRCd lets the nick change. */
 bool nick_change_banned(struct client *c, const char *nick)
 {
+	if (!ENABLE_SERVER_MODERATION)
+		return false;
 	for (unsigned i = 0; i < c->nrooms; i++) {
 		struct room *r = c->rooms[i];
 		struct member *m = member_of(r, c);

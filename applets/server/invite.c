@@ -66,6 +66,10 @@ void invite(struct client *c, const char *nick, const char *name)
 	struct room *r = room_find(name);
 	struct member *me;
 
+	if (!ENABLE_SERVER_MODERATION) {
+		numeric(c, "421", "INVITE :Unknown command");
+		return;
+	}
 	if (!to || !(to->flags & F_REG)) {
 		numeric(c, "401", "%s :No such nick/channel", nick);
 		return;
@@ -98,6 +102,10 @@ void invite(struct client *c, const char *nick, const char *name)
 /* INVITE without arguments: where C may go (336, 337). */
 void invites_list(struct client *c)
 {
+	if (!ENABLE_SERVER_MODERATION) {
+		numeric(c, "421", "INVITE :Unknown command");
+		return;
+	}
 	for (unsigned i = 0; i < c->ninvites; i++)
 		numeric(c, "336", "%s", c->invites[i]->name);
 	numeric(c, "337", ":End of /INVITE list");
@@ -106,7 +114,7 @@ void invites_list(struct client *c)
 /* C is invited to R; CONSUME: and no longer (it joined). */
 bool invite_take(struct client *c, struct room *r, bool consume)
 {
-	int i = r->ninvites ? invite_index(c, r) : -1;
+	int i = ENABLE_SERVER_MODERATION && r->ninvites ? invite_index(c, r) : -1;
 	if (i >= 0 && consume)
 		invite_del(c, (unsigned)i);
 	return i >= 0;
@@ -114,6 +122,8 @@ bool invite_take(struct client *c, struct room *r, bool consume)
 
 void invites_drop_client(struct client *c)
 {
+	if (!ENABLE_SERVER_MODERATION)
+		return;
 	while (c->ninvites)
 		invite_del(c, c->ninvites - 1u);
 }
@@ -122,6 +132,8 @@ void invites_drop_client(struct client *c)
  * pay for the walk over the clients. */
 void invites_drop_room(struct room *r)
 {
+	if (!ENABLE_SERVER_MODERATION)
+		return;
 	for (struct client *c = srv.clients; c && r->ninvites; c = c->next) {
 		int i = invite_index(c, r);
 		if (i >= 0)

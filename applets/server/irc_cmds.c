@@ -30,6 +30,10 @@ static const char *const cap_names[] = {
 /* A capability's value for CAP LS 302 ("" if none); NULL: not offered. */
 static const char *cap_value(unsigned i)
 {
+	if (!ENABLE_SERVER_ACCOUNTS && ((1u << i) & (CAP_SASL | CAP_ACCOUNT_REG | CAP_ACCOUNT_NOTIFY |
+						    CAP_READ_MARKER | CAP_EXTENDED_JOIN |
+						    CAP_ACCOUNT_TAG)))
+		return NULL;
 	if ((1u << i) == CAP_SASL)
 		return "=PLAIN";
 	if ((1u << i) == CAP_CHATHISTORY && !ENABLE_SERVER_CHATHISTORY)
@@ -54,8 +58,11 @@ static void welcome(struct client *c)
 		NICKLEN, ROOMLEN, TOPICLEN, MAXROOMS, MAXTARGETS, AWAYLEN, TOPICLEN,
 		srv.network);
 	/* the modes' own line (mode.c, ban.c) */
-	numeric(c, "005", ISUPPORT_MODES " MODES=%d MAXLIST=beI:%d :are supported by this server",
-		MAXMODES, MAXLIST);
+	if (ENABLE_SERVER_MODERATION)
+		numeric(c, "005", "%s MODES=%d MAXLIST=beI:%d :are supported by this server",
+			ISUPPORT_MODES, MAXMODES, MAXLIST);
+	else
+		numeric(c, "005", "%s MODES=%d :are supported by this server", ISUPPORT_MODES, MAXMODES);
 	if (ENABLE_SERVER_CHATHISTORY)
 		numeric(c, "005", "CHATHISTORY=%d MSGREFTYPES=msgid,timestamp :are supported by this server",
 			CHATHISTORY_MAX);

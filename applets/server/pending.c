@@ -79,6 +79,8 @@ static void expire(struct loop *l, struct timer *t)
 
 void pending_init(void)
 {
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return;
 	timer_init(&expiry_timer, expire);
 }
 
@@ -107,6 +109,9 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 {
 	struct account *a = account_find(to);
 	struct event *e;
+
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return false;
 
 	if (!a)
 		return false;
@@ -139,7 +144,11 @@ bool pending_keep(struct client *c, enum event_kind kind, const char *to, const 
 bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, uint64_t seq,
 		  const char *nick, const char *uh, const char *text)
 {
-	struct event *e = event_new(kind, nick, uh, to, "", text, NULL);
+	struct event *e;
+
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return false;
+	e = event_new(kind, nick, uh, to, "", text, NULL);
 	if (!e)
 		return false;
 	e->when_ms = when_ms;
@@ -156,6 +165,9 @@ bool pending_load(const char *to, enum event_kind kind, int64_t when_ms, uint64_
 void pending_deliver(struct client *c)
 {
 	unsigned sent = 0;
+
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return;
 	for (unsigned i = 0; i < npend;) {
 		struct event *k = pend[i], *e;
 		if (irc_casecmp(k->target, c->account) != 0) {
@@ -207,7 +219,7 @@ bool marker_set(const char *account, const char *target, const char *ts)
 	struct marker *m = marker_find(account, target);
 	unsigned mine = 0;
 
-	if (!ts_ok(ts) || !nick_valid(account) || !(room_name_ok(target) || nick_valid(target)))
+	if (!ENABLE_SERVER_ACCOUNTS || !ts_ok(ts) || !nick_valid(account) || !(room_name_ok(target) || nick_valid(target)))
 		return false;
 	if (m) {
 		if (strcmp(ts, m->ts) > 0) /* never backwards */
@@ -242,7 +254,7 @@ void markread(struct client *c, const char *target, const char *ts)
 {
 	struct marker *m;
 
-	if (!c->account[0]) {
+	if (!ENABLE_SERVER_ACCOUNTS || !c->account[0]) {
 		send_fail(c, "MARKREAD", "ACCOUNT_REQUIRED", target, "Log in to keep read markers");
 		return;
 	}
@@ -270,7 +282,7 @@ void markread(struct client *c, const char *target, const char *ts)
 void markread_joined(struct client *c, struct room *r)
 {
 	struct marker *m;
-	if (!c->account[0] || !(c->caps & CAP_READ_MARKER))
+	if (!ENABLE_SERVER_ACCOUNTS || !c->account[0] || !(c->caps & CAP_READ_MARKER))
 		return;
 	m = marker_find(c->account, r->name);
 	send_markread(c, r->name, m ? m->ts : "*");
@@ -279,6 +291,8 @@ void markread_joined(struct client *c, struct room *r)
 /* Every kept message and marker, as acctfile.c's lines. */
 void pending_save(acct_write_fn *w, void *ctx)
 {
+	if (!ENABLE_SERVER_ACCOUNTS)
+		return;
 	for (unsigned i = 0; i < npend; i++) {
 		const struct event *e = pend[i];
 		w(ctx, "M %s %c %lld.%llu %s %s :%s\n", e->target, e->kind == EV_NOTICE ? 'N' : 'P',

@@ -34,17 +34,17 @@ static void plain_help(struct client *c)
 		"  /rooms          the rooms",
 		"  /topic [TEXT]   show or set the room's topic",
 		"  /away [TEXT]    mark yourself away (no text: back)",
-		"  /invite NICK [#ROOM]  invite someone to your room",
+		IF_SERVER_MODERATION("  /invite NICK [#ROOM]  invite someone to your room",)
 		"  /mode [#ROOM]   the room's modes",
-		"  /register PASSWORD  claim your nickname: only you may use it",
-		"  /login PASSWORD  log in to your claimed nickname",
+		IF_SERVER_ACCOUNTS("  /register PASSWORD  claim your nickname: only you may use it",
+				   "  /login PASSWORD  log in to your claimed nickname",)
 		"  /oper NAME PASSWORD  become a server operator",
 		"  /quit or exit   leave",
 	}, *const ops[] = {
 		"You run this room:",
 		"  /op NICK, /deop NICK, /voice NICK, /devoice NICK",
 		"  /kick NICK [REASON]   put someone out of the room",
-		"  /ban MASK, /unban MASK  nick or nick!user@host, * and ? match",
+		IF_SERVER_MODERATION("  /ban MASK, /unban MASK  nick or nick!user@host, * and ? match",)
 		"  /mode [#ROOM] CHANGES [ARGS]  e.g. /mode +m, /mode +k KEY, /mode +i",
 	}, *const opers[] = {
 		"You are a server operator: everything above in any room, and",

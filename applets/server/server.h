@@ -51,11 +51,13 @@
 #define MAXTARGETS   4
 #define MAXMODES     4    /* parameter-taking changes per MODE line (ISUPPORT MODES) */
 /* Channel modes, all implemented: 004 and ISUPPORT say exactly these. */
-#define ROOM_MODES   "beIiklmnopstv"
-#define ROOM_MODES_ARG "beIklov" /* taking a parameter (when set) */
+/* (+b, +e and +I are SERVER_MODERATION's: ban.c) */
+#define ROOM_MODES   (ENABLE_SERVER_MODERATION ? "beIiklmnopstv" : "iklmnopstv")
+#define ROOM_MODES_ARG (ENABLE_SERVER_MODERATION ? "beIklov" : "klov") /* taking a parameter */
 #define USER_MODES   "iow"
 /* ISUPPORT of the modes: CHANMODES types A,B,C,D (005), as implemented */
-#define ISUPPORT_MODES "CHANMODES=beI,k,l,imnpst PREFIX=(ov)@+ EXCEPTS INVEXCEPT"
+#define ISUPPORT_MODES (ENABLE_SERVER_MODERATION ? \
+	"CHANMODES=beI,k,l,imnpst PREFIX=(ov)@+ EXCEPTS INVEXCEPT" : "CHANMODES=,k,l,imnpst PREFIX=(ov)@+")
 #define MAXLIST      30   /* +b, +e and +I entries per room, together */
 #define MAXINVITES   8    /* pending invitations per client ... */
 #define MAXINVITES_ROOM 16 /* ... and per room */

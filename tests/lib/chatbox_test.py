@@ -36,6 +36,19 @@ BIN = os.environ.get("CHATBOX_BIN", CHATBOX[-1])
 BOARD = os.environ.get("BOARD", "x86_64")
 
 
+def configured(symbol):
+    """Whether the binary under test was built with CONFIG_SYMBOL=y (the
+    .config beside it, else build/BOARD/.config; True when neither is there,
+    so a test runs and says what is missing rather than skip in silence)."""
+    for d in (os.path.dirname(BIN), os.path.join(TOP, "build", BOARD)):
+        try:
+            with open(os.path.join(d, ".config")) as f:
+                return "CONFIG_%s=y\n" % symbol in f.read()
+        except OSError:
+            pass
+    return True
+
+
 def _sanitized(path):
     """True if PATH is a sanitizer build: its RSS is ASan's shadow memory."""
     try:
