@@ -37,7 +37,7 @@ CFLAGS  := -std=gnu11 -Os $(WARN) $(ARCH_CFLAGS) \
            -fno-unwind-tables -fno-stack-protector -D_GNU_SOURCE \
            -I$(O)/gen -I$(GEN) -Icore -Iapplets $(EXTRA_CFLAGS)
 LDFLAGS := -static -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,--build-id=none \
-           -Wl,-z,noseparate-code \
+           -Wl,-z,noseparate-code -Wl,-z,norelro \
            $(EXTRA_LDFLAGS)
 # (clang's own warnings stay warnings here: the gcc builds are the -Werror gate)
 ifeq ($(SANITIZE),1)
