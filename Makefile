@@ -42,6 +42,12 @@ CFLAGS  := -std=gnu11 -Os $(WARN) $(ARCH_CFLAGS) \
 LDFLAGS := -static -Wl,--gc-sections -Wl,--sort-section=alignment -Wl,--build-id=none \
            -Wl,-z,noseparate-code -Wl,-z,norelro \
            $(EXTRA_LDFLAGS)
+# chatbox does no floating point: on x86_64 without SSE a varargs function
+# saves no vector registers and small structs are cleared and copied with
+# plain moves (BusyBox's way of sizing flags per arch).
+ifneq ($(SANITIZE),1)
+CFLAGS  += $(if $(filter x86_64,$(BOARD)),-mno-sse)
+endif
 # (clang's own warnings stay warnings here: the gcc builds are the -Werror gate)
 ifeq ($(SANITIZE),1)
 CC      := clang

@@ -9,15 +9,8 @@ chat: all
 	@ln -sf chatbox $(O)/chat-client
 	$(O)/chat-client $(TO)
 
-# (The whole binary is built -fno-pie: see CFLAGS in the Makefile.) The
-# client does no floating point: on x86_64 without SSE a varargs function
-# saves no vector registers and small structs are cleared and copied with
-# plain moves, 0.6 KB less (BusyBox's way of sizing flags per arch).
-# (Not for SANITIZE=1: a clang build for the host.)
-ifneq ($(SANITIZE),1)
-CLIENT_CFLAGS := $(if $(filter x86_64,$(BOARD)),-mno-sse)
-$(O)/obj/applets/client/%.o: CFLAGS += $(CLIENT_CFLAGS)
-endif
+# (The whole binary is built -fno-pie, and -mno-sse on x86_64: see CFLAGS
+# in the Makefile.)
 
 # make client-size [BOARD=x]: what chat-client adds to BOARD's binary (size
 # text+data, built with and without CHAT_CLIENT), and each CLIENT_* option.
