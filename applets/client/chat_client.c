@@ -218,7 +218,7 @@ static void parse_args(int argc, char **argv)
 int chat_client_main(int argc, char **argv)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, 0 };
-	const char *why;
+	const char *why = "";
 	const char *nocolour = getenv("NO_COLOR");
 
 	client.net.fd = -1;
