@@ -61,7 +61,23 @@ bool strlcpy_ok(char *dst, const char *src, size_t size);
 /* write() all of buf, retrying on EINTR; -1 on error. */
 int write_all(int fd, const void *buf, size_t len);
 
-/* getopt() with clear errors: returns the next option letter or -1; an
- * unknown option or a missing value ends with usage_error(). OPTS is a
- * getopt string; a leading ':' is added here. */
+/* Where option scanning is: the next word of argv (starts at 1), the letter
+ * within a cluster like -dv (0: at a word's start), the value of the last
+ * option that takes one, and the last letter seen (for error messages). */
+struct opt_scan {
+	int ind, pos;
+	char *arg;
+	int letter;
+};
+
+/* POSIX getopt() for OPTS (letters, ':' after one that takes a value), the
+ * part chatbox uses: clusters (-fS), values attached or not (-p6667, -p 6667),
+ * "--" and "-" end the options, the first operand ends them too (no
+ * reordering). Returns the letter, -1 at the operands (argv[s->ind]), '?' for
+ * a letter not in OPTS, ':' for a value missing at the end. */
+int opt_scan(struct opt_scan *s, int argc, char **argv, const char *opts);
+
+/* getopt() with clear errors: returns the next option letter or -1, setting
+ * optarg and optind as getopt does; an unknown option or a missing value
+ * ends with usage_error(). */
 int next_opt(int argc, char **argv, const char *opts);

@@ -136,17 +136,59 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* chatbox scans options itself rather than with libc's getopt(): musl's
+ * brings multibyte letters and its own stderr printing along (about 2 KB)
+ * that next_opt does not use. These are getopt's variables, so the applets
+ * read optarg and optind just as a getopt caller would. */
+char *optarg;
+int optind = 1;
+
+int opt_scan(struct opt_scan *s, int argc, char **argv, const char *opts)
+{
+	char *word;
+	const char *spec;
+
+	if (s->pos == 0) {
+		word = s->ind < argc ? argv[s->ind] : NULL;
+		if (!word || word[0] != '-' || !word[1])
+			return -1;
+		if (!strcmp(word, "--")) {
+			s->ind++;
+			return -1;
+		}
+		s->pos = 1;
+	}
+	word = argv[s->ind];
+	s->letter = (unsigned char)word[s->pos++];
+	s->arg = NULL;
+	spec = s->letter == ':' ? NULL : strchr(opts, s->letter);
+	if (!spec || spec[1] != ':') {
+		if (!word[s->pos]) {
+			s->ind++;
+			s->pos = 0;
+		}
+		return spec ? s->letter : '?';
+	}
+	/* A value is the rest of this word, else the whole next one. */
+	s->ind++;
+	if (word[s->pos])
+		s->arg = word + s->pos;
+	else if (s->ind < argc)
+		s->arg = argv[s->ind++];
+	s->pos = 0;
+	return s->arg ? s->letter : ':';
+}
+
 int next_opt(int argc, char **argv, const char *opts)
 {
-	char spec[64];
-	int c;
+	static struct opt_scan scan = { .ind = 1 };
+	int c = opt_scan(&scan, argc, argv, opts);
 
-	snprintf(spec, sizeof(spec), ":%s", opts);
-	opterr = 0;
-	c = getopt(argc, argv, spec);
+	optarg = scan.arg;
+	optind = scan.ind;
 	if (c == '?')
-		usage_error("unknown option -%c", optopt);
+		usage_error("unknown option -%c", scan.letter);
 	if (c == ':')
-		usage_error("option -%c needs a value", optopt);
+		usage_error("option -%c needs a value", scan.letter);
 	return c;
 }

@@ -32,6 +32,12 @@ testing "an unknown option is a clear error" \
 	"$CHATBOX chat-discover -Z 2>&1 | head -n 1" "chat-discover: unknown option -Z\n" "" ""
 testing "a missing option value is a clear error" \
 	"$CHATBOX chat-client -n 2>&1 | head -n 1" "chat-client: option -n needs a value\n" "" ""
+testing "an unknown letter in a cluster is named" \
+	"$CHATBOX chat-discover -1Zw 2>&1 | head -n 1" "chat-discover: unknown option -Z\n" "" ""
+testing "options end at -- and the first operand is checked" \
+	"$CHATBOX chat-discover -1w -t5 -- -m 2>&1 | head -n 1" "chat-discover: unexpected argument '-m'\n" "" ""
+testing "a value may be attached and the next word is its own" \
+	"$CHATBOX chat-server -p1 -J -1 2>&1 | head -n 1" "chat-server: -J: '-1' is not a number from 64 to 32768\n" "" ""
 testing "--install -s DIR makes a symlink per applet" \
 	"mkdir bin && $CHATBOX --install -s bin && ls bin && readlink bin/chat-server | grep -c chatbox" \
 	"chat-client\nchat-discover\nchat-server\n1\n" "" ""
