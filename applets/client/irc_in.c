@@ -88,8 +88,9 @@ static void on_cap(struct irc_msg *m)
 	const char *list = m->params[m->nparams - 1];
 	if (!strcmp(sub, "LS")) {
 		char copy[IRC_MAX_LINE];
+		char *save;
 		strlcpy_ok(copy, list, sizeof(copy));
-		for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
+		for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 			tok[strcspn(tok, "=")] = '\0';
 			if (!strcmp(tok, "server-time") || !strcmp(tok, "echo-message") ||
 			    (ENABLE_CLIENT_HISTORY && cl_cap_wanted(tok)))
@@ -103,8 +104,10 @@ static void on_cap(struct irc_msg *m)
 		if (strstr(list, "echo-message") && !strstr(list, "-echo-message"))
 			client.net.cap_echo = true;
 		char copy[IRC_MAX_LINE];
+		char *save;
 		strlcpy_ok(copy, list, sizeof(copy));
-		for (char *tok = strtok(copy, " "); ENABLE_CLIENT_HISTORY && tok; tok = strtok(NULL, " "))
+		for (char *tok = strtok_r(copy, " ", &save); ENABLE_CLIENT_HISTORY && tok;
+		     tok = strtok_r(NULL, " ", &save))
 			cl_cap_ack(tok);
 	} else if (!strcmp(sub, "NAK") && ENABLE_CLIENT_HISTORY && client.auth.account[0] &&
 		   strstr(list, "sasl")) {

@@ -108,9 +108,9 @@ static void on_names(const struct irc_msg *m)
 		cl_names_clear(r);
 		r->names_done = false;
 	}
-	char copy[IRC_MAX_LINE];
+	char copy[IRC_MAX_LINE], *save;
 	strlcpy_ok(copy, m->params[3], sizeof(copy));
-	for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
+	for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 		cl_name_add(r, tok + strspn(tok, "@+%~&"));
 	cl_reply_in(r->name, "in %s: %s", r->name, m->params[3]);
 }

@@ -38,7 +38,8 @@ static struct fail_limit fails;
 /* One "NAME HASH" line into opers[]; false (with why) if it is not one. */
 static bool oper_parse(char *line, const char **why)
 {
-	char *name = strtok(line, " \t"), *hash = strtok(NULL, " \t"), *extra = strtok(NULL, " \t");
+	char *save, *name = strtok_r(line, " \t", &save), *hash = strtok_r(NULL, " \t", &save);
+	char *extra = strtok_r(NULL, " \t", &save);
 	if (!name || !hash || extra)
 		*why = "expected NAME HASH";
 	else if (strlen(name) > NICKLEN || !text_is_safe(name, strlen(name)))
