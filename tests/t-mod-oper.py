@@ -76,6 +76,9 @@ def _():
         T.check("mode %03o is refused, saying why" % mode, ok, out)
     ok, out = refused(opers_file(text="boss secret\n"), r":1: the hash is not a SHA-512")
     T.check("a clear-text password is refused, with its line", ok, out)
+    for text in ("boss\n", "boss\t$6$salt$hash extra\n"):
+        ok, out = refused(opers_file(text=text), r":1: expected NAME HASH")
+        T.check("a line of %r is refused as not NAME HASH" % text, ok, out)
     if os.geteuid() == 0:
         path = opers_file()
         os.chown(path, 65534, 65534)  # an unprivileged user (the -u user, say)
