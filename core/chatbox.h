@@ -52,6 +52,12 @@ _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1
 
 /* Parse a whole decimal number in [lo, hi]; false on anything else. */
 bool parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
+/* The digits at *S in BASE (10 or 16): no sign, space or "0x", which no
+ * caller takes from a peer, a file or the kernel. *S moves past all of them
+ * and *V is their value (0 if none), held at MAX if it is bigger (as strtoul
+ * holds at ULONG_MAX). False if there is no digit or the value passes MAX. */
+bool num_scan(const char **s, unsigned base, uint64_t max, uint64_t *v);
+
 /* parse_uint for option -OPT, exiting with a clear error on bad input. */
 unsigned long opt_uint(char opt, const char *arg, unsigned long lo, unsigned long hi);
 

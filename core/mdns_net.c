@@ -131,10 +131,12 @@ static void scan_v6(int fd, struct mdns_iface *ifs, int *nifs)
 			a.s6_addr[i] = (uint8_t)(hi << 4 | (lo & 0xf));
 		}
 		/* tentative (0x40) or failed DAD (0x08): not usable yet */
-		unsigned long flags = strtoul(field[4], NULL, 16);
-		if (!ok || (flags & 0x48))
+		const char *flags_hex = field[4], *plen_hex = field[2];
+		uint64_t flags, plen;
+		if (!ok || !num_scan(&flags_hex, 16, UINT32_MAX, &flags) || (flags & 0x48))
 			continue;
-		unsigned long plen = strtoul(field[2], NULL, 16);
+		if (!num_scan(&plen_hex, 16, 255, &plen))
+			plen = 0;
 		struct mdns_iface *f = iface_get(fd, ifs, nifs, field[5]);
 		if (f && f->n6 < MDNS_MAX_ADDRS) {
 			/* 0 (unknown) would make every address on-link */

@@ -1,5 +1,6 @@
 /* sha512.c - SHA-512 and SHA-512 crypt (see sha512.h). */
 #include "sha512.h"
+#include "chatbox.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,15 +145,16 @@ static char *b64_24(char *p, unsigned b2, unsigned b1, unsigned b0, int n)
  * 0 if none is given. */
 static unsigned long parse_rounds(const char **setting)
 {
-	char *end;
-	unsigned long r;
+	const char *end;
+	uint64_t r;
 	if (strncmp(*setting, "rounds=", 7) != 0)
 		return 0;
-	r = strtoul(*setting + 7, &end, 10);
+	end = *setting + 7;
+	(void)num_scan(&end, 10, ROUNDS_MAX, &r); /* more is ROUNDS_MAX, as the scheme says */
 	if (end == *setting + 7 || *end != '$')
 		return 0;
 	*setting = end + 1;
-	return r < ROUNDS_MIN ? ROUNDS_MIN : r > ROUNDS_MAX ? ROUNDS_MAX : r;
+	return r < ROUNDS_MIN ? ROUNDS_MIN : (unsigned long)r;
 }
 
 int sha512_crypt(const char *key, const char *setting, char out[SHA512_CRYPT_MAX])

@@ -83,18 +83,40 @@ void usage_error(const char *fmt, ...)
 	exit(1);
 }
 
+/* Not strtoul: musl's (with strtoull's and strtoll's) shares one scanner
+ * over a stdio-like buffer, 2.5 KB for the few decimal and hex fields here. */
+bool num_scan(const char **s, unsigned base, uint64_t max, uint64_t *v)
+{
+	const char *p = *s;
+	uint64_t n = 0;
+	bool fits = true;
+
+	for (;; p++) {
+		unsigned d = (unsigned)(unsigned char)*p - '0';
+		if (base == 16 && d > 9) {
+			unsigned letter = ((unsigned)(unsigned char)*p | 0x20) - 'a';
+			d = letter < 6 ? letter + 10 : base;
+		}
+		if (d >= base)
+			break;
+		if (fits && (d > max || n > (max - d) / base))
+			fits = false, n = max;
+		else if (fits)
+			n = n * base + d;
+	}
+	*v = n;
+	fits = fits && p != *s;
+	*s = p;
+	return fits;
+}
+
 bool parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!s || *s < '0' || *s > '9')
+	if (!s || !num_scan(&s, 10, hi, &v) || *s || v < lo)
 		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return false;
-	*out = v;
+	*out = (unsigned long)v;
 	return true;
 }
 

@@ -335,6 +335,11 @@ def _(s):
         a.expect("NICK")
     got = a.ask("WHOWAS %s 2" % first, "369")
     s.check(len([m for m in got if m.command == "314"]) == 2, "two 314 expected: %r" % got)
+    if s.kind == "chatbox":  # RFC 2812: a count of none or not positive is every entry
+        for count in ("0", "-1", "x", "99999999999999999999"):
+            got = a.ask("WHOWAS %s %s" % (first, count), "369")
+            s.check(len([m for m in got if m.command == "314"]) == 3,
+                    "count %s: all three 314 expected: %r" % (count, got))
 
 
 @suite.case("WHOWAS history is bounded: after 34 nicks given up the 2 oldest are gone (it keeps 32)")

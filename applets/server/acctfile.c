@@ -45,8 +45,8 @@ static bool uh_ok(const char *s)
 static bool parse_line(char *line)
 {
 	char *save, *type = strtok_r(line, " ", &save), *a, *b, *cc, *d, *e, *text;
-	long long when;
-	unsigned long long seq = 0;
+	const char *end;
+	uint64_t when, seq = 0;
 
 	if (!type || strlen(type) != 1)
 		return false;
@@ -70,12 +70,16 @@ static bool parse_line(char *line)
 	text = save;
 	if (!cc || !d || !e || !text || text[0] != ':' || strpbrk(text, "\r\n"))
 		return false;
-	when = strtoll(cc, &cc, 10);
-	if (*cc == '.') /* .SEQ: its msgid (older files have none) */
-		seq = strtoull(cc + 1, &cc, 10);
-	return !*cc && when > 0 && account_find(a) && nick_valid(d) && uh_ok(e) &&
+	/* past INT64_MAX and UINT64_MAX the numbers hold there, as strtoll did */
+	end = cc;
+	(void)num_scan(&end, 10, INT64_MAX, &when);
+	if (*end == '.') { /* .SEQ: its msgid (older files have none) */
+		end++;
+		(void)num_scan(&end, 10, UINT64_MAX, &seq);
+	}
+	return !*end && when > 0 && account_find(a) && nick_valid(d) && uh_ok(e) &&
 	       strlen(text + 1) <= LINE_MAX_IRC &&
-	       pending_load(a, *b == 'N' ? EV_NOTICE : EV_PRIVMSG, when, seq, d, e, text + 1);
+	       pending_load(a, *b == 'N' ? EV_NOTICE : EV_PRIVMSG, (int64_t)when, seq, d, e, text + 1);
 }
 
 static void load(void)

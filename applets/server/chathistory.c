@@ -120,7 +120,7 @@ static bool parse_ref(const char *s, struct ref *r)
 {
 	const char *pre = store_msgid_prefix();
 	size_t pl = strlen(pre);
-	char *end;
+	const char *end;
 
 	if (!strncmp(s, "timestamp=", 10)) {
 		r->msgid = false;
@@ -137,7 +137,8 @@ static bool parse_ref(const char *s, struct ref *r)
 	if (strncmp(s, pre, pl) || s[pl] < '1' || s[pl] > '9')
 		return false;
 	r->msgid = true;
-	r->seq = strtoull(s + pl, &end, 10);
+	end = s + pl;
+	(void)num_scan(&end, 10, UINT64_MAX, &r->seq); /* a bigger one names nothing */
 	return !*end && r->seq;
 }
 
@@ -249,11 +250,12 @@ static bool collect(struct client *c, const struct room *r, const char *peer,
 
 static unsigned parse_limit(const char *s)
 {
-	char *end;
-	unsigned long n = strtoul(s, &end, 10);
-	if (*end || !*s || !n)
+	const char *end = s;
+	uint64_t n;
+	(void)num_scan(&end, 10, CHATHISTORY_MAX, &n); /* a bigger one is the most */
+	if (*end || end == s || !n)
 		return 0;
-	return n > CHATHISTORY_MAX ? CHATHISTORY_MAX : (unsigned)n;
+	return (unsigned)n;
 }
 
 struct target {

@@ -107,7 +107,9 @@ static void cmd_cap(struct client *c, struct irc_msg *m)
 
 	if (!strcasecmp(sub, "LS") || !strcasecmp(sub, "LIST")) {
 		bool ls = !strcasecmp(sub, "LS");
-		if (ls && m->nparams > 1 && strtoul(m->params[1], NULL, 10) >= 302)
+		const char *version = m->nparams > 1 ? m->params[1] : "";
+		uint64_t v;
+		if (ls && num_scan(&version, 10, UINT64_MAX, &v) && v >= 302)
 			c->flags |= F_CAP302;
 		for (unsigned i = 0; i < ARRAY_LEN(cap_names); i++)
 			if ((ls && cap_value(i)) || (!ls && (c->caps & (1u << i))))

@@ -5,6 +5,7 @@
  * and invisible (+i) users are left out for whoever does not share them. */
 #include "server.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,10 +262,13 @@ void whowas_add(const struct client *c)
 void cmd_whowas(struct client *c, struct irc_msg *m)
 {
 	const char *nick = m->params[0];
-	long max = m->nparams > 1 ? strtol(m->params[1], NULL, 10) : 0;
+	const char *count = m->nparams > 1 ? m->params[1] : "";
+	uint64_t max; /* 0 (none, not a number, or too big): every entry */
 	unsigned found = 0;
 
-	for (unsigned i = 1; i <= whowas_n && (max <= 0 || found < (unsigned long)max); i++) {
+	if (!num_scan(&count, 10, UINT_MAX, &max))
+		max = 0;
+	for (unsigned i = 1; i <= whowas_n && (max == 0 || found < max); i++) {
 		const struct whowas *e = &whowas_ring[(whowas_next + WHOWAS_MAX - i) % WHOWAS_MAX];
 		char when[64];
 		struct tm tm;
@@ -294,7 +298,8 @@ struct list_cond {
 
 static bool list_cond_parse(struct list_cond *k, char *item)
 {
-	char *end;
+	const char *end;
+	uint64_t n;
 	memset(k, 0, sizeof(*k));
 	if ((item[0] == 'C' || item[0] == 'T' || item[0] == 'c' || item[0] == 't') &&
 	    (item[1] == '<' || item[1] == '>')) {
@@ -308,7 +313,9 @@ static bool list_cond_parse(struct list_cond *k, char *item)
 		return k->mask[0] != '\0';
 	}
 	k->op = item[0];
-	k->n = strtoul(item + 1, &end, 10);
+	end = item + 1;
+	(void)num_scan(&end, 10, ULONG_MAX, &n); /* a bigger one is ULONG_MAX: every room */
+	k->n = (unsigned long)n;
 	return end != item + 1 && !*end;
 }
 
