@@ -58,6 +58,9 @@ bool parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long
  * holds at ULONG_MAX). False if there is no digit or the value passes MAX. */
 bool num_scan(const char **s, unsigned base, uint64_t max, uint64_t *v);
 
+/* strstr(HAY, NEEDLE), or with FOLD strcasestr's ASCII case folding. */
+char *str_find(const char *hay, const char *needle, bool fold);
+
 /* parse_uint for option -OPT, exiting with a clear error on bad input. */
 unsigned long opt_uint(char opt, const char *arg, unsigned long lo, unsigned long hi);
 

@@ -110,6 +110,29 @@ bool num_scan(const char **s, unsigned base, uint64_t max, uint64_t *v)
 	return fits;
 }
 
+static int ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+}
+
+/* Not strstr: musl's two-way search (1.3 KB) pays off on long texts; here
+ * each hay is a line and each needle a word. A comparison ends at the end
+ * of HAY too, since '\0' matches no byte of NEEDLE. */
+char *str_find(const char *hay, const char *needle, bool fold)
+{
+	for (;; hay++) {
+		size_t i = 0;
+		while (needle[i] && (fold ? ascii_lower((unsigned char)hay[i]) ==
+						    ascii_lower((unsigned char)needle[i])
+					  : hay[i] == needle[i]))
+			i++;
+		if (!needle[i])
+			return (char *)hay; /* as strstr: a pointer into the caller's HAY */
+		if (!*hay)
+			return NULL;
+	}
+}
+
 bool parse_uint(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
 {
 	uint64_t v;

@@ -208,6 +208,14 @@ try:
         wait_screen(r"<cy> hey ana, lunch\?")
         out = tmux("capture-pane", "-p", "-e", "-t", "t")
         T.check("a mention highlights the line", re.search(r"\x1b\[1m.*hey ana, lunch", out), out)
+        w.send("PRIVMSG #lobby :ANA: in any case")
+        wait_screen(r"<cy> ANA: in any case")
+        out = tmux("capture-pane", "-p", "-e", "-t", "t")
+        # tmux writes an attribute where it changes: bold since the last
+        # reset (ESC[0m, ESC[0;..m, ESC[22m) is bold still
+        before = out[:out.find("ANA: in any case")]
+        resets = [before.rfind(r) for r in ("\x1b[0m", "\x1b[0;", "\x1b[22m")]
+        T.check("in any letter case", before.rfind("\x1b[1m") > max(resets), repr(out))
 
     @case("PgUp/PgDn scroll back and forth; new lines do not move the page")
     def _():

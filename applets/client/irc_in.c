@@ -101,7 +101,7 @@ static void on_cap(struct irc_msg *m)
 		if (!ENABLE_CLIENT_HISTORY || !cl_cap_ls_done()) /* else after the sign-in */
 			cl_send_raw("CAP END");
 	} else if (!strcmp(sub, "ACK")) {
-		if (strstr(list, "echo-message") && !strstr(list, "-echo-message"))
+		if (str_find(list, "echo-message", false) && !str_find(list, "-echo-message", false))
 			client.net.cap_echo = true;
 		char copy[IRC_MAX_LINE];
 		char *save;
@@ -110,7 +110,7 @@ static void on_cap(struct irc_msg *m)
 		     tok = strtok_r(NULL, " ", &save))
 			cl_cap_ack(tok);
 	} else if (!strcmp(sub, "NAK") && ENABLE_CLIENT_HISTORY && client.auth.account[0] &&
-		   strstr(list, "sasl")) {
+		   str_find(list, "sasl", false)) {
 		cl_fail("-a %s: the server refused to sign us in (CAP NAK sasl)", client.auth.account);
 	}
 }

@@ -168,7 +168,7 @@ void cl_show_message(const char *tags, const char *room, const char *from,
 	}
 	int at = snprintf(line, sizeof(line), "%s %s%s%s", hm, other ? where : "", other ? " " : "", open);
 	snprintf(line + at, sizeof(line) - (size_t)at, "%s%s %s", who, close, clean);
-	bool hilite = !mine && client.id.nick[0] && strcasestr(clean, client.id.nick) != NULL;
+	bool hilite = !mine && client.id.nick[0] && str_find(clean, client.id.nick, true) != NULL;
 	const char *win = room[0] == '@' ? room + 1 : room; /* "@bo": the chat with bo */
 	cl_add_line(mine && room[0] == '@' ? NULL : win, line, (size_t)at, strlen(who), nick_colour(from), hilite);
 }

@@ -55,7 +55,7 @@ void numeric(struct client *c, const char *num, const char *fmt, ...)
 	va_end(ap);
 	if (plain(c)) {
 		/* "#x :No such channel" reads "#x: No such channel" */
-		char *colon = strstr(text, " :");
+		char *colon = str_find(text, " :", false);
 		if (colon) {
 			colon[0] = ':';
 			colon[1] = ' ';

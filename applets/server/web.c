@@ -217,7 +217,7 @@ static void serve_file(struct client *c, const struct web_file *f)
  * on one side only or on both. */
 static bool same_host(const char *origin, const char *host)
 {
-	const char *hp = strstr(origin, "://"), *port;
+	const char *hp = str_find(origin, "://", false), *port;
 	size_t sl, hl;
 	if (!hp)
 		return false; /* "null", from a sandboxed or file: page */
