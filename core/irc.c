@@ -244,24 +244,35 @@ bool irc_time_format(long long ms, char out[IRC_TIME_MAX])
 	return true;
 }
 
+/* Days from 1970-01-01 to YEAR-MON-MDAY (YEAR from 1970, MON 1..12) in the
+ * Gregorian calendar, counting on past a month's end as timegm does (Feb 31
+ * is Mar 3 or 2). Not timegm: musl's, with __tm_to_secs and
+ * __year_to_secs, is 800 bytes for this one sum. */
+static long long days_since_epoch(int year, int mon, int mday)
+{
+	/* years start on Mar 1, so a leap day ends one: 146,097 days an era of
+	 * 400 years, 719,468 from 0000-03-01 to 1970-01-01 */
+	int y = year - (mon <= 2), era = y / 400, yoe = y - era * 400;
+	int doy = (153 * (mon > 2 ? mon - 3 : mon + 9) + 2) / 5 + mday - 1;
+	return era * 146097LL + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
 /* YYYY-MM-DDThh:mm:ss[.sss]Z, as server-time and chathistory write it */
 bool irc_time_parse(const char *s, long long *ms)
 {
-	struct tm tm = { 0 };
-	int frac = 0;
+	int year, mon, mday, hour, min, sec, frac = 0;
 
 	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
 	    s[16] != ':')
 		return false;
-	tm.tm_year = digits(s, 4);
-	tm.tm_mon = digits(s + 5, 2);
-	tm.tm_mday = digits(s + 8, 2);
-	tm.tm_hour = digits(s + 11, 2);
-	tm.tm_min = digits(s + 14, 2);
-	tm.tm_sec = digits(s + 17, 2);
-	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
-	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+	year = digits(s, 4);
+	mon = digits(s + 5, 2);
+	mday = digits(s + 8, 2);
+	hour = digits(s + 11, 2);
+	min = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (year < 1970 || mon < 1 || mon > 12 || mday < 1 || mday > 31 || hour < 0 ||
+	    hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 60)
 		return false;
 	s += 19;
 	if (*s == '.') {
@@ -271,8 +282,7 @@ bool irc_time_parse(const char *s, long long *ms)
 	}
 	if (s[0] != 'Z' || s[1])
 		return false;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*ms = (long long)timegm(&tm) * 1000 + frac;
+	*ms = (((days_since_epoch(year, mon, mday) * 24 + hour) * 60 + min) * 60 + sec) * 1000 +
+	      frac;
 	return true;
 }

@@ -68,3 +68,41 @@ UNIT(irc_time_format_parse)
 	CHECK_STR(s, "1970-01-01T00:00:00.000Z");
 	CHECK(!irc_time_format(-1, s) && !s[0]);
 }
+
+/* Where irc_time_parse(S) lands, in ms; -1 if it refuses S. */
+static long long parsed(const char *s)
+{
+	long long ms;
+	return irc_time_parse(s, &ms) ? ms : -1;
+}
+
+/* irc_time_parse counts days itself, not with timegm: the expectations are
+ * timegm's (glibc's and Python's calendar.timegm, on the host), leap years
+ * of every kind, a day past the month's end and a leap second included. */
+UNIT(irc_time_parse_like_timegm)
+{
+	CHECK(parsed("1970-01-01T00:00:00Z") == 0);
+	CHECK(parsed("1970-03-01T00:00:00.001Z") == 5097600001LL);
+	CHECK(parsed("1999-12-31T23:59:59Z") == 946684799000LL);
+	CHECK(parsed("2000-02-29T12:00:00Z") == 951825600000LL);
+	CHECK(parsed("2000-03-01T00:00:00Z") == 951868800000LL);
+	CHECK(parsed("2038-01-19T03:14:08Z") == 2147483648000LL);
+	CHECK(parsed("2100-02-28T23:59:59Z") == 4107542399000LL);
+	CHECK(parsed("2100-03-01T00:00:00Z") == 4107542400000LL);
+	CHECK(parsed("2400-02-29T00:00:00Z") == 13574563200000LL);
+	CHECK(parsed("2023-02-31T00:00:00Z") == 1677801600000LL);
+	CHECK(parsed("2024-02-31T00:00:00Z") == 1709337600000LL);
+	CHECK(parsed("2016-12-31T23:59:60Z") == 1483228800000LL);
+	CHECK(parsed("9999-12-31T23:59:59.999Z") == 253402300799999LL);
+	CHECK(parsed("1969-12-31T23:59:59Z") == -1);
+	CHECK(parsed("2024-13-01T00:00:00Z") == -1);
+	CHECK(parsed("2024-00-01T00:00:00Z") == -1);
+	CHECK(parsed("2024-01-32T00:00:00Z") == -1);
+	CHECK(parsed("2024-01-01T24:00:00Z") == -1);
+	CHECK(parsed("2024-01-01T00:00:61Z") == -1);
+	CHECK(parsed("2024-01-01T00:00:00") == -1);
+	CHECK(parsed("2024-01-01T00:00:00.5Z") == -1);
+	CHECK(parsed("2024-01-01T00:00:00ZZ") == -1);
+	CHECK(parsed("2024-01-01 00:00:00Z") == -1);
+	CHECK(parsed("+024-01-01T00:00:00Z") == -1);
+}
