@@ -43,6 +43,10 @@ extern const char *applet_usage;
 void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_to_syslog(void);
+/* One syslog record of LINE at level PRIO (facility daemon) to the datagram
+ * socket at PATH, as libc's syslog() after openlog(applet_name, LOG_PID,
+ * LOG_DAEMON) writes it; -1 if it could not be sent. */
+int syslog_send(const char *path, int prio, const char *line);
 void vmsg(int prio, const char *fmt, va_list ap);
 
 /* Print the applet's usage to stdout and exit 0 (for --help). */

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *applet_name = "chatbox";
@@ -16,8 +19,35 @@ static bool use_syslog;
 
 void log_to_syslog(void)
 {
-	openlog(applet_name, LOG_PID, LOG_DAEMON);
 	use_syslog = true;
+}
+
+/* Not libc's syslog(): musl's (1.5 KB) locks, parses options and masks
+ * that chatbox never sets. The record is musl's: "<PRI>Mmm dd hh:mm:ss
+ * NAME[PID]: LINE\n" with the time in UTC, cut at 1 KiB. sendto() each
+ * time, so a restarted syslog daemon is found again. */
+int syslog_send(const char *path, int prio, const char *line)
+{
+	static int fd = -1;
+	struct sockaddr_un to = { .sun_family = AF_UNIX };
+	char stamp[16] = "", rec[1024];
+	time_t now = time(NULL);
+	struct tm tm;
+	int n;
+
+	if (gmtime_r(&now, &tm))
+		strftime(stamp, sizeof(stamp), "%b %e %T", &tm);
+	n = snprintf(rec, sizeof(rec), "<%d>%s %s[%d]: %s\n", LOG_DAEMON | (prio & LOG_PRIMASK),
+		     stamp, applet_name, (int)getpid(), line);
+	if (n < 0 || !strlcpy_ok(to.sun_path, path, sizeof(to.sun_path)))
+		return -1;
+	if ((size_t)n >= sizeof(rec)) {
+		n = sizeof(rec) - 1;
+		rec[n - 1] = '\n';
+	}
+	if (fd < 0 && (fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	return sendto(fd, rec, (size_t)n, 0, (const struct sockaddr *)&to, sizeof(to)) == n ? 0 : -1;
 }
 
 /* Log lines quote what peers sent (nicks, QUIT reasons, mDNS names): every
@@ -32,7 +62,7 @@ void vmsg(int prio, const char *fmt, va_list ap)
 		n = 0;
 	text_safe(line, sizeof(line), raw, MIN((size_t)n, sizeof(raw) - 1), TS_TAB_TO_SPACE);
 	if (use_syslog)
-		syslog(prio, "%s", line);
+		(void)syslog_send("/dev/log", prio, line); /* no syslog: lost, as with libc's */
 	else
 		fprintf(stderr, "%s: %s\n", applet_name, line);
 }
