@@ -35,8 +35,8 @@ int syslog_send(const char *path, int prio, const char *line)
 	struct tm tm;
 	int n;
 
-	if (gmtime_r(&now, &tm))
-		strftime(stamp, sizeof(stamp), "%b %e %T", &tm);
+	if (!gmtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%b %e %T", &tm))
+		stamp[0] = '\0'; /* (strftime leaves what it could not fit undefined) */
 	n = snprintf(rec, sizeof(rec), "<%d>%s %s[%d]: %s\n", LOG_DAEMON | (prio & LOG_PRIMASK),
 		     stamp, applet_name, (int)getpid(), line);
 	if (n < 0 || !strlcpy_ok(to.sun_path, path, sizeof(to.sun_path)))
