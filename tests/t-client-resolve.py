@@ -124,7 +124,8 @@ def client(*args):
 
 subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
 resolv_conf = over("/etc/resolv.conf", "# the test's\nsearch test\nnameserver 127.0.0.1\n")
-hosts = over("/etc/hosts", "127.0.0.1 localhost\n::1 localhost\n127.0.0.1 hosted.test # from the file\n")
+hosts = over("/etc/hosts",
+             "127.0.0.1 localhost\n::1 localhost\n127.0.0.1 hosted.test # from the file\n")
 dns = Dns()
 srv = Server().__enter__()  # on "::" (IPv4 too), as root: becomes nobody (-u)
 

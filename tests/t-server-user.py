@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """t-server-user - chat-server started as root becomes its -u user: the uid
 and gid that /etc/passwd gives it (core/passwd.c), no supplementary groups;
-a user missing from the file is a clear error. Runs in a mount namespace of
-its own (unshare -m) with a passwd file bind-mounted over /etc/passwd.
-Runs on every board."""
+a user missing from the file is a clear error. The ids are above 65535, so
+32-bit ARM's 16-bit-id system calls (in place of their *32 twins) would
+show. Runs in a mount namespace of its own (unshare -m) with a passwd file
+bind-mounted over /etc/passwd. Runs on every board."""
 import os
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ with open(passwd, "w") as f:
             "chattier:x:1:1:a longer name first:/:/bin/false\n"
             "# a comment, then a line longer than any the reader keeps\n"
             "chatty:x:9:9:" + "x" * 2000 + "\n"
-            "chatty:x:4242:4343:chat:/nonexistent:/bin/false\n")
+            "chatty:x:104242:104343:chat:/nonexistent:/bin/false\n")
 subprocess.run(["mount", "--bind", passwd, "/etc/passwd"], check=True)
 
 
@@ -48,7 +49,7 @@ def _():
     with Server("-u", "chatty") as srv:
         s = status(srv.proc.pid)
         T.check("-u chatty: the ids /etc/passwd gives, no supplementary groups",
-                s["Uid"] == ["4242"] * 4 and s["Gid"] == ["4343"] * 4 and s["Groups"] == [], s)
+                s["Uid"] == ["104242"] * 4 and s["Gid"] == ["104343"] * 4 and s["Groups"] == [], s)
 
 
 @case("-u ghost: a user not in /etc/passwd is an error that says so")
@@ -57,7 +58,8 @@ def _():
                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.communicate(timeout=10 * SLOW)[0].decode(errors="replace")
     T.check("-u ghost: a user not in /etc/passwd is an error that says so",
-            p.returncode != 0 and "-u ghost: no such user in /etc/passwd" in out, (p.returncode, out))
+            p.returncode != 0 and "-u ghost: no such user in /etc/passwd" in out,
+            (p.returncode, out))
 
 
 if configured("SERVER_JOURNAL"):
@@ -66,8 +68,8 @@ if configured("SERVER_JOURNAL"):
         d = os.path.join(ETC, "state")
         with Server("-u", "chatty", "-D", d):
             st = os.stat(d)
-            T.check("-D DIR made for -u chatty is chatty's", (st.st_uid, st.st_gid) == (4242, 4343),
-                    (st.st_uid, st.st_gid))
+            T.check("-D DIR made for -u chatty is chatty's",
+                    (st.st_uid, st.st_gid) == (104242, 104343), (st.st_uid, st.st_gid))
 else:
     T.skip("-D DIR made for -u chatty is chatty's", "built without SERVER_JOURNAL")
 
