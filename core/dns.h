@@ -1,4 +1,5 @@
-/* dns.h - a DNS message codec for mDNS/DNS-SD and unicast lookups (RFC 1035, 6762, 6763).
+/* dns.h - a DNS message codec for mDNS/DNS-SD (RFC 1035, 6762, 6763) and
+ * chat-client's unicast lookups (core/resolve.c).
  *
  * Reading: every packet is hostile. dns_read() walks a message one
  * question or record at a time; names are decompressed into a struct
@@ -26,8 +27,8 @@
 #define DNS_MAX_HOPS 16  /* compression pointers followed per name */
 #define DNS_HEADER_LEN 12
 
-enum { DNS_T_A = 1, DNS_T_CNAME = 5, DNS_T_PTR = 12, DNS_T_TXT = 16, DNS_T_AAAA = 28, DNS_T_SRV = 33,
-       DNS_T_NSEC = 47, DNS_T_ANY = 255 };
+enum { DNS_T_A = 1, DNS_T_CNAME = 5, DNS_T_PTR = 12, DNS_T_TXT = 16, DNS_T_AAAA = 28,
+       DNS_T_SRV = 33, DNS_T_NSEC = 47, DNS_T_ANY = 255 };
 enum { DNS_C_IN = 1, DNS_C_ANY = 255 };
 /* Flags of the header's second 16 bits. */
 #define DNS_F_QR 0x8000u
