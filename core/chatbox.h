@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "autoconf.h"
 #include "version.h"
@@ -70,6 +71,11 @@ unsigned long opt_uint(char opt, const char *arg, unsigned long lo, unsigned lon
 
 /* Copy a C string into a fixed buffer; true if it fitted. */
 bool strlcpy_ok(char *dst, const char *src, size_t size);
+
+/* The next line of F into BUF (SIZE bytes) without its newline; a longer
+ * line is skipped whole, never split into two. false at the end of F or
+ * on an error (files of settings: /etc/hosts, /etc/passwd...). */
+bool read_line(FILE *f, char *buf, size_t size);
 
 /* write() all of buf, retrying on EINTR; -1 on error. */
 int write_all(int fd, const void *buf, size_t len);

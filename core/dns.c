@@ -90,6 +90,7 @@ static int read_rdata(const uint8_t *buf, size_t end, size_t off, struct dns_rr 
 	case DNS_T_AAAA:
 		return rr->rdlen == 16 ? 0 : -1;
 	case DNS_T_PTR:
+	case DNS_T_CNAME:
 		return read_name(buf, end, off, &rr->target, &next);
 	case DNS_T_SRV:
 		if (rr->rdlen < 7)

@@ -1,4 +1,5 @@
-/* dns.h - a DNS message codec for mDNS/DNS-SD (RFC 1035, 6762, 6763).
+/* dns.h - a DNS message codec for mDNS/DNS-SD (RFC 1035, 6762, 6763) and
+ * chat-client's unicast lookups (core/resolve.c).
  *
  * Reading: every packet is hostile. dns_read() walks a message one
  * question or record at a time; names are decompressed into a struct
@@ -26,13 +27,14 @@
 #define DNS_MAX_HOPS 16  /* compression pointers followed per name */
 #define DNS_HEADER_LEN 12
 
-enum { DNS_T_A = 1, DNS_T_PTR = 12, DNS_T_TXT = 16, DNS_T_AAAA = 28, DNS_T_SRV = 33,
-       DNS_T_NSEC = 47, DNS_T_ANY = 255 };
+enum { DNS_T_A = 1, DNS_T_CNAME = 5, DNS_T_PTR = 12, DNS_T_TXT = 16, DNS_T_AAAA = 28,
+       DNS_T_SRV = 33, DNS_T_NSEC = 47, DNS_T_ANY = 255 };
 enum { DNS_C_IN = 1, DNS_C_ANY = 255 };
 /* Flags of the header's second 16 bits. */
 #define DNS_F_QR 0x8000u
 #define DNS_F_AA 0x0400u
 #define DNS_F_TC 0x0200u
+#define DNS_F_RD 0x0100u /* recursion desired (unicast DNS, core/resolve.c) */
 #define DNS_OPCODE(flags) (((flags) >> 11) & 0xfu)
 #define DNS_RCODE(flags) ((flags) & 0xfu)
 /* The top bit of a class: QU (unicast response wanted) in a question,
@@ -57,7 +59,7 @@ struct dns_rr {
 	uint32_t ttl;
 	const uint8_t *rdata;   /* TXT, A, AAAA and others: raw bytes */
 	uint16_t rdlen;
-	struct dns_name target; /* PTR and SRV: the decompressed name */
+	struct dns_name target; /* PTR, CNAME and SRV: the decompressed name */
 	uint16_t priority, weight, port; /* SRV */
 };
 

@@ -1,15 +1,16 @@
 /* net.c - addresses and sockets. */
 #include "net.h"
 #include "chatbox.h"
+#include "resolve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,38 +86,65 @@ int net_keepalive(int fd, unsigned secs)
 	return 0;
 }
 
+bool net_numeric(const char *host, unsigned port, struct net_addr *a)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+	char v6[INET6_ADDRSTRLEN];
+	const char *zone = strchr(host, '%');
+	size_t len = zone ? (size_t)(zone - host) : strlen(host);
+
+	memset(a, 0, sizeof(*a));
+	if (!zone && inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		a->len = sizeof(*in);
+		return true;
+	}
+	if (len >= sizeof(v6))
+		return false;
+	memcpy(v6, host, len);
+	v6[len] = '\0';
+	if (inet_pton(AF_INET6, v6, &in6->sin6_addr) != 1)
+		return false;
+	/* "fe80::1%wlan0" or "fe80::1%3": which link a link-local address is on */
+	if (zone) {
+		unsigned long index = 0;
+		if (!parse_uint(zone + 1, 1, UINT32_MAX, &index) && !(index = if_nametoindex(zone + 1)))
+			return false;
+		in6->sin6_scope_id = (uint32_t)index;
+	}
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons((uint16_t)port);
+	a->len = sizeof(*in6);
+	return true;
+}
+
 int net_listen(const char *addr, unsigned port, int backlog)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
-	struct addrinfo *res, *ai;
-	char service[8];
+	struct net_addr a;
 	int fd = -1, err = EADDRNOTAVAIL;
 
-	snprintf(service, sizeof(service), "%u", port);
 	/* "::" with IPV6_V6ONLY off takes IPv4 too; fall back to 0.0.0.0
 	 * on kernels built without IPv6. */
 	const char *try[2] = { addr ? addr : "::", addr ? NULL : "0.0.0.0" };
 	for (int t = 0; t < 2 && fd < 0 && try[t]; t++) {
-		if (getaddrinfo(try[t], service, &hints, &res) != 0)
+		int one = 1, zero = 0;
+		if (!net_numeric(try[t], port, &a))
 			continue;
-		for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-			int one = 1, zero = 0;
-			fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-			if (fd < 0) {
-				err = errno;
-				continue;
-			}
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-			if (ai->ai_family == AF_INET6 && !addr)
-				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-			if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
-				err = errno;
-				close(fd);
-				fd = -1;
-			}
+		fd = socket(a.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			err = errno;
+			continue;
 		}
-		freeaddrinfo(res);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (a.ss.ss_family == AF_INET6 && !addr)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		if (bind(fd, (struct sockaddr *)&a.ss, a.len) != 0 || listen(fd, backlog) != 0) {
+			err = errno;
+			close(fd);
+			fd = -1;
+		}
 	}
 	if (fd < 0)
 		errno = err;
@@ -149,27 +177,13 @@ const char *net_ntop(const struct sockaddr *sa, char buf[NET_ADDRSTR_MAX])
 int net_resolve(const char *host, unsigned port, struct net_addr *out, int max,
 		const char **why)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *res, *ai;
-	char service[8];
-	int n = 0, rc;
-
-	snprintf(service, sizeof(service), "%u", port);
-	rc = getaddrinfo(host, service, &hints, &res);
-	if (rc != 0) {
-		*why = rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
+	if (max < 1) {
+		*why = "no room for an address";
 		return -1;
 	}
-	for (ai = res; ai && n < max; ai = ai->ai_next) {
-		if (ai->ai_addrlen > sizeof(out[n].ss))
-			continue;
-		memcpy(&out[n].ss, ai->ai_addr, ai->ai_addrlen);
-		out[n++].len = ai->ai_addrlen;
-	}
-	freeaddrinfo(res);
-	if (n == 0)
-		*why = "no usable address";
-	return n ? n : -1;
+	if (net_numeric(host, port, out))
+		return 1;
+	return resolve_name(host, port, out, max, why);
 }
 
 int net_connect_start(const struct net_addr *a)

@@ -35,8 +35,15 @@ struct net_addr {
 	socklen_t len;
 };
 
+/* HOST as a numeric IPv4 or IPv6 address ("192.168.1.1", "::1",
+ * "fe80::1%wlan0" or "fe80::1%3"), port PORT, into *A: false if it is
+ * not one (or names an interface that does not exist). */
+bool net_numeric(const char *host, unsigned port, struct net_addr *a);
+
 /* Resolve HOST (a name, an IPv4 or IPv6 literal, "fe80::1%wlan0") and PORT
- * into at most MAX addresses; the count, or -1 with *WHY set to a reason. */
+ * into at most MAX addresses, IPv4 first; the count, or -1 with *WHY set
+ * to a reason. Names: /etc/hosts, then DNS (core/resolve.h); this blocks
+ * for at most RESOLVE_TIMEOUT_MS. */
 int net_resolve(const char *host, unsigned port, struct net_addr *out, int max,
 		const char **why);
 

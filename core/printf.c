@@ -27,7 +27,7 @@ struct out {
 static void put(struct out *o, const char *s, size_t len)
 {
 	size_t k = len < o->left ? len : (o->left ? o->left - 1 : 0);
-	if (k) { /* snprintf(NULL, 0, ...): no null pointer to copy to or step */
+	if (k) { /* snprintf(NULL, 0, ...) only counts: no NULL + 0, no memcpy(NULL) */
 		memcpy(o->p, s, k);
 		o->p += k;
 	}

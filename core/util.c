@@ -195,6 +195,24 @@ bool strlcpy_ok(char *dst, const char *src, size_t size)
 	return true;
 }
 
+bool read_line(FILE *f, char *buf, size_t size)
+{
+	while (fgets(buf, (int)size, f)) {
+		size_t n = strlen(buf);
+		int c;
+		if (n && buf[n - 1] == '\n') {
+			buf[n - 1] = '\0';
+			return true;
+		}
+		if (feof(f))
+			return true; /* the last line, without a newline */
+		/* Longer than BUF: skip the rest, so that it is not read as a line. */
+		while ((c = getc(f)) != EOF && c != '\n')
+			;
+	}
+	return false;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

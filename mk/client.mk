@@ -1,8 +1,9 @@
 # client.mk - chat-client: its test peers (Debian's ngircd; tmux for the
-# interactive tests), and a target to try it.
+# interactive tests; python3-dnslib for t-client-resolve's DNS server), and
+# a target to try it.
 #   make chat [TO=HOST[:PORT]]   chat with chat-client (default: localhost, as make run serves)
 #   make client-size [BOARD=x]   what chat-client adds to the binary (text+data), per option too
-TEST_PKGS += ngircd tmux
+TEST_PKGS += ngircd tmux python3-dnslib
 
 .PHONY: chat
 chat: all

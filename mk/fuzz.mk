@@ -19,7 +19,8 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 
 # The core files each harness exercises (each needs only its own).
 FUZZ_SRC_irc      := core/irc.c
-FUZZ_SRC_hostport := core/net.c core/util.c core/textsafe.c core/utf8.c
+FUZZ_SRC_hostport := core/net.c core/resolve.c core/dns.c core/loop.c core/util.c core/textsafe.c core/utf8.c
+FUZZ_SRC_resolve  := core/resolve.c core/net.c core/dns.c core/loop.c core/util.c core/textsafe.c core/utf8.c
 FUZZ_SRC_plain    := core/conn.c core/sendq.c core/loop.c core/telnet.c core/util.c core/textsafe.c core/utf8.c
 FUZZ_SRC_sendq    := core/sendq.c
 FUZZ_SRC_dns      := core/dns.c

@@ -258,11 +258,14 @@ def opers_file():
     return path
 
 
-OPERS = opers_file()
-for mode, who in (("off", "nobody"), ("oper", "operators only")):
+MODERATION = configured("SERVER_MODERATION")  # operators: -O, -A oper
+OPERS = opers_file() if MODERATION else None
+if not MODERATION:
+    T.skip("-A oper: registration for operators only", "built without SERVER_MODERATION")
+for mode, who in (("off", "nobody"), ("oper", "operators only"))[:2 if MODERATION else 1]:
     @case("-A %s: registration for %s" % (mode, who))
     def _():
-        with Server("-R", "0", "-A", mode, "-O", OPERS) as srv:
+        with Server("-R", "0", "-A", mode, *(("-O", OPERS) if MODERATION else ())) as srv:
             c = connect(srv.port, "fred", ("sasl",))
             c.send("CAP LS 302")
             ls = c.expect(r" CAP \S+ LS ")

@@ -65,7 +65,8 @@ for col in 3 4; do
 	fi
 	sane "$who peak RSS under fan-out, KiB" "active: server peak RSS" $col 64 65536
 	sane "$who registration storm seconds" "in flight: seconds" $col 0.001 60
-	sane "$who latency p99" "p99 us" $col 1 5e6
+	sane "$who latency p99, in the socket" "p99 us, in the socket" $col 1 5e6
+	sane "$who latency p99, read by ircload" "p99 us, read by ircload" $col 1 5e6
 	if [ $col -eq 3 ] && [ $rss_ok -eq 0 ]; then
 		continue
 	fi

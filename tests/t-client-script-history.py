@@ -17,8 +17,11 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, Line, Server, T, applet, case, irc, wait_for  # noqa: E402
-from client_test import HistIrc  # noqa: E402
+from chatbox_test import SLOW, Line, Server, T, applet, case, configured, irc, wait_for  # noqa: E402
+from client_test import HistIrc, client_option_off  # noqa: E402
+
+if not configured("CLIENT_HISTORY"):
+    client_option_off("CLIENT_HISTORY", "-a", "ana")
 
 TIMEOUT = 20 * SLOW
 

@@ -13,8 +13,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, Server, T, applet, case, wait_for  # noqa: E402
-from client_test import FakeIrc, watcher  # noqa: E402
+from chatbox_test import SLOW, Server, T, applet, case, configured, wait_for  # noqa: E402
+from client_test import FakeIrc, client_option_off, watcher  # noqa: E402
+
+if not configured("CLIENT_LOG"):
+    client_option_off("CLIENT_LOG", "-L", "/tmp")
 
 TIMEOUT = 20 * SLOW
 TMP = tempfile.mkdtemp(prefix="chatbox-log-")

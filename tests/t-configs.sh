@@ -79,10 +79,11 @@ testing "chat-server alone contains no client or discovery core code" \
 
 # chat-client for cron jobs: without CLIENT_TTY and CLIENT_DISCOVERY none of
 # the terminal interface (applets/client/tty.c, screen.c; core term,
-# lineedit) nor of the server pick and mDNS is linked in.
+# lineedit) nor of the server pick and mDNS is linked in. (core/dns.c's
+# reader is: the resolver, core/resolve.c, reads unicast DNS answers with it.)
 tty_objs=""
 for o in applets/client/tty applets/client/screen applets/client/pick core/term core/lineedit \
-	core/dns core/mdns core/mdns_browse core/mdns_net core/discover; do
+	core/mdns core/mdns_browse core/mdns_net core/discover; do
 	[ -f "$o.c" ] && tty_objs="$tty_objs $cfg/client-script/obj/$o.o"
 done
 testing "chat-client without CLIENT_TTY and CLIENT_DISCOVERY holds none of their code" \

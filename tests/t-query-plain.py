@@ -6,7 +6,11 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import T, Server, case, irc, plain  # noqa: E402
+from chatbox_test import T, Server, case, configured, irc, plain  # noqa: E402
+
+if not configured("SERVER_MODERATION"):  # +s and +p are its (t-mod-off)
+    T.skip("plain /rooms and /who: +s and +p rooms hidden", "built without SERVER_MODERATION")
+    T.done()
 
 
 @case("plain /rooms and /who: +s and +p rooms hidden from non-members")

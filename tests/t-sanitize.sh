@@ -50,6 +50,17 @@ if ! make -s --no-print-directory SANITIZE=1 all >build/sanitize-build.log 2>&1;
 	echo "FAIL: make SANITIZE=1 builds"; cat build/sanitize-build.log; exit 1
 fi
 echo "PASS: make SANITIZE=1 builds build/sanitize/chatbox"
+# The unit tests too: they call core/ with the edge cases (snprintf(NULL,
+# 0, ...), empty buffers) the end-to-end tests seldom reach.
+if ! make -s --no-print-directory SANITIZE=1 unit >build/sanitize-unit.log 2>&1; then
+	echo "FAIL: make SANITIZE=1 unit builds"; cat build/sanitize-unit.log; exit 1
+fi
+if UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
+	build/sanitize/unit-tests >build/sanitize-unit.out 2>&1; then
+	echo "PASS: unit tests under ASan+UBSan ($(grep -c '^PASS' build/sanitize-unit.out) cases)"
+else
+	echo "FAIL: unit tests under ASan+UBSan"; grep -v '^PASS' build/sanitize-unit.out | head -n 40
+fi
 logs=$(mktemp -d) || exit 1
 chmod 755 "$logs"
 trap 'rm -rf "$logs"' EXIT

@@ -2,8 +2,9 @@
 # t-size.sh - host-only: each feature with a budget in its Kconfig help
 # ("Budget: N bytes", text+data+bss on x86_64) costs at most 5 % more than
 # that, and the x86_64 binary with all of them off stays under LEAN_CEILING,
-# what it may grow to while issue 13's 160 KiB is not met (its size at
-# the shrink merge, 198,696 bytes, + 5 %); how far it is from 160 KiB is said (a
+# what it may grow to while issue 13's 160 KiB is not met (its size once
+# SERVER_MODERATION, CLIENT_HISTORY and CLIENT_LOG were budgeted too,
+# 186,408 bytes, + 5 %); how far it is from 160 KiB is said (a
 # SKIP while it is over, a PASS once it is not).
 # Builds the default configuration without each budgeted feature, and
 # without all of them, into build/size-*/ (scripts/size.sh --costs).
@@ -26,7 +27,7 @@ while read -r kind sym cost budget; do
 		"[ $cost -le $limit ] && echo ok" "ok\n" "" ""
 done <"$costs"
 lean=$(sed -n 's/^lean //p' "$costs")
-LEAN_CEILING=208600
+LEAN_CEILING=195728
 testing "x86_64 with every budgeted feature off: $lean bytes, at most $LEAN_CEILING" \
 	"[ '$lean' != broken ] && [ '$lean' -le $LEAN_CEILING ] && echo ok" "ok\n" "" ""
 if [ "$lean" = broken ]; then

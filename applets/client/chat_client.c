@@ -38,7 +38,7 @@
 //config:	  MIPS next to chat-discover or the server's announcer (the
 //config:	  mDNS code is shared), 13 KB and 20 KB without them; about
 //config:	  60 KB of memory while it looks.
-//usage:chat-client [-1s] [-n NICK] [-a ACCOUNT] [-r ROOM] [-p PORT] [-L DIR] [HOST[:PORT]]
+//usage:chat-client [-1s] [-n NICK] {CLIENT_HISTORY:[-a ACCOUNT] }[-r ROOM] [-p PORT] {CLIENT_LOG:[-L DIR] }[HOST[:PORT]]
 //usage:
 //usage:Chat on a chat-server (or any IRC server) from a terminal or a script.
 //usage:HOST may be a name, an IPv4 address or [IPv6%scope]. Without HOST, the
@@ -48,11 +48,11 @@
 //usage:	-s	Script mode: stdin lines are sent, messages printed
 //usage:		(also when stdin or stdout is not a terminal)
 //usage:	-n NICK	Nickname (default $USER)
-//usage:	-a ACCOUNT Sign in (SASL); the password from $CHATBOX_PASSWORD,
-//usage:		else asked on the terminal
+//usage:[CLIENT_HISTORY]	-a ACCOUNT Sign in (SASL); the password from $CHATBOX_PASSWORD,
+//usage:[CLIENT_HISTORY]		else asked on the terminal
 //usage:	-r ROOM	Room to join (default #lobby)
 //usage:	-p PORT	Port (default 6667)
-//usage:	-L DIR	A log per room and private chat: DIR/#room.log
+//usage:[CLIENT_LOG]	-L DIR	A log per room and private chat: DIR/#room.log
 //usage:
 //usage:Type /help in the client for its commands.
  */

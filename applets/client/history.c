@@ -18,8 +18,9 @@
 //config:	  $CHATBOX_PASSWORD or asked on the terminal). Against a
 //config:	  server offering draft/chathistory, each join fetches what
 //config:	  was missed since the last line seen; draft/read-marker
-//config:	  shows and sets how far a room was read. Costs about 2.8 KB
-//config:	  on x86_64.
+//config:	  shows and sets how far a room was read. Without it -a is
+//config:	  refused (not built in) and the client asks for none of it.
+//config:	  Budget: 2930 bytes on x86_64 (text+data+bss, make size).
  */
 #include "base64.h"
 #include "client.h"

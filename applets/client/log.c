@@ -14,7 +14,8 @@
 //config:	help
 //config:	  chat-client -L DIR appends every room's and private chat's
 //config:	  lines, with dates, to DIR/NAME.log, as irssi's autolog does.
-//config:	  Costs about 1 KB on x86_64.
+//config:	  Without it -L is refused (not built in).
+//config:	  Budget: 3070 bytes on x86_64 (text+data+bss, make size).
  */
 #include "client.h"
 #include "textsafe.h"

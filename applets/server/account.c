@@ -211,7 +211,7 @@ void account_register(struct client *c, const char *name, const char *password)
 	}
 	if (srv.registration == REG_OFF)
 		code = "TEMPORARILY_UNAVAILABLE", why = "Registration is turned off on this server";
-	else if (srv.registration == REG_OPER && !oper)
+	else if (ENABLE_SERVER_MODERATION && srv.registration == REG_OPER && !oper)
 		code = "TEMPORARILY_UNAVAILABLE", why = "Only server operators may register accounts here";
 	else if (!oper && fail_locked(&reg_count, c->host, REG_PER_ADDR, REG_LOCK_S))
 		code = "TEMPORARILY_UNAVAILABLE", why = "Too many registrations from your address: try again later";

@@ -2,7 +2,11 @@
  * the room once, past +i, +k, +l and +b (InspIRCd's default, and what an
  * operator inviting someone means). Bounded per client (MAXINVITES: the
  * oldest gives way) and per room (MAXINVITES_ROOM: refused), each
- * client's list charged to the memory budget. */
+ * client's list charged to the memory budget. And KNOCK, which asks a
+ * closed room's operators for an invitation.
+ *
+ * SERVER_MODERATION's: without it INVITE and KNOCK are not in the command
+ * tables, and what every join and leave calls here does nothing. */
 #include "server.h"
 
 #include <stdlib.h>
@@ -66,10 +70,6 @@ void invite(struct client *c, const char *nick, const char *name)
 	struct room *r = room_find(name);
 	struct member *me;
 
-	if (!ENABLE_SERVER_MODERATION) {
-		numeric(c, "421", "INVITE :Unknown command");
-		return;
-	}
 	if (!to || !(to->flags & F_REG)) {
 		numeric(c, "401", "%s :No such nick/channel", nick);
 		return;
@@ -102,10 +102,6 @@ void invite(struct client *c, const char *nick, const char *name)
 /* INVITE without arguments: where C may go (336, 337). */
 void invites_list(struct client *c)
 {
-	if (!ENABLE_SERVER_MODERATION) {
-		numeric(c, "421", "INVITE :Unknown command");
-		return;
-	}
 	for (unsigned i = 0; i < c->ninvites; i++)
 		numeric(c, "336", "%s", c->invites[i]->name);
 	numeric(c, "337", ":End of /INVITE list");
@@ -139,4 +135,34 @@ void invites_drop_room(struct room *r)
 		if (i >= 0)
 			invite_del(c, (unsigned)i);
 	}
+}
+
+#define KNOCK_MS 60000 /* one KNOCK a minute per client */
+
+/* KNOCK #room: ask a closed room's operators to be let in (710 to them). */
+void cmd_knock(struct client *c, struct irc_msg *m)
+{
+	struct room *r = room_find(m->params[0]);
+	if (!r || !room_visible(c, r)) {
+		numeric(c, "403", "%s :No such channel", m->params[0]);
+		return;
+	}
+	if (in_room(c, r)) {
+		numeric(c, "714", "%s :You're already on that channel", r->name);
+		return;
+	}
+	if (!(r->modes & RM_I) && !r->key && !(r->limit && r->n >= r->limit)) {
+		numeric(c, "713", "%s :Channel is open", r->name);
+		return;
+	}
+	if (c->knocked && srv.now - c->knocked < KNOCK_MS) {
+		numeric(c, "712", "%s :Too many KNOCKs (one a minute)", r->name);
+		return;
+	}
+	c->knocked = srv.now;
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->m[i].modes & M_OP)
+			numeric(r->m[i].c, "710", "%s %s!%s@%s :has asked for an invite", r->name,
+				c->nick, c->user, c->host);
+	numeric(c, "711", "%s :Your KNOCK has been delivered", r->name);
 }

@@ -425,22 +425,24 @@ static void cmd_ison(struct client *c, struct irc_msg *m)
 }
 
 /* --- moderation: oper.c, invite.c ------------------------------------------ */
-static void cmd_oper(struct client *c, struct irc_msg *m)
+/* (in the table only with SERVER_MODERATION; compiled, so type-checked,
+ * either way: "unused" without it) */
+static void __attribute__((unused)) cmd_oper(struct client *c, struct irc_msg *m)
 {
 	oper_login(c, m->params[0], m->params[1]);
 }
 
-static void cmd_kill(struct client *c, struct irc_msg *m)
+static void __attribute__((unused)) cmd_kill(struct client *c, struct irc_msg *m)
 {
 	oper_kill(c, m->params[0], m->nparams > 1 ? m->params[1] : NULL);
 }
 
-static void cmd_wallops(struct client *c, struct irc_msg *m)
+static void __attribute__((unused)) cmd_wallops(struct client *c, struct irc_msg *m)
 {
 	wallops(c, m->params[0]);
 }
 
-static void cmd_invite(struct client *c, struct irc_msg *m)
+static void __attribute__((unused)) cmd_invite(struct client *c, struct irc_msg *m)
 {
 	if (m->nparams == 0)
 		invites_list(c);
@@ -488,14 +490,16 @@ static const struct irc_cmd irc_cmds[] = {
 	/* query.c */
 	{ "WHOWAS", cmd_whowas, 1, false },  { "TIME", cmd_time, 0, false },
 	{ "ADMIN", cmd_admin, 0, false },    { "INFO", cmd_info, 0, false },
-	{ "KNOCK", cmd_knock, 1, false },    { "HELP", cmd_help, 0, false },
+	{ "HELP", cmd_help, 0, false },
 #if ENABLE_SERVER_CHATHISTORY
 	{ "CHATHISTORY", cmd_chathistory, 1, false },
 #endif
 	{ "TAGMSG", cmd_tagmsg, 1, false },
-	/* moderation */
+#if ENABLE_SERVER_MODERATION
 	{ "OPER", cmd_oper, 2, false },      { "KILL", cmd_kill, 1, false },
 	{ "WALLOPS", cmd_wallops, 1, false }, { "INVITE", cmd_invite, 0, false },
+	{ "KNOCK", cmd_knock, 1, false },
+#endif
 	/* accounts */
 	{ "AUTHENTICATE", cmd_authenticate, 1, true },
 	{ "REGISTER", cmd_register, 3, true },

@@ -75,18 +75,24 @@
 //config:	  Budget: 17600 bytes on x86_64 (text+data+bss, make size).
 //config:
 //config:config SERVER_MODERATION
-//config:	bool "Ban lists (+b, +e, +I) and INVITE"
+//config:	bool "Moderation: server operators, bans, invite-only, moderated and secret rooms"
 //config:	depends on CHAT_SERVER
 //config:	default y
 //config:	help
-//config:	  Room ban masks (+b), their exceptions (+e) and invite
-//config:	  exceptions (+I), and INVITE with the invitations it leaves
-//config:	  (past +i, +k, +l and +b). Without it ISUPPORT's CHANMODES
-//config:	  has no list modes, and INVITE is an unknown command; KICK,
-//config:	  +i +k +l +m +n +t, ops and voice stay.
-//config:	  Budget: 3500 bytes on x86_64 (text+data+bss, make size).
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] [-O FILE] [-A on|off|oper] [-E SECS] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
-//usage:   or: chat-server --hash-password
+//config:	  Server operators (-O FILE, --hash-password, OPER with its
+//config:	  rate limit, KILL, WALLOPS, user modes +o and +w, powers in
+//config:	  every room, WHOIS 313 and addresses for operators); room
+//config:	  ban masks (+b), exceptions (+e) and invite exceptions (+I);
+//config:	  invite-only rooms (+i) with INVITE; moderated rooms (+m);
+//config:	  secret and private rooms (+s, +p); KNOCK; and the plain
+//config:	  users' /oper /kill /wallops /ban /unban /invite. Without it
+//config:	  none of these is offered: 004 and ISUPPORT say
+//config:	  CHANMODES=,k,l,nt and user mode i only, and their commands
+//config:	  and modes are unknown (421, 472). KICK, +k +l +n +t, room
+//config:	  operators and voice stay.
+//config:	  Budget: 15400 bytes on x86_64 (text+data+bss, make size).
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] {SERVER_MODERATION:[-O FILE] [-A on|off|oper]}{!SERVER_MODERATION:[-A on|off]} [-E SECS] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
+//usage:[SERVER_MODERATION]   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
 //usage:
@@ -110,12 +116,13 @@
 //usage:	-D DIR	Keep room history on disk in DIR, across restarts
 //usage:	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
 //usage:	-J KIB	At most KIB KiB on disk in DIR (64..32768, default 1024)
-//usage:	-O FILE	Server operators: NAME HASH lines, not readable by others
+//usage:[SERVER_MODERATION]	-O FILE	Server operators: NAME HASH lines, not readable by others
 //usage:	-A MODE	Who may register a nick (claim it with a password): on
-//usage:		(anyone, default), off, oper (server operators only)
+//usage:[SERVER_MODERATION]		(anyone, default), off, oper (server operators only)
+//usage:[!SERVER_MODERATION]		(anyone, default), off
 //usage:	-E SECS	Keep private messages to an offline account this long
 //usage:		(default 604800: 7 days)
-//usage:	--hash-password	Read a password on stdin, print the HASH for -O
+//usage:[SERVER_MODERATION]	--hash-password	Read a password on stdin, print the HASH for -O
 //usage:	-w PORT	Also serve the chat page (HTTP only) on PORT (repeatable)
 //usage:	-o ORIGIN	Let pages from ORIGIN (http://host:port, * for any) open
 //usage:		the chat socket too
@@ -124,16 +131,16 @@
  */
 #include "server.h"
 #include "discover.h"
+#include "passwd.h"
 #include "textsafe.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -144,19 +151,38 @@ static void raise_nofile(void)
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+		/* prlimit: the limit is the process's; musl's setrlimit would
+		 * bring its every-thread fallback for kernels before 2.6.36
+		 * (__synccall, about 1 KB; see drop_privileges). */
+		prlimit(0, RLIMIT_NOFILE, &rl, NULL);
 	}
 }
 
+/* Raw system calls, not musl's setgroups/setgid/setuid: those first stop
+ * every thread (__synccall, about 1 KB) so that all change ids together,
+ * and chat-server has one thread. 32-bit ARM's calls of these names take
+ * 16-bit ids; their "32" twins take full ones (musl uses them too). */
+#ifdef SYS_setgroups32
+#define SYS_SETGROUPS SYS_setgroups32
+#define SYS_SETGID SYS_setgid32
+#define SYS_SETUID SYS_setuid32
+#else
+#define SYS_SETGROUPS SYS_setgroups
+#define SYS_SETGID SYS_setgid
+#define SYS_SETUID SYS_setuid
+#endif
+
 static void drop_privileges(const char *user)
 {
-	struct passwd *pw;
+	struct passwd_ids id;
+	const char *why;
+
 	if (geteuid() != 0)
 		return;
-	pw = user ? getpwnam(user) : NULL;
-	if (!pw)
-		die("-u: no user '%s'", user);
-	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+	if (passwd_find(user, &id, &why) != 0)
+		die("-u %s: %s", user, why);
+	if (syscall(SYS_SETGROUPS, 0, NULL) != 0 || syscall(SYS_SETGID, id.gid) != 0 ||
+	    syscall(SYS_SETUID, id.uid) != 0)
 		die("cannot become %s: %s", user, strerror(errno));
 }
 
@@ -246,13 +272,19 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'D': o->state_dir = optarg; break;
 		case 'F': o->sync_ms = opt_uint('F', optarg, 0, 3600000); break;
 		case 'J': o->state_kib = opt_uint('J', optarg, STORE_KIB_MIN, STORE_KIB_MAX); break;
-		case 'O': o->operators = optarg; break;
+		case 'O':
+			if (!ENABLE_SERVER_MODERATION)
+				usage_error("-O: built without server operators (SERVER_MODERATION)");
+			o->operators = optarg;
+			break;
 		case 'A':
-			if (!strcmp(optarg, "on") || !strcmp(optarg, "off") || !strcmp(optarg, "oper"))
+			if (!strcmp(optarg, "on") || !strcmp(optarg, "off") ||
+			    (ENABLE_SERVER_MODERATION && !strcmp(optarg, "oper")))
 				srv.registration = optarg[1] == 'n' ? REG_ON : optarg[1] == 'f' ? REG_OFF
 												: REG_OPER;
 			else
-				usage_error("-A: on, off or oper, not '%s'", optarg);
+				usage_error("-A: on, off" IF_SERVER_MODERATION(" or oper") ", not '%s'",
+					    optarg);
 			break;
 		case 'E': srv.pending_s = opt_uint('E', optarg, 1, 366 * 86400UL); break;
 		case 'w':
@@ -298,8 +330,11 @@ int chat_server_main(int argc, char **argv)
 	srv.rate = 20;
 	srv.sendq = 64 * 1024;
 	srv.pending_s = 7 * 86400;
-	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0)
+	if (argc == 2 && strcmp(argv[1], "--hash-password") == 0) {
+		if (!ENABLE_SERVER_MODERATION)
+			usage_error("--hash-password: built without server operators (SERVER_MODERATION)");
 		return hash_password_cmd();
+	}
 	parse_options(argc, argv, &o);
 	init_names(o.name);
 	if (o.operators) /* before dropping root: it may be root's alone */

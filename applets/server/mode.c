@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room mode letters without a parameter, and their bits. */
+/* Room mode letters without a parameter, and their bits (324's order). */
 static const struct { char ch; uint8_t bit; } flag_modes[] = {
-	{ 'i', RM_I }, { 'm', RM_M }, { 'n', RM_N }, { 'p', RM_P }, { 's', RM_S }, { 't', RM_T },
+	IF_SERVER_MODERATION({ 'i', RM_I }, { 'm', RM_M },)
+	{ 'n', RM_N },
+	IF_SERVER_MODERATION({ 'p', RM_P }, { 's', RM_S },)
+	{ 't', RM_T },
 };
 
 static uint8_t flag_bit(char ch)

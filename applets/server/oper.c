@@ -6,7 +6,10 @@
  * core/sha512.c: the same as glibc's and musl's crypt() make),
  * so it gives away no password; still, a hash can be attacked offline, so
  * the server refuses a file others may read or anyone but its owner (and
- * group, for reading) may write. */
+ * group, for reading) may write.
+ *
+ * SERVER_MODERATION's: without it nothing calls this but MODE NICK, and
+ * the user modes are +i alone (F_OPER and F_WALLOPS are 0, server.h). */
 #include "server.h"
 #include "sha512.h"
 #include "textsafe.h"

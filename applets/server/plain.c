@@ -38,14 +38,15 @@ static void plain_help(struct client *c)
 		"  /mode [#ROOM]   the room's modes",
 		IF_SERVER_ACCOUNTS("  /register PASSWORD  claim your nickname: only you may use it",
 				   "  /login PASSWORD  log in to your claimed nickname",)
-		"  /oper NAME PASSWORD  become a server operator",
+		IF_SERVER_MODERATION("  /oper NAME PASSWORD  become a server operator",)
 		"  /quit or exit   leave",
 	}, *const ops[] = {
 		"You run this room:",
 		"  /op NICK, /deop NICK, /voice NICK, /devoice NICK",
 		"  /kick NICK [REASON]   put someone out of the room",
 		IF_SERVER_MODERATION("  /ban MASK, /unban MASK  nick or nick!user@host, * and ? match",)
-		"  /mode [#ROOM] CHANGES [ARGS]  e.g. /mode +m, /mode +k KEY, /mode +i",
+		IF_SERVER_MODERATION("  /mode [#ROOM] CHANGES [ARGS]  e.g. /mode +m, /mode +k KEY, /mode +i",)
+		IF_NOT_SERVER_MODERATION("  /mode [#ROOM] CHANGES [ARGS]  e.g. /mode +k KEY, /mode +l 10",)
 	}, *const opers[] = {
 		"You are a server operator: everything above in any room, and",
 		"  /kill NICK REASON     disconnect someone from the server",
@@ -59,7 +60,7 @@ static void plain_help(struct client *c)
 	if ((m && (m->modes & M_OP)) || (c->flags & F_OPER))
 		for (unsigned i = 0; i < ARRAY_LEN(ops); i++)
 			say_plain(c, "-- %s", ops[i]);
-	if (c->flags & F_OPER)
+	if (c->flags & F_OPER) /* (never without SERVER_MODERATION) */
 		for (unsigned i = 0; i < ARRAY_LEN(opers); i++)
 			say_plain(c, "-- %s", opers[i]);
 }
@@ -175,8 +176,10 @@ static bool plain_moderate(struct client *c, const char *cmd, char *arg, char *r
 {
 	static const char *const one[][2] = {
 		{ "op", "+o" }, { "deop", "-o" }, { "voice", "+v" }, { "devoice", "-v" },
-		{ "ban", "+b" }, { "unban", "-b" },
+		IF_SERVER_MODERATION({ "ban", "+b" }, { "unban", "-b" },)
 	};
+	/* SERVER_MODERATION's commands: without it, unknown ones */
+	bool mod = ENABLE_SERVER_MODERATION;
 	struct room *r = plain_room(c);
 
 	for (unsigned i = 0; i < ARRAY_LEN(one); i++)
@@ -188,9 +191,9 @@ static bool plain_moderate(struct client *c, const char *cmd, char *arg, char *r
 		plain_mode(c, r, all);
 	else if (!strcmp(cmd, "kick") && arg && r)
 		kick(c, r, arg, rest);
-	else if (!strcmp(cmd, "invite") && arg && (rest || r))
+	else if (mod && !strcmp(cmd, "invite") && arg && (rest || r))
 		invite(c, arg, rest ? rest : r->name);
-	else if (!strcmp(cmd, "invite") && !arg)
+	else if (mod && !strcmp(cmd, "invite") && !arg)
 		invites_list(c);
 	else if (!strcmp(cmd, "away"))
 		set_away(c, all);
@@ -198,11 +201,11 @@ static bool plain_moderate(struct client *c, const char *cmd, char *arg, char *r
 		account_register(c, NULL, arg);
 	else if (!strcmp(cmd, "login") && arg)
 		account_login(c, rest ? arg : NULL, rest ? rest : arg);
-	else if (!strcmp(cmd, "oper") && rest)
+	else if (mod && !strcmp(cmd, "oper") && rest)
 		oper_login(c, arg, rest);
-	else if (!strcmp(cmd, "kill") && arg)
+	else if (mod && !strcmp(cmd, "kill") && arg)
 		oper_kill(c, arg, rest);
-	else if (!strcmp(cmd, "wallops") && arg)
+	else if (mod && !strcmp(cmd, "wallops") && arg)
 		wallops(c, all);
 	else
 		return false;

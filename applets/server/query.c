@@ -1,6 +1,6 @@
 /* query.c - what IRC clients ask about the others and the server: WHO
  * (with WHOX), WHOIS, WHOWAS, LIST (with ELIST filters), NAMES, LUSERS,
- * TIME, ADMIN, INFO, KNOCK and HELP, per the modern IRC client protocol
+ * TIME, ADMIN, INFO and HELP, per the modern IRC client protocol
  * (modern.ircdocs.horse) and RFC 2812. Secret (+s) and private (+p) rooms
  * and invisible (+i) users are left out for whoever does not share them. */
 #include "server.h"
@@ -15,7 +15,6 @@
 #define WHO_MAX     100 /* rows of a WHO by mask (a room's WHO lists it all) */
 #define WHO_MASKLEN 64  /* longer masks match nobody: each glob costs mask x field */
 #define LIST_CONDS  8   /* ELIST conditions of one LIST */
-#define KNOCK_MS    60000 /* one KNOCK a minute per client */
 
 static bool has_wildcards(const char *s)
 {
@@ -470,35 +469,6 @@ void cmd_info(struct client *c, struct irc_msg *m)
 	numeric(c, "374", ":End of INFO list");
 }
 
-/* --- KNOCK: ask a closed room's operators to be let in ----------------------------- */
-
-void cmd_knock(struct client *c, struct irc_msg *m)
-{
-	struct room *r = room_find(m->params[0]);
-	if (!r || !room_visible(c, r)) {
-		numeric(c, "403", "%s :No such channel", m->params[0]);
-		return;
-	}
-	if (in_room(c, r)) {
-		numeric(c, "714", "%s :You're already on that channel", r->name);
-		return;
-	}
-	if (!(r->modes & RM_I) && !r->key && !(r->limit && r->n >= r->limit)) {
-		numeric(c, "713", "%s :Channel is open", r->name);
-		return;
-	}
-	if (c->knocked && srv.now - c->knocked < KNOCK_MS) {
-		numeric(c, "712", "%s :Too many KNOCKs (one a minute)", r->name);
-		return;
-	}
-	c->knocked = srv.now;
-	for (uint32_t i = 0; i < r->n; i++)
-		if (r->m[i].modes & M_OP)
-			numeric(r->m[i].c, "710", "%s %s!%s@%s :has asked for an invite", r->name,
-				c->nick, c->user, c->host);
-	numeric(c, "711", "%s :Your KNOCK has been delivered", r->name);
-}
-
 /* --- HELP: a line per command ---------------------------------------------------- */
 
 static const char *const help_lines[][2] = {
@@ -506,12 +476,13 @@ static const char *const help_lines[][2] = {
 	{ "AWAY", "AWAY [:text] - mark yourself away, or back without text" },
 	{ "HELP", "HELP [command] - this list, or one command" },
 	{ "INFO", "INFO - about this server" },
-	{ "INVITE", "INVITE nick #room - let someone into a +i room" },
+	IF_SERVER_MODERATION({ "INVITE", "INVITE nick #room - let someone into a +i room" },)
 	{ "ISON", "ISON nick... - which of them are here (303)" },
 	{ "JOIN", "JOIN #room[,#room] [key[,key]] - enter rooms (JOIN 0: leave all)" },
 	{ "KICK", "KICK #room nick[,nick] [:reason] - put someone out (room operators)" },
-	{ "KILL", "KILL nick :reason - disconnect someone (server operators)" },
-	{ "KNOCK", "KNOCK #room [:text] - ask the operators of a closed room to let you in" },
+	IF_SERVER_MODERATION({ "KILL", "KILL nick :reason - disconnect someone (server operators)" },)
+	IF_SERVER_MODERATION({ "KNOCK", "KNOCK #room [:text] - ask the operators of a closed room"
+				" to let you in" },)
 	{ "LIST", "LIST [#room|mask|!mask|>n|<n|C<m|C>m|T<m|T>m] - rooms, users, topics" },
 	{ "LUSERS", "LUSERS - how many people, operators and rooms" },
 	{ "MODE", "MODE #room|nick [changes] - show or change modes" },
@@ -519,7 +490,7 @@ static const char *const help_lines[][2] = {
 	{ "NAMES", "NAMES #room[,#room] - who is in a room" },
 	{ "NICK", "NICK name - change your nickname" },
 	{ "NOTICE", "NOTICE target :text - like PRIVMSG, never answered" },
-	{ "OPER", "OPER name password - become a server operator" },
+	IF_SERVER_MODERATION({ "OPER", "OPER name password - become a server operator" },)
 	{ "PART", "PART #room [:reason] - leave a room" },
 	{ "PING", "PING token - the server answers PONG" },
 	{ "PRIVMSG", "PRIVMSG target[,target] :text - talk to a room or a person" },
@@ -528,7 +499,8 @@ static const char *const help_lines[][2] = {
 	{ "TOPIC", "TOPIC #room [:text] - show or set a room's topic" },
 	{ "USERHOST", "USERHOST nick... - their user@host (302)" },
 	{ "VERSION", "VERSION - the server's version" },
-	{ "WALLOPS", "WALLOPS :text - to operators and +w users (server operators)" },
+	IF_SERVER_MODERATION({ "WALLOPS", "WALLOPS :text - to operators and +w users"
+				" (server operators)" },)
 	{ "WHO", "WHO mask|#room [%fields,token] - list people (WHOX)" },
 	{ "WHOIS", "WHOIS nick - about someone" },
 	{ "WHOWAS", "WHOWAS nick [count] - who had a nick before" },

@@ -2,7 +2,9 @@
  * (account.c): crypt(3) SHA-512 hashes (core/sha512.c), a comparison that
  * takes as long whatever differs, a limit on failures per address (an IPv6
  * /64 counts as one), and a budget of verifications per second for the
- * whole server, so many addresses cannot keep a router's CPU on crypt(). */
+ * whole server, so many addresses cannot keep a router's CPU on crypt().
+ * With neither SERVER_MODERATION nor SERVER_ACCOUNTS nothing calls it, and
+ * the linker drops it and core/sha512.c (gc-sections). */
 #include "server.h"
 #include "sha512.h"
 

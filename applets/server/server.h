@@ -11,10 +11,10 @@
  *   irc_cmds.c  the IRC front end: its command table
  *   mode.c      IRC channel modes (MODE #room ...)
  *   query.c     IRC questions: WHO/WHOX, WHOIS, WHOWAS, LIST, NAMES, LUSERS,
- *               TIME, ADMIN, INFO, KNOCK, HELP
+ *               TIME, ADMIN, INFO, HELP
  *   ban.c       ban masks: +b bans, +e exceptions, +I invite exceptions,
  *               and who they stop from joining, talking or renaming
- *   invite.c    INVITE and the invitations it leaves (+i rooms)
+ *   invite.c    INVITE and the invitations it leaves (+i rooms), KNOCK
  *   oper.c      server operators (-O FILE, OPER, KILL, WALLOPS, user modes)
  *   secret.c    password hashes, constant-time compare, failures per address
  *   account.c   accounts: REGISTER, SASL PLAIN, /login, claimed nicks, founders
@@ -51,13 +51,13 @@
 #define MAXTARGETS   4
 #define MAXMODES     4    /* parameter-taking changes per MODE line (ISUPPORT MODES) */
 /* Channel modes, all implemented: 004 and ISUPPORT say exactly these. */
-/* (+b, +e and +I are SERVER_MODERATION's: ban.c) */
-#define ROOM_MODES   (ENABLE_SERVER_MODERATION ? "beIiklmnopstv" : "iklmnopstv")
+/* (+b +e +I +i +m +p +s and user modes +o +w are SERVER_MODERATION's) */
+#define ROOM_MODES   (ENABLE_SERVER_MODERATION ? "beIiklmnopstv" : "klnotv")
 #define ROOM_MODES_ARG (ENABLE_SERVER_MODERATION ? "beIklov" : "klov") /* taking a parameter */
-#define USER_MODES   "iow"
+#define USER_MODES   (ENABLE_SERVER_MODERATION ? "iow" : "i")
 /* ISUPPORT of the modes: CHANMODES types A,B,C,D (005), as implemented */
 #define ISUPPORT_MODES (ENABLE_SERVER_MODERATION ? \
-	"CHANMODES=beI,k,l,imnpst PREFIX=(ov)@+ EXCEPTS INVEXCEPT" : "CHANMODES=,k,l,imnpst PREFIX=(ov)@+")
+	"CHANMODES=beI,k,l,imnpst PREFIX=(ov)@+ EXCEPTS INVEXCEPT" : "CHANMODES=,k,l,nt PREFIX=(ov)@+")
 #define MAXLIST      30   /* +b, +e and +I entries per room, together */
 #define MAXINVITES   8    /* pending invitations per client ... */
 #define MAXINVITES_ROOM 16 /* ... and per room */
@@ -109,17 +109,24 @@ enum {
 	F_PASSOK    = 1 << 8,
 	F_USER      = 1 << 9,
 	F_FREED     = 1 << 10, /* closed: on the graveyard list */
-	F_OPER      = 1 << 11, /* a server operator (OPER, -O FILE) */
+	/* F_OPER, F_WALLOPS, RM_I, RM_M, RM_S and RM_P are 0 without
+	 * SERVER_MODERATION: nobody is an operator, no room is +i, +m, +s or
+	 * +p, and every test of them folds away at compile time. */
+	F_OPER      = ENABLE_SERVER_MODERATION << 11, /* a server operator (OPER, -O FILE) */
 	F_WEB       = 1 << 12, /* came over WebSocket (its transport, not its front end) */
 	F_CAP302    = 1 << 13, /* CAP LS 302: capability values */
 	F_LAZY      = 1 << 14, /* holds output that may wait PRESENCE_MS (io.c) */
-	F_WALLOPS   = 1 << 15, /* user mode +w: gets WALLOPS */
+	F_WALLOPS   = ENABLE_SERVER_MODERATION << 15, /* user mode +w: gets WALLOPS */
 };
 
 enum { M_OP = 1, M_VOICE = 2 };         /* member modes */
 /* room modes: no outside messages, topic by ops, invite only, moderated,
- * secret, private (RM_S and RM_P hide a room from non-members) */
-enum { RM_N = 1, RM_T = 2, RM_I = 4, RM_M = 8, RM_S = 16, RM_P = 32 };
+ * secret, private (RM_S and RM_P hide a room from non-members); the last
+ * four are SERVER_MODERATION's (see F_OPER) */
+enum {
+	RM_N = 1, RM_T = 2, RM_I = ENABLE_SERVER_MODERATION << 2, RM_M = ENABLE_SERVER_MODERATION << 3,
+	RM_S = ENABLE_SERVER_MODERATION << 4, RM_P = ENABLE_SERVER_MODERATION << 5
+};
 
 struct client;
 
@@ -372,7 +379,6 @@ void cmd_lusers(struct client *c, struct irc_msg *m);
 void cmd_time(struct client *c, struct irc_msg *m);
 void cmd_admin(struct client *c, struct irc_msg *m);
 void cmd_info(struct client *c, struct irc_msg *m);
-void cmd_knock(struct client *c, struct irc_msg *m);
 void cmd_help(struct client *c, struct irc_msg *m);
 
 /* ban.c */
@@ -389,6 +395,7 @@ bool nick_change_banned(struct client *c, const char *nick);
 /* invite.c */
 void invite(struct client *c, const char *nick, const char *room);
 void invites_list(struct client *c);
+void cmd_knock(struct client *c, struct irc_msg *m);
 bool invite_take(struct client *c, struct room *r, bool consume);
 void invites_drop_client(struct client *c);
 void invites_drop_room(struct room *r);

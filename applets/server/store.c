@@ -42,10 +42,10 @@
 #include "server.h"
 #include "journal.h"
 #include "textsafe.h"
+#include "passwd.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -625,15 +625,20 @@ void store_room_modes(struct room *r)
 
 void store_prepare(const char *dir, const char *user)
 {
-	struct passwd *pw;
+	struct passwd_ids id;
+	const char *why;
 	int fd;
 
 	if (!ENABLE_SERVER_JOURNAL)
 		return;
 	if (mkdir(dir, 0700) == 0) {
 		/* Made by root for the user it is about to become: its to write. */
-		if (geteuid() == 0 && (pw = getpwnam(user)) && chown(dir, pw->pw_uid, pw->pw_gid) != 0)
-			die("-D %s: chown: %s", dir, strerror(errno));
+		if (geteuid() == 0) {
+			if (passwd_find(user, &id, &why) != 0)
+				die("-u %s: %s", user, why);
+			if (chown(dir, id.uid, id.gid) != 0)
+				die("-D %s: chown: %s", dir, strerror(errno));
+		}
 	} else if (errno != EEXIST) {
 		die("-D %s: %s", dir, strerror(errno));
 	}

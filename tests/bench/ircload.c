@@ -11,7 +11,13 @@
  *   idle     -n CLIENTS [-k PER_ROOM]   connect, register and join rooms of
  *            PER_ROOM; print "ready", then hold until stdin closes.
  *   latency  -c CLIENTS -r RATE -m MSGS   one sender, RATE messages/s
- *            stamped with CLOCK_MONOTONIC; percentiles of delivery delay.
+ *            stamped with CLOCK_MONOTONIC and CLOCK_REALTIME; percentiles
+ *            of delivery delay twice: until this one thread has read the
+ *            line (p50_us...: it reads the 999 sockets one after another,
+ *            so its own reading is most of that figure, whatever the
+ *            server), and until the line arrived in the member's socket
+ *            (arrive_p50_us...: the kernel's receive time, SO_TIMESTAMPNS,
+ *            against the realtime stamp: what the server's fan-out took).
  *
  * -W (fanout): once everyone joined, print "joined" and wait for a line on
  * stdin before the measured phase, so the driver can attach strace to the
@@ -64,8 +70,10 @@ static unsigned long opt_w = 64, opt_k = 100, opt_r = 100;
 static int opt_wait;
 static double opt_t = 300; /* -t: seconds a registration storm may take */
 static unsigned long njoined, ndead, total_got;
-static uint64_t *lat;  /* latency samples in ns */
-static size_t nlat, maxlat;
+static uint64_t *lat;  /* latency samples in ns, until read */
+static uint64_t *arrive; /* the same, until the kernel received the line */
+static size_t nlat, narrive, maxlat;
+static uint64_t rx_real; /* kernel receive time (realtime ns) of the last read */
 static uint64_t last_rx;
 
 static _Noreturn void fail(const char *fmt, ...)
@@ -79,11 +87,16 @@ static _Noreturn void fail(const char *fmt, ...)
 	exit(1);
 }
 
-static uint64_t now_ns(void)
+static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 /* The server's CPU time in seconds, or -1 without a pid: the first field
@@ -230,9 +243,13 @@ static void on_line(struct conn *c, char *line, uint64_t t)
 	if (!strncmp(sp, "PRIVMSG ", 8) || !strncmp(line, "PRIVMSG ", 8)) {
 		c->got++;
 		total_got++;
-		char *stamp = lat ? strstr(sp, ":t=") : NULL;
-		if (stamp && nlat < maxlat)
-			lat[nlat++] = t - strtoull(stamp + 3, NULL, 10);
+		char *stamp = lat ? strstr(sp, ":t=") : NULL, *end;
+		if (stamp && nlat < maxlat) {
+			lat[nlat++] = t - strtoull(stamp + 3, &end, 10);
+			uint64_t sent = strncmp(end, " a=", 3) ? 0 : strtoull(end + 3, NULL, 10);
+			if (sent && rx_real >= sent)
+				arrive[narrive++] = rx_real - sent;
+		}
 	} else if (!strncmp(sp, "366 ", 4) && c->st == REGISTERING) {
 		c->st = JOINED;
 		njoined++;
@@ -242,11 +259,35 @@ static void on_line(struct conn *c, char *line, uint64_t t)
 	}
 }
 
+/* read(), and in the latency run the kernel's receive time of what was
+ * read into rx_real (the timestamp of the last segment read). */
+static ssize_t receive(int fd, char *buf, size_t len)
+{
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(struct timespec))];
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
+	if (!lat)
+		return read(fd, buf, len);
+	ssize_t n = recvmsg(fd, &mh, 0);
+	rx_real = 0;
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); n > 0 && h; h = CMSG_NXTHDR(&mh, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+			memcpy(&ts, CMSG_DATA(h), sizeof(ts));
+			rx_real = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		}
+	return n;
+}
+
 static void readable(struct conn *c)
 {
 	for (;;) {
 		size_t space = RBUF - c->rlen;
-		ssize_t n = read(c->fd, c->rbuf + c->rlen, space);
+		ssize_t n = receive(c->fd, c->rbuf + c->rlen, space);
 		if (n == 0) {
 			die_conn(c, "server closed the connection");
 			return;
@@ -422,14 +463,21 @@ static void latency(void)
 	settle(300);
 	maxlat = opt_m * (opt_c - 1);
 	lat = calloc(maxlat ? maxlat : 1, sizeof(*lat));
-	if (!lat)
+	arrive = calloc(maxlat ? maxlat : 1, sizeof(*arrive));
+	if (!lat || !arrive)
 		fail("out of memory");
+	for (int i = 0; i < nconns; i++) {
+		int one = 1;
+		if (setsockopt(conns[i].fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)) != 0)
+			fail("SO_TIMESTAMPNS: %s", strerror(errno));
+	}
 	total_got = 0;
 	uint64_t period = 1000000000u / opt_r, next = now_ns(), deadline;
 	for (unsigned long sent = 0; sent < opt_m;) {
 		uint64_t t = now_ns();
 		if (t >= next) {
-			queue(&conns[0], "PRIVMSG #bench :t=%llu %.40s\r\n", (unsigned long long)t,
+			queue(&conns[0], "PRIVMSG #bench :t=%llu a=%llu %.40s\r\n",
+			      (unsigned long long)t, (unsigned long long)clock_ns(CLOCK_REALTIME),
 			      "padding-padding-padding-padding-padding-");
 			flush(&conns[0]);
 			sent++;
@@ -445,10 +493,18 @@ static void latency(void)
 		poll_once(10);
 	if (nlat < maxlat)
 		fail("only %zu of %zu deliveries arrived", nlat, maxlat);
+	/* A segment that came in while the kernel was still turning its
+	 * receive timestamps on carries none: a few, not one in a hundred. */
+	if (narrive < nlat - nlat / 100)
+		fail("only %zu of %zu deliveries carried a kernel receive time", narrive, nlat);
 	qsort(lat, nlat, sizeof(*lat), cmp_u64);
-	printf("deliveries=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f\n", nlat,
+	qsort(arrive, narrive, sizeof(*arrive), cmp_u64);
+	printf("deliveries=%zu p50_us=%.1f p99_us=%.1f max_us=%.1f", nlat,
 	       (double)lat[nlat / 2] / 1e3, (double)lat[nlat * 99 / 100] / 1e3,
 	       (double)lat[nlat - 1] / 1e3);
+	printf(" arrive_p50_us=%.1f arrive_p99_us=%.1f arrive_max_us=%.1f\n",
+	       (double)arrive[narrive / 2] / 1e3, (double)arrive[narrive * 99 / 100] / 1e3,
+	       (double)arrive[narrive - 1] / 1e3);
 }
 
 static unsigned long num(const char *s, unsigned long lo, unsigned long hi)

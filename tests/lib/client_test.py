@@ -8,7 +8,7 @@ import sys
 import tempfile
 import threading
 
-from chatbox_test import BIN, SLOW, Line, Server, free_port, stop_process, wait_for
+from chatbox_test import BIN, SLOW, Line, Server, T, applet, free_port, stop_process, wait_for
 
 
 def _accepting(port, proc=None, host="127.0.0.1"):
@@ -105,6 +105,22 @@ def lines_of(conn):
         while b"\n" in buf:
             raw, buf = buf.split(b"\n", 1)
             yield raw.decode(errors="replace").rstrip("\r")
+
+
+def client_option_off(symbol, option, arg):
+    """The binary under test was built without SYMBOL (CLIENT_HISTORY,
+    CLIENT_LOG): chat-client's OPTION ARG must be refused saying so, and
+    --help must not offer it. Checks that, then ends the test."""
+    T.skip("what %s does" % option, "built without " + symbol)
+    p = applet("chat-client", "-s", option, arg, "127.0.0.1:1", stdout=subprocess.PIPE,
+               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    out, err = p.communicate(timeout=30)
+    T.check("%s: refused, 'built without %s'" % (option, symbol),
+            p.returncode != 0 and "%s: built without %s" % (option, symbol) in err, (out, err))
+    h = applet("chat-client", "--help", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    usage = h.communicate(timeout=30)[0]
+    T.check("--help does not offer %s" % option, (option + " ") not in usage, usage)
+    T.done()
 
 
 def variant(name, *off):

@@ -75,7 +75,7 @@ import sys
 import tempfile
 import time
 
-from chatbox_test import BIN, EMU, SLOW, Server, free_port, stop_process, wait_for
+from chatbox_test import BIN, EMU, SLOW, Server, configured, free_port, stop_process, wait_for
 
 OPER_NAME, OPER_PASS = "oper", "operpass"
 _TIMEOUT = 5.0
@@ -238,9 +238,12 @@ class Chatbox:
     kind = "chatbox"
 
     def __init__(self, *args):
-        # no flood control, room for every case's clients from one address
+        # no flood control, room for every case's clients from one address;
+        # server operators (-O) only when built in (SERVER_MODERATION)
+        self.moderation = configured("SERVER_MODERATION")
+        opers = ("-O", _chatbox_operators()) if self.moderation else ()
         self.srv = Server("-R", "0", "-C", "100000", "-c", "100000", "-n", "conformance",
-                          "-O", _chatbox_operators(), *args)
+                          *opers, *args)
         self.port = None
 
     def start(self):
@@ -248,7 +251,7 @@ class Chatbox:
         self.port = self.srv.port
 
     def oper_line(self):
-        return "OPER %s %s" % (OPER_NAME, OPER_PASS)
+        return "OPER %s %s" % (OPER_NAME, OPER_PASS) if self.moderation else None
 
     def stop(self):
         self.srv.stop()
