@@ -11,6 +11,7 @@
  * musl. Anything else is copied out as it is. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,176 +50,220 @@ static void fill(struct out *o, char c, size_t len)
 
 enum { F_LEFT = 1, F_ZERO = 2, F_PLUS = 4, F_SPACE = 8, F_ALT = 16 };
 
+/* One conversion's flags, width, precision (-1: none) and length: 0 int,
+ * -1 short, -2 char, 1 long, 2 long long, 3 size_t and the like (as wide
+ * as a pointer on every board). */
+struct spec {
+	int fl, width, prec, len;
+};
+
+static int digits_at(const char **fmt)
+{
+	int v = 0;
+	while (**fmt >= '0' && **fmt <= '9')
+		v = v * 10 + (*(*fmt)++ - '0');
+	return v;
+}
+
+/* FMT just past a '%': its flags, width, precision and length into SP;
+ * where the conversion letter is. */
+static const char *parse_spec(const char *fmt, struct spec *sp, va_list *ap)
+{
+	*sp = (struct spec){ .prec = -1 };
+	for (;; fmt++) {
+		if (*fmt == '-') sp->fl |= F_LEFT;
+		else if (*fmt == '0') sp->fl |= F_ZERO;
+		else if (*fmt == '+') sp->fl |= F_PLUS;
+		else if (*fmt == ' ') sp->fl |= F_SPACE;
+		else if (*fmt == '#') sp->fl |= F_ALT;
+		else break;
+	}
+	if (*fmt == '*') {
+		sp->width = va_arg(*ap, int);
+		if (sp->width < 0) {
+			sp->fl |= F_LEFT;
+			sp->width = -sp->width;
+		}
+		fmt++;
+	} else {
+		sp->width = digits_at(&fmt);
+	}
+	if (*fmt == '.') {
+		fmt++;
+		if (*fmt == '*') {
+			sp->prec = va_arg(*ap, int);
+			fmt++;
+		} else {
+			sp->prec = digits_at(&fmt);
+		}
+	}
+	for (;; fmt++) {
+		if (*fmt == 'h') sp->len = sp->len < 0 ? -2 : -1;
+		else if (*fmt == 'l') sp->len = sp->len > 0 ? 2 : 1;
+		else if (*fmt == 'z' || *fmt == 't') sp->len = 3;
+		else if (*fmt == 'j') sp->len = 2;
+		else break;
+	}
+	return fmt;
+}
+
+/* %n: how much has been written so far, into an int of SP's length. */
+static void store_count(const struct spec *sp, size_t n, va_list *ap)
+{
+	if (sp->len == 2) *va_arg(*ap, long long *) = (long long)n;
+	else if (sp->len == 1) *va_arg(*ap, long *) = (long)n;
+	else if (sp->len == 3) *va_arg(*ap, ptrdiff_t *) = (ptrdiff_t)n;
+	else if (sp->len == -1) *va_arg(*ap, short *) = (short)n;
+	else if (sp->len == -2) *va_arg(*ap, signed char *) = (signed char)n;
+	else *va_arg(*ap, int *) = (int)n;
+}
+
+static intmax_t signed_arg(int len, va_list *ap)
+{
+	intmax_t v;
+	if (len == 2) v = va_arg(*ap, long long);
+	else if (len == 1) v = va_arg(*ap, long);
+	else if (len == 3) v = va_arg(*ap, ptrdiff_t);
+	else v = va_arg(*ap, int);
+	if (len == -1) v = (short)v;
+	else if (len == -2) v = ((v & 0xff) ^ 0x80) - 0x80; /* the low byte, signed */
+	return v;
+}
+
+static uintmax_t unsigned_arg(int len, va_list *ap)
+{
+	uintmax_t v;
+	if (len == 2) v = va_arg(*ap, unsigned long long);
+	else if (len == 1) v = va_arg(*ap, unsigned long);
+	else if (len == 3) v = va_arg(*ap, size_t);
+	else v = va_arg(*ap, unsigned);
+	if (len == -1) v = (unsigned short)v;
+	else if (len == -2) v = (unsigned char)v;
+	return v;
+}
+
+/* SLEN bytes of S, padded to SP's width. */
+static void put_text(struct out *o, const struct spec *sp, const char *s, size_t slen)
+{
+	size_t pad = (size_t)sp->width > slen ? (size_t)sp->width - slen : 0;
+	if (!(sp->fl & F_LEFT))
+		fill(o, ' ', pad);
+	put(o, s, slen);
+	if (sp->fl & F_LEFT)
+		fill(o, ' ', pad);
+}
+
+/* V in BASE after PFX ("-", "0x"...), as SP says: precision as the least
+ * digits, then zeros or spaces to the width. */
+static void put_int(struct out *o, struct spec sp, uintmax_t v, unsigned base, bool upper,
+		    const char *pfx)
+{
+	char num[3 * sizeof(uintmax_t) + 2];
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char *d = num + sizeof(num);
+	for (uintmax_t t = v; t; t /= base)
+		*--d = digits[t % base];
+	size_t nd = (size_t)(num + sizeof(num) - d);
+	if (base == 8 && (sp.fl & F_ALT) && (sp.prec < 0 || (size_t)sp.prec <= nd))
+		sp.prec = (int)nd + 1;
+	if (sp.prec < 0)
+		sp.prec = 1; /* "0" for zero */
+	else
+		sp.fl &= ~F_ZERO;
+	size_t zeros = (size_t)sp.prec > nd ? (size_t)sp.prec - nd : 0;
+	size_t plen = strlen(pfx);
+	size_t total = plen + zeros + nd;
+	size_t padn = (size_t)sp.width > total ? (size_t)sp.width - total : 0;
+	if ((sp.fl & F_ZERO) && !(sp.fl & F_LEFT)) {
+		zeros += padn;
+		padn = 0;
+	}
+	if (!(sp.fl & F_LEFT))
+		fill(o, ' ', padn);
+	put(o, pfx, plen);
+	fill(o, '0', zeros);
+	put(o, d, nd);
+	if (sp.fl & F_LEFT)
+		fill(o, ' ', padn);
+}
+
+/* Conversion C of SP; false if C is not one this printf knows. ERR is
+ * errno as the call found it (%m). */
+static bool convert(struct out *o, const struct spec *sp, char c, int err, va_list *ap)
+{
+	const char *s;
+	char ch;
+	switch (c) {
+	case '%':
+		put(o, "%", 1);
+		return true;
+	case 'n':
+		store_count(sp, o->n, ap);
+		return true;
+	case 'm':
+	case 's':
+		s = c == 'm' ? strerror(err) : va_arg(*ap, const char *);
+		if (!s)
+			s = "(null)";
+		put_text(o, sp, s, sp->prec < 0 ? strlen(s) : strnlen(s, (size_t)sp->prec));
+		return true;
+	case 'c':
+		ch = (char)va_arg(*ap, int);
+		put_text(o, sp, &ch, 1);
+		return true;
+	case 'd':
+	case 'i': {
+		intmax_t v = signed_arg(sp->len, ap);
+		const char *pfx = v < 0 ? "-" : sp->fl & F_PLUS ? "+" : sp->fl & F_SPACE ? " " : "";
+		put_int(o, *sp, v < 0 ? -(uintmax_t)v : (uintmax_t)v, 10, false, pfx);
+		return true;
+	}
+	case 'p':
+		put_int(o, *sp, (uintptr_t)va_arg(*ap, void *), 16, false, "0x");
+		return true;
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o': {
+		uintmax_t v = unsigned_arg(sp->len, ap);
+		unsigned base = c == 'o' ? 8 : c == 'u' ? 10 : 16;
+		const char *pfx = (sp->fl & F_ALT) && v && base == 16 ? (c == 'x' ? "0x" : "0X") : "";
+		put_int(o, *sp, v, base, c == 'X', pfx);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
 	int err = errno;
-	char num[3 * sizeof(uintmax_t) + 2];
+	va_list args; /* a copy, so that helpers can take its address on every ABI */
 
+	va_copy(args, ap);
 	while (*fmt) {
 		const char *start = fmt;
+		struct spec sp;
 		if (*fmt != '%') {
 			while (*fmt && *fmt != '%')
 				fmt++;
 			put(&o, start, (size_t)(fmt - start));
 			continue;
 		}
-		fmt++;
-		int fl = 0, width = 0, prec = -1, len = 0;
-		for (;; fmt++) {
-			if (*fmt == '-') fl |= F_LEFT;
-			else if (*fmt == '0') fl |= F_ZERO;
-			else if (*fmt == '+') fl |= F_PLUS;
-			else if (*fmt == ' ') fl |= F_SPACE;
-			else if (*fmt == '#') fl |= F_ALT;
-			else break;
-		}
-		if (*fmt == '*') {
-			width = va_arg(ap, int);
-			if (width < 0) {
-				fl |= F_LEFT;
-				width = -width;
-			}
-			fmt++;
-		} else {
-			while (*fmt >= '0' && *fmt <= '9')
-				width = width * 10 + (*fmt++ - '0');
-		}
-		if (*fmt == '.') {
-			fmt++;
-			prec = 0;
-			if (*fmt == '*') {
-				prec = va_arg(ap, int);
-				fmt++;
-			} else {
-				while (*fmt >= '0' && *fmt <= '9')
-					prec = prec * 10 + (*fmt++ - '0');
-			}
-		}
-		/* len: 0 int, -1 short, -2 char, 1 long, 2 long long, 3 size_t
-		 * and the like (as wide as a pointer on every board) */
-		for (;; fmt++) {
-			if (*fmt == 'h') len = len < 0 ? -2 : -1;
-			else if (*fmt == 'l') len = len > 0 ? 2 : 1;
-			else if (*fmt == 'z' || *fmt == 't') len = 3;
-			else if (*fmt == 'j') len = 2;
-			else break;
-		}
-		char c = *fmt;
-		if (!c) { /* a lone % at the end: an error, as in musl */
+		fmt = parse_spec(fmt + 1, &sp, &args);
+		if (!*fmt) { /* a lone % at the end: an error, as in musl */
+			va_end(args);
 			if (size)
 				*buf = '\0';
 			errno = EINVAL;
 			return -1;
 		}
-		fmt++;
-
-		const char *s;
-		size_t slen;
-		const char *pfx = "";
-		uintmax_t v;
-		unsigned base = 10;
-		switch (c) {
-		case '%':
-			put(&o, "%", 1);
-			continue;
-		case 'n':
-			if (len == 2) *va_arg(ap, long long *) = (long long)o.n;
-			else if (len == 1) *va_arg(ap, long *) = (long)o.n;
-			else if (len == 3) *va_arg(ap, ptrdiff_t *) = (ptrdiff_t)o.n;
-			else if (len == -1) *va_arg(ap, short *) = (short)o.n;
-			else if (len == -2) *va_arg(ap, signed char *) = (signed char)o.n;
-			else *va_arg(ap, int *) = (int)o.n;
-			continue;
-		case 'm':
-			s = strerror(err);
-			slen = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
-			goto text;
-		case 'c':
-			num[0] = (char)va_arg(ap, int);
-			s = num;
-			slen = 1;
-			goto text;
-		case 's':
-			s = va_arg(ap, const char *);
-			if (!s)
-				s = "(null)";
-			slen = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
-text:
-			if (!(fl & F_LEFT) && (size_t)width > slen)
-				fill(&o, ' ', (size_t)width - slen);
-			put(&o, s, slen);
-			if ((fl & F_LEFT) && (size_t)width > slen)
-				fill(&o, ' ', (size_t)width - slen);
-			continue;
-		case 'd':
-		case 'i': {
-			intmax_t sv;
-			if (len == 2) sv = va_arg(ap, long long);
-			else if (len == 1) sv = va_arg(ap, long);
-			else if (len == 3) sv = va_arg(ap, ptrdiff_t);
-			else sv = va_arg(ap, int);
-			if (len == -1) sv = (short)sv;
-			else if (len == -2) sv = ((sv & 0xff) ^ 0x80) - 0x80; /* the low byte, signed */
-			v = sv < 0 ? -(uintmax_t)sv : (uintmax_t)sv;
-			pfx = sv < 0 ? "-" : fl & F_PLUS ? "+" : fl & F_SPACE ? " " : "";
-			break;
-		}
-		case 'p':
-			v = (uintptr_t)va_arg(ap, void *);
-			base = 16;
-			pfx = "0x";
-			break;
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o':
-			if (len == 2) v = va_arg(ap, unsigned long long);
-			else if (len == 1) v = va_arg(ap, unsigned long);
-			else if (len == 3) v = va_arg(ap, size_t);
-			else v = va_arg(ap, unsigned);
-			if (len == -1) v = (unsigned short)v;
-			else if (len == -2) v = (unsigned char)v;
-			if (c == 'o')
-				base = 8;
-			else if (c != 'u')
-				base = 16;
-			if ((fl & F_ALT) && v && base == 16)
-				pfx = c == 'x' ? "0x" : "0X";
-			break;
-		default: /* not supported: shown as written */
-			put(&o, start, (size_t)(fmt - start));
-			continue;
-		}
-
-		/* an integer: digits right to left into num */
-		const char *digits = c == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-		char *d = num + sizeof(num);
-		for (uintmax_t t = v; t; t /= base)
-			*--d = digits[t % base];
-		size_t nd = (size_t)(num + sizeof(num) - d);
-		if (base == 8 && (fl & F_ALT) && (prec < 0 || (size_t)prec <= nd))
-			prec = (int)nd + 1;
-		if (prec < 0)
-			prec = 1; /* "0" for zero */
-		else
-			fl &= ~F_ZERO;
-		size_t zeros = (size_t)prec > nd ? (size_t)prec - nd : 0;
-		size_t plen = strlen(pfx);
-		size_t total = plen + zeros + nd;
-		size_t padn = (size_t)width > total ? (size_t)width - total : 0;
-		if ((fl & F_ZERO) && !(fl & F_LEFT)) {
-			zeros += padn;
-			padn = 0;
-		}
-		if (!(fl & F_LEFT))
-			fill(&o, ' ', padn);
-		put(&o, pfx, plen);
-		fill(&o, '0', zeros);
-		put(&o, d, nd);
-		if (fl & F_LEFT)
-			fill(&o, ' ', padn);
+		if (!convert(&o, &sp, *fmt++, err, &args))
+			put(&o, start, (size_t)(fmt - start)); /* not supported: shown as written */
 	}
+	va_end(args);
 	if (o.left)
 		*o.p = '\0';
 	if (o.n > INT32_MAX) {
