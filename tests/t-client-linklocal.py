@@ -4,20 +4,14 @@ address with a scope, [fe80::1%lo]:PORT, as people on a Wi-Fi without DNS
 would. Runs in a network namespace of its own (unshare -n), where fe80::1
 is put on the loopback interface."""
 import os
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, Server, applet, case  # noqa: E402
+from chatbox_test import SLOW, T, Server, applet, case, unshared  # noqa: E402
 from client_test import watcher  # noqa: E402
 
-if os.environ.get("CHATBOX_NETNS") != "1":
-    if not shutil.which("unshare") or not shutil.which("ip"):
-        T.check("unshare and ip are installed (util-linux, iproute2)", False)
-        T.done()
-    os.environ["CHATBOX_NETNS"] = "1"
-    os.execvp("unshare", ["unshare", "-n", "--", sys.executable, os.path.abspath(__file__)])
+unshared("-n", "t-client-linklocal", "", tools=("ip",))
 
 
 @case("[fe80::1%lo]:PORT: a link-local address with a scope")

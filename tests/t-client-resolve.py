@@ -17,23 +17,11 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, Server, applet, case  # noqa: E402
+from chatbox_test import SLOW, T, Server, applet, case, unshared  # noqa: E402
 from client_test import watcher  # noqa: E402
 
 NAME = "t-client-resolve"
-if os.environ.get("CHATBOX_NETNS") != "1":
-    if os.geteuid() != 0:
-        T.skip(NAME, "needs root for mount and network namespaces")
-        T.done()
-    if not shutil.which("unshare") or not shutil.which("ip") or not shutil.which("mount"):
-        T.check("unshare, mount and ip are installed (util-linux, mount, iproute2)", False)
-        T.done()
-    probe = subprocess.run(["unshare", "-mn", "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        T.skip(NAME, "unshare -mn is not permitted here: " + probe.stderr.strip())
-        T.done()
-    os.environ["CHATBOX_NETNS"] = "1"
-    os.execvp("unshare", ["unshare", "-mn", "--", sys.executable, os.path.abspath(__file__)])
+unshared("-mn", NAME, "for mount and network namespaces", tools=("ip", "mount"))
 
 try:
     from dnslib import AAAA, CNAME, QTYPE, RCODE, RR, A, DNSRecord

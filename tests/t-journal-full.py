@@ -15,25 +15,13 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import T, Server, case, irc, wait_for  # noqa: E402
+from chatbox_test import T, Server, case, irc, unshared, wait_for  # noqa: E402
 
 ARGS = ("-R", "0", "-H", "500")
 FULL = r"history on disk \(.*\): writing: No space left on device"
 AGAIN = r"history on disk \(.*\): writing again"
 
-if os.environ.get("T_JOURNAL_NS") != "1":
-    why = None
-    if os.geteuid() != 0:
-        why = "needs root for a tmpfs in a private mount namespace"
-    elif subprocess.call(["unshare", "-m", "--propagation", "private", "true"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
-        why = "unshare -m is not allowed here"
-    if why:
-        T.skip("full disk under -D", why)
-        T.done()
-    sys.exit(subprocess.call(["unshare", "-m", "--propagation", "private", sys.executable,
-                              os.path.abspath(__file__)],
-                             env=dict(os.environ, T_JOURNAL_NS="1")))
+unshared("-m", "full disk under -D", "for a tmpfs in a private mount namespace")
 
 
 def fill(path):

@@ -12,19 +12,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from chatbox_test import SLOW, T, Server, applet, case, configured  # noqa: E402
+from chatbox_test import SLOW, T, Server, applet, case, configured, unshared  # noqa: E402
 
 NAME = "t-server-user"
-if os.environ.get("CHATBOX_MOUNTNS") != "1":
-    if os.geteuid() != 0:
-        T.skip(NAME, "needs root to change users and for a mount namespace")
-        T.done()
-    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        T.skip(NAME, "unshare -m is not permitted here: " + probe.stderr.strip())
-        T.done()
-    os.environ["CHATBOX_MOUNTNS"] = "1"
-    os.execvp("unshare", ["unshare", "-m", "--", sys.executable, os.path.abspath(__file__)])
+unshared("-m", NAME, "to change users and for a mount namespace")
 
 ETC = tempfile.mkdtemp(prefix="chatbox-etc-")
 passwd = os.path.join(ETC, "passwd")

@@ -21,6 +21,7 @@ ends there (the rest would wait on a stream gone astray).
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,6 +109,31 @@ class _Results:
 
 
 T = _Results()
+
+
+def unshared(flags, name, why, tools=()):
+    """Run the calling test again, once, in namespaces of its own (unshare
+    FLAGS: "-m" a mount namespace, "-n" a network one with only a loopback
+    down, "-mn" both), so what it mounts or listens on stays there. SKIP
+    NAME, saying WHY root is needed, when not root (a network namespace
+    alone needs no more than unshare allows) or when unshare may not make
+    them here; a FAIL when unshare or one of TOOLS is not installed."""
+    if os.environ.get("CHATBOX_UNSHARED") == flags:
+        return
+    if "m" in flags and os.geteuid() != 0:
+        T.skip(name, "needs root " + why)
+        T.done()
+    missing = [t for t in ("unshare",) + tuple(tools) if not shutil.which(t)]
+    if missing:
+        T.check("%s installed (util-linux, mount, iproute2)" % ", ".join(missing), False)
+        T.done()
+    probe = subprocess.run(["unshare", flags, "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        T.skip(name, "unshare %s is not permitted here: %s" % (flags, probe.stderr.strip()))
+        T.done()
+    os.environ["CHATBOX_UNSHARED"] = flags
+    script = os.path.abspath(sys.argv[0])
+    os.execvp("unshare", ["unshare", flags, "--", sys.executable, script] + sys.argv[1:])
 
 
 def wait_for(cond, timeout=5.0, interval=0.02, what="condition"):
