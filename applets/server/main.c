@@ -91,7 +91,7 @@
 //config:	  and modes are unknown (421, 472). KICK, +k +l +n +t, room
 //config:	  operators and voice stay.
 //config:	  Budget: 15400 bytes on x86_64 (text+data+bss, make size).
-//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS] {SERVER_MODERATION:[-O FILE] [-A on|off|oper]}{!SERVER_MODERATION:[-A on|off]} [-E SECS] [-D DIR [-F MS] [-J KIB]] [-w PORT]... [-o ORIGIN]...
+//usage:chat-server [-fSM] [-p PORT] [-b ADDR]... [-n NAME] [-r ROOM] [-H N] [-u USER] [-c MAXCLIENTS] [-C PER_ADDR] [-R MSGS_PER_10S] [-Q SENDQ_KIB] [-m MEM_KIB] [-P PASS] [-T SECS]{SERVER_MODERATION: [-O FILE]}{SERVER_ACCOUNTS: [-A MODE] [-E SECS]}{SERVER_JOURNAL: [-D DIR [-F MS] [-J KIB]]}{SERVER_WEB: [-w PORT]... [-o ORIGIN]...}
 //usage:[SERVER_MODERATION]   or: chat-server --hash-password
 //usage:
 //usage:Run a chat server that IRC apps and plain nc/telnet users share.
@@ -113,19 +113,18 @@
 //usage:	-P PASS	IRC clients must send PASS (plain users are refused)
 //usage:	-T SECS	Ping and registration timeout (default 180, 60)
 //usage:	-M	Do not announce the server over mDNS
-//usage:	-D DIR	Keep room history on disk in DIR, across restarts
-//usage:	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
-//usage:	-J KIB	At most KIB KiB on disk in DIR (64..32768, default 1024)
+//usage:[SERVER_JOURNAL]	-D DIR	Keep room history on disk in DIR, across restarts
+//usage:[SERVER_JOURNAL]	-F MS	fsync DIR at most every MS ms (default 1000; 0: each message)
+//usage:[SERVER_JOURNAL]	-J KIB	At most KIB KiB on disk in DIR (64..32768, default 1024)
 //usage:[SERVER_MODERATION]	-O FILE	Server operators: NAME HASH lines, not readable by others
-//usage:	-A MODE	Who may register a nick (claim it with a password): on
-//usage:[SERVER_MODERATION]		(anyone, default), off, oper (server operators only)
-//usage:[!SERVER_MODERATION]		(anyone, default), off
-//usage:	-E SECS	Keep private messages to an offline account this long
-//usage:		(default 604800: 7 days)
+//usage:[SERVER_ACCOUNTS]	-A MODE	Who may register a nick (claim it with a password): on
+//usage:[SERVER_ACCOUNTS]		(anyone, default), off{SERVER_MODERATION:, oper (server operators only)}
+//usage:[SERVER_ACCOUNTS]	-E SECS	Keep private messages to an offline account this long
+//usage:[SERVER_ACCOUNTS]		(default 604800: 7 days)
 //usage:[SERVER_MODERATION]	--hash-password	Read a password on stdin, print the HASH for -O
-//usage:	-w PORT	Also serve the chat page (HTTP only) on PORT (repeatable)
-//usage:	-o ORIGIN	Let pages from ORIGIN (http://host:port, * for any) open
-//usage:		the chat socket too
+//usage:[SERVER_WEB]	-w PORT	Also serve the chat page (HTTP only) on PORT (repeatable)
+//usage:[SERVER_WEB]	-o ORIGIN	Let pages from ORIGIN (http://host:port, * for any) open
+//usage:[SERVER_WEB]		the chat socket too
  *
  * Options, setup and the loop; server.h says where the rest is.
  */
@@ -278,6 +277,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->operators = optarg;
 			break;
 		case 'A':
+			if (!ENABLE_SERVER_ACCOUNTS)
+				usage_error("-A: built without accounts (SERVER_ACCOUNTS)");
 			if (!strcmp(optarg, "on") || !strcmp(optarg, "off") ||
 			    (ENABLE_SERVER_MODERATION && !strcmp(optarg, "oper")))
 				srv.registration = optarg[1] == 'n' ? REG_ON : optarg[1] == 'f' ? REG_OFF
@@ -286,7 +287,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 				usage_error("-A: on, off" IF_SERVER_MODERATION(" or oper") ", not '%s'",
 					    optarg);
 			break;
-		case 'E': srv.pending_s = opt_uint('E', optarg, 1, 366 * 86400UL); break;
+		case 'E':
+			if (!ENABLE_SERVER_ACCOUNTS)
+				usage_error("-E: built without accounts (SERVER_ACCOUNTS)");
+			srv.pending_s = opt_uint('E', optarg, 1, 366 * 86400UL);
+			break;
 		case 'w':
 		case 'o':
 			if (!ENABLE_SERVER_WEB)
