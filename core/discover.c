@@ -21,22 +21,12 @@ void discover_name(char out[DISCOVER_FIELD_MAX], const char *instance)
 
 static void add_addr(struct discover_info *out, const struct mdns_addr *a)
 {
-	struct sockaddr_storage ss;
+	struct net_addr na;
 	char s[NET_ADDRSTR_MAX];
 	size_t n = strlen(out->addrs);
 
-	memset(&ss, 0, sizeof(ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *in = (void *)&ss;
-		in->sin_family = AF_INET;
-		memcpy(&in->sin_addr, a->a, 4);
-	} else {
-		struct sockaddr_in6 *in6 = (void *)&ss;
-		in6->sin6_family = AF_INET6;
-		memcpy(&in6->sin6_addr, a->a, 16);
-		in6->sin6_scope_id = (uint32_t)a->ifindex;
-	}
-	net_ntop((struct sockaddr *)&ss, s);
+	net_addr_set(&na, a->family == AF_INET ? AF_INET : AF_INET6, a->a, 0, (uint32_t)a->ifindex);
+	net_ntop((struct sockaddr *)&na.ss, s);
 	/* A list of whole addresses: one that does not fit is left out, not cut. */
 	if (n + (n ? 1 : 0) + strlen(s) < sizeof(out->addrs))
 		snprintf(out->addrs + n, sizeof(out->addrs) - n, "%s%s", n ? "," : "", s);

@@ -86,37 +86,48 @@ int net_keepalive(int fd, unsigned secs)
 	return 0;
 }
 
+void net_addr_set(struct net_addr *a, int family, const void *bytes, unsigned port,
+		  uint32_t scope)
+{
+	memset(a, 0, sizeof(*a));
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		memcpy(&in->sin_addr, bytes, 4);
+		a->len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		memcpy(&in6->sin6_addr, bytes, 16);
+		in6->sin6_scope_id = scope;
+		a->len = sizeof(*in6);
+	}
+}
+
 bool net_numeric(const char *host, unsigned port, struct net_addr *a)
 {
-	struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+	unsigned char bin[16];
 	char v6[INET6_ADDRSTRLEN];
 	const char *zone = strchr(host, '%');
 	size_t len = zone ? (size_t)(zone - host) : strlen(host);
+	unsigned long index = 0;
 
-	memset(a, 0, sizeof(*a));
-	if (!zone && inet_pton(AF_INET, host, &in->sin_addr) == 1) {
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		a->len = sizeof(*in);
+	if (!zone && inet_pton(AF_INET, host, bin) == 1) {
+		net_addr_set(a, AF_INET, bin, port, 0);
 		return true;
 	}
 	if (len >= sizeof(v6))
 		return false;
 	memcpy(v6, host, len);
 	v6[len] = '\0';
-	if (inet_pton(AF_INET6, v6, &in6->sin6_addr) != 1)
+	if (inet_pton(AF_INET6, v6, bin) != 1)
 		return false;
 	/* "fe80::1%wlan0" or "fe80::1%3": which link a link-local address is on */
-	if (zone) {
-		unsigned long index = 0;
-		if (!parse_uint(zone + 1, 1, UINT32_MAX, &index) && !(index = if_nametoindex(zone + 1)))
-			return false;
-		in6->sin6_scope_id = (uint32_t)index;
-	}
-	in6->sin6_family = AF_INET6;
-	in6->sin6_port = htons((uint16_t)port);
-	a->len = sizeof(*in6);
+	if (zone && !parse_uint(zone + 1, 1, UINT32_MAX, &index) && !(index = if_nametoindex(zone + 1)))
+		return false;
+	net_addr_set(a, AF_INET6, bin, port, (uint32_t)index);
 	return true;
 }
 

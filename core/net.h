@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #define NET_HOST_MAX 256 /* a DNS name (255) or an IPv6 literal with %scope */
@@ -39,6 +40,11 @@ struct net_addr {
  * "fe80::1%wlan0" or "fe80::1%3"), port PORT, into *A: false if it is
  * not one (or names an interface that does not exist). */
 bool net_numeric(const char *host, unsigned port, struct net_addr *a);
+/* A, from an address of FAMILY (AF_INET: the 4 bytes at BYTES; AF_INET6:
+ * 16), PORT and, for IPv6, the link it is on (SCOPE, an interface index;
+ * 0: none): what the resolver, the hosts file and discovery all make. */
+void net_addr_set(struct net_addr *a, int family, const void *bytes, unsigned port,
+		  uint32_t scope);
 
 /* Resolve HOST (a name, an IPv4 or IPv6 literal, "fe80::1%wlan0") and PORT
  * into at most MAX addresses, IPv4 first; the count, or -1 with *WHY set

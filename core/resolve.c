@@ -52,24 +52,13 @@ void resolve_conf_line(char *line, struct resolv_conf *c)
 
 static bool addr_of_rr(const struct dns_rr *rr, unsigned port, struct net_addr *a)
 {
-	memset(a, 0, sizeof(*a));
-	if (rr->type == DNS_T_A && rr->rdlen == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&a->ss;
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-		memcpy(&in->sin_addr, rr->rdata, 4);
-		a->len = sizeof(*in);
-		return true;
-	}
-	if (rr->type == DNS_T_AAAA && rr->rdlen == 16) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		memcpy(&in6->sin6_addr, rr->rdata, 16);
-		a->len = sizeof(*in6);
-		return true;
-	}
-	return false;
+	if (rr->type == DNS_T_A && rr->rdlen == 4)
+		net_addr_set(a, AF_INET, rr->rdata, port, 0);
+	else if (rr->type == DNS_T_AAAA && rr->rdlen == 16)
+		net_addr_set(a, AF_INET6, rr->rdata, port, 0);
+	else
+		return false;
+	return true;
 }
 
 /* R past the one question of MSG, at its first answer record. */
